@@ -1,0 +1,73 @@
+"""Loading and validating the workflow's YAML files against the JSON Schemas beside the workflow.
+
+Errors name the key: ``config key 'classification.tolerance': 'x' is not of type 'number'``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+
+class ConfigError(ValueError):
+    """A configuration file does not match its schema."""
+
+
+def load_yaml(path: str | Path) -> dict:
+    """Read a YAML mapping; an unreadable or non-mapping file is a ConfigError naming it."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    return data
+
+
+def _key(path) -> str:
+    return ".".join(str(part) for part in path) or "(top level)"
+
+
+def _describe(error: jsonschema.ValidationError) -> list[str]:
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        patterns = error.schema.get("patternProperties", {})
+        extras = [k for k in error.instance if k not in allowed and not patterns]
+        if extras:
+            return [f"key '{_key([*error.absolute_path, k])}' is not allowed "
+                    f"(allowed: {', '.join(sorted(allowed))})" for k in extras]
+    return [f"key '{_key(error.absolute_path)}': {error.message}"]
+
+
+def validate(instance: dict, schema: dict | str | Path, *, name: str = "config") -> dict:
+    """Validate ``instance``; raise ConfigError listing every problem with its key path."""
+    if not isinstance(schema, dict):
+        schema = load_yaml(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        problems = [f"{name} {line}" for error in errors for line in _describe(error)]
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+    return instance
+
+
+def check_references(config: dict, gvcs: dict, registry: dict) -> None:
+    """Cross-file checks that a schema cannot express: chains and datasets must exist."""
+    problems = []
+    for chain in config["value_chains"]:
+        if chain not in gvcs:
+            problems.append(f"config key 'value_chains': {chain!r} is not defined in "
+                            f"{config['value_chains_file']} (known: {', '.join(gvcs)})")
+    for role, dataset in config["datasets"].items():
+        if dataset not in registry:
+            problems.append(f"config key 'datasets.{role}': {dataset!r} is not in the dataset "
+                            "registry config/datasets.yaml")
+    for period in config["classification"]["periods"]:
+        if period["start"] >= period["end"]:
+            problems.append(f"config key 'classification.periods': period {period['label']!r} "
+                            "must start before it ends")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
