@@ -1,0 +1,104 @@
+"""Upgrading indicators per country x value chain x year.
+
+Economic: export value, world exports of the chain, world export market share, export unit value
+(value / quantity over the lines that report a quantity, with the share of value they cover) and
+the relative unit value: for each HS6 product the country's unit value divided by the world unit
+value of that product, averaged with the country's value weights, so that a shift in product mix
+does not show up as a price change. Social: employment and wages from the harmonised labour table.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from .valuechains import hs_prefixes
+
+log = logging.getLogger(__name__)
+
+INDICATOR_COLUMNS = [
+    "country", "value_chain", "year", "export_value_usd", "world_export_value_usd", "market_share",
+    "export_quantity_kg", "unit_value_coverage", "unit_value_usd_per_kg", "relative_unit_value",
+    "employment_persons", "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu",
+    "labour_source",
+]
+UNITS = {
+    "export_value_usd": "current US dollars",
+    "world_export_value_usd": "current US dollars",
+    "market_share": "fraction of world exports of the value chain (0-1)",
+    "export_quantity_kg": "kilograms (lines with a reported quantity)",
+    "unit_value_coverage": "fraction of export value on lines with a reported quantity",
+    "unit_value_usd_per_kg": "current US dollars per kilogram",
+    "relative_unit_value": "ratio to the world unit value of the same HS6 products (1 = world price)",
+    "employment_persons": "persons",
+    "nominal_wage_per_employee_lcu": "national currency per employee per year, current prices",
+    "real_wage_per_employee_lcu": "national currency per employee per year, CPI base-year prices",
+}
+
+
+def chain_flows(trade_paths: Sequence[str | Path], prefixes: Sequence[str]) -> pd.DataFrame:
+    """Exporter x HS6 x year flows of the products starting with any of ``prefixes``."""
+    dataset = ds.dataset([str(p) for p in trade_paths], format="parquet")
+    condition = None
+    for prefix in prefixes:
+        term = pc.starts_with(pc.field("hs6"), pattern=prefix)
+        condition = term if condition is None else condition | term
+    table = dataset.to_table(columns=["year", "exporter", "hs6", "value_usd", "quantity_kg"],
+                             filter=condition)
+    return table.to_pandas()
+
+
+def trade_indicators(flows: pd.DataFrame) -> pd.DataFrame:
+    """Market share, unit value and relative unit value per exporter and year of one chain."""
+    valid_q = flows["quantity_kg"].gt(0).fillna(False)
+    flows = flows.assign(
+        value_with_q=flows["value_usd"].where(valid_q, 0.0),
+        quantity=flows["quantity_kg"].where(valid_q, 0.0),
+    )
+    product = flows.groupby(["year", "exporter", "hs6"], as_index=False, observed=True)[
+        ["value_usd", "value_with_q", "quantity"]].sum()
+    world_product = product.groupby(["year", "hs6"], as_index=False)[["value_with_q", "quantity"]].sum()
+    world_product["world_uv"] = world_product["value_with_q"] / world_product["quantity"]
+    product = product.merge(world_product[["year", "hs6", "world_uv"]], on=["year", "hs6"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        product["uv_ratio"] = (product["value_with_q"] / product["quantity"]) / product["world_uv"]
+    product["weighted_ratio"] = product["uv_ratio"].where(product["quantity"] > 0, 0.0) * product["value_with_q"]
+    country = product.groupby(["year", "exporter"], as_index=False)[
+        ["value_usd", "value_with_q", "quantity", "weighted_ratio"]].sum()
+    country = country.rename(columns={"exporter": "country", "value_usd": "export_value_usd",
+                                      "quantity": "export_quantity_kg"})
+    world = country.groupby("year")["export_value_usd"].transform("sum")
+    country["world_export_value_usd"] = world
+    country["market_share"] = country["export_value_usd"] / world
+    has_q = country["value_with_q"] > 0
+    country["unit_value_coverage"] = country["value_with_q"] / country["export_value_usd"]
+    country["unit_value_usd_per_kg"] = (country["value_with_q"] / country["export_quantity_kg"]).where(has_q)
+    country["relative_unit_value"] = (country["weighted_ratio"] / country["value_with_q"]).where(has_q)
+    country["export_quantity_kg"] = country["export_quantity_kg"].where(has_q)
+    return country.drop(columns=["value_with_q", "weighted_ratio"])
+
+
+def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, gvcs: dict,
+                       chains: Sequence[str], hs_revision: str,
+                       years: tuple[int, int]) -> pd.DataFrame:
+    """The indicator table: trade indicators joined with labour, one row per country-chain-year."""
+    pieces = []
+    for chain in chains:
+        flows = chain_flows(trade_paths, hs_prefixes(gvcs, chain, hs_revision))
+        flows = flows[flows["year"].between(*years)]
+        trade = trade_indicators(flows).assign(value_chain=chain)
+        log.info("%s: %d flows -> %d country-years of trade indicators", chain, len(flows), len(trade))
+        pieces.append(trade)
+    trade = pd.concat(pieces, ignore_index=True)
+    labour = labour[labour["value_chain"].isin(list(chains)) & labour["year"].between(*years)]
+    labour = labour.drop(columns=["isic_revision"], errors="ignore")
+    table = trade.astype({"country": "string", "value_chain": "string"}).merge(
+        labour, on=["country", "value_chain", "year"], how="outer")
+    table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
+    return table.sort_values(["value_chain", "country", "year"], ignore_index=True)
