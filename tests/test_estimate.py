@@ -1,0 +1,189 @@
+"""Tests for gvc_upgrading.estimate: recovery of known coefficients, agreement with pyfixest,
+sample construction and error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gvc_upgrading.estimate import ESTIMATE_COLUMNS, estimate_all, estimate_spec, prepare_sample
+
+TRUE_BETA = {"apparel": (0.6, -0.4), "automotive": (0.2, 0.5)}
+SPEC = {
+    "id": "employment",
+    "label": "Employment",
+    "outcome": "employment_persons",
+    "regressors": ["market_share", "relative_unit_value"],
+    "log": True,
+    "fixed_effects": ["country", "year"],
+    "cluster": ["country"],
+    "by_value_chain": True,
+}
+
+
+def make_panel(seed: int = 7, n_countries: int = 40, n_years: int = 20) -> pd.DataFrame:
+    """An unbalanced country x year panel per chain with country and year effects.
+
+    log(employment) = a_c + d_t + b1 * log(market_share) + b2 * log(relative_unit_value) + e,
+    with errors correlated within countries. A few rows carry gaps or non-positive values, and
+    one country per chain is a singleton (observed in one year only).
+    """
+    rng = np.random.default_rng(seed)
+    frames = []
+    for chain, (b1, b2) in TRUE_BETA.items():
+        countries = [f"C{i:02d}" for i in range(n_countries)]
+        years = np.arange(2000, 2000 + n_years)
+        grid = pd.MultiIndex.from_product([countries, years], names=["country", "year"])
+        df = grid.to_frame(index=False)
+        country_effect = dict(zip(countries, rng.normal(0, 1, n_countries)))
+        year_effect = dict(zip(years, rng.normal(0, 0.5, n_years)))
+        country_shock = dict(zip(countries, rng.normal(0, 0.3, n_countries)))
+        a = df["country"].map(country_effect).to_numpy()
+        d = df["year"].map(year_effect).to_numpy()
+        log_share = -4 + a + rng.normal(0, 1, len(df))
+        log_ruv = 0.5 * d + rng.normal(0, 0.5, len(df))
+        noise = rng.normal(0, 0.1, len(df)) + df["country"].map(country_shock) * rng.normal(
+            0, 1, len(df)
+        )
+        log_emp = 8 + a + d + b1 * log_share + b2 * log_ruv + noise
+        df["value_chain"] = chain
+        df["market_share"] = np.exp(log_share)
+        df["relative_unit_value"] = np.exp(log_ruv)
+        df["employment_persons"] = np.exp(log_emp)
+        df = df.sample(frac=0.85, random_state=seed).sort_values(["country", "year"])
+        singleton = df.iloc[[0]].assign(country="ZZZ")  # a country observed once
+        frames += [df, singleton]
+    panel = pd.concat(frames, ignore_index=True)
+    panel.loc[panel.index[::37], "employment_persons"] = np.nan
+    panel.loc[panel.index[5::41], "relative_unit_value"] = 0.0
+    return panel
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return make_panel()
+
+
+def log_frame(panel: pd.DataFrame, chain: str) -> pd.DataFrame:
+    """The logged estimation data of one chain, built independently of prepare_sample."""
+    df = panel[panel["value_chain"] == chain].dropna(
+        subset=["employment_persons", "market_share", "relative_unit_value"]
+    )
+    df = df[(df[["employment_persons", "market_share", "relative_unit_value"]] > 0).all(axis=1)]
+    return pd.DataFrame(
+        {
+            "country": df["country"].astype(str),
+            "year": df["year"].astype(str),
+            "y": np.log(df["employment_persons"]),
+            "x1": np.log(df["market_share"]),
+            "x2": np.log(df["relative_unit_value"]),
+        }
+    ).reset_index(drop=True)
+
+
+def test_estimates_recover_the_true_coefficients(panel):
+    est = estimate_spec(panel, SPEC)
+    assert list(est.columns) == ESTIMATE_COLUMNS
+    assert list(est["value_chain"].unique()) == list(TRUE_BETA)
+    for chain, truth in TRUE_BETA.items():
+        rows = est[est["value_chain"] == chain]
+        assert list(rows["term"]) == ["log_market_share", "log_relative_unit_value"]
+        np.testing.assert_allclose(rows["estimate"], truth, atol=0.05)
+        assert ((rows["ci_low"] < rows["estimate"]) & (rows["estimate"] < rows["ci_high"])).all()
+    assert (est["fixed_effects"] == "country+year").all()
+    assert (est["cluster"] == "country").all()
+    assert (est["n_clusters"] == 41).all()
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # raised inside pyfixest
+@pytest.mark.parametrize("cluster", [["country"], ["country", "year"]])
+def test_matches_pyfixest_with_full_fixed_effect_count(panel, cluster):
+    """statsmodels' correction G/(G-1) * (N-1)/(N-K), K counting every dummy, is pyfixest's
+    ssc(k_fixef="full", G_df="conventional"); pyfixest must keep the singleton to compare."""
+    pf = pytest.importorskip("pyfixest")
+    spec = {**SPEC, "cluster": cluster}
+    ours = estimate_spec(panel, spec)
+    ours = ours[ours["value_chain"] == "apparel"]
+    fit = pf.feols(
+        "y ~ x1 + x2 | country + year",
+        log_frame(panel, "apparel"),
+        vcov={"CRV1": "+".join(cluster)},
+        ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
+        fixef_rm="none",
+        demeaner=pf.MapDemeaner(fixef_tol=1e-12),
+    )
+    tidy = fit.tidy()
+    np.testing.assert_allclose(ours["estimate"], tidy["Estimate"], rtol=1e-8)
+    np.testing.assert_allclose(ours["std_error"], tidy["Std. Error"], rtol=1e-6)
+    np.testing.assert_allclose(ours["p_value"], tidy["Pr(>|t|)"], rtol=1e-5, atol=1e-14)
+    assert (ours["n_obs"] == fit._N).all()
+    np.testing.assert_allclose(ours["r_squared"], fit._r2, rtol=1e-8)
+    np.testing.assert_allclose(ours["r_squared_within"], fit._r2_within, rtol=1e-8)
+
+
+def test_two_way_clustering_reports_the_smaller_cluster_count(panel):
+    est = estimate_spec(panel, {**SPEC, "cluster": ["country", "year"]})
+    assert (est["n_clusters"] == 20).all()
+    assert (est["cluster"] == "country+year").all()
+    assert est["std_error"].gt(0).all()
+
+
+def test_redundant_fixed_effects_do_not_change_pooled_results(panel):
+    """value_chain is nested in country_value_chain: its dummies must be dropped, leaving the
+    point estimates and the small-sample correction (via K) unchanged."""
+    base = {**SPEC, "by_value_chain": False, "fixed_effects": ["country_value_chain", "year"]}
+    nested = {**base, "fixed_effects": ["country_value_chain", "year", "value_chain"]}
+    a, b = estimate_spec(panel, base), estimate_spec(panel, nested)
+    assert (a["value_chain"] == "pooled").all()
+    np.testing.assert_allclose(a["estimate"], b["estimate"], rtol=1e-9)
+    np.testing.assert_allclose(a["std_error"], b["std_error"], rtol=1e-9)
+    assert b["fixed_effects"].iloc[0] == "country_value_chain+year+value_chain"
+
+
+def test_prepare_sample_logs_and_drops_unusable_rows(panel):
+    sample = prepare_sample(panel, SPEC, "apparel")
+    expected = log_frame(panel, "apparel")
+    assert len(sample) == len(expected)
+    assert list(sample.columns[-3:]) == [
+        "log_employment_persons", "log_market_share", "log_relative_unit_value",
+    ]
+    np.testing.assert_allclose(sample["log_market_share"], expected["x1"])
+    levels = prepare_sample(panel, {**SPEC, "log": False}, "apparel")
+    assert "market_share" in levels.columns and "log_market_share" not in levels.columns
+    assert (levels["relative_unit_value"] == 0).any()  # zeros are kept without logs
+
+
+def test_without_fixed_effects_within_r_squared_is_nan(panel):
+    est = estimate_spec(panel, {**SPEC, "fixed_effects": []})
+    assert est["r_squared_within"].isna().all()
+    assert est["r_squared"].between(0, 1).all()
+
+
+def test_term_order_follows_the_regressor_order(panel):
+    spec = {**SPEC, "regressors": ["relative_unit_value", "market_share"]}
+    est = estimate_spec(panel, spec)
+    assert list(est["term"][:2]) == ["log_relative_unit_value", "log_market_share"]
+
+
+def test_estimate_all_stacks_specs_in_order(panel):
+    second = {**SPEC, "id": "levels", "label": "Levels", "log": False}
+    est = estimate_all(panel, [SPEC, second])
+    assert list(est["spec_id"].unique()) == ["employment", "levels"]
+    assert len(est) == 2 * len(TRUE_BETA) * 2
+    assert set(est.loc[est["spec_id"] == "levels", "term"]) == {
+        "market_share", "relative_unit_value",
+    }
+
+
+def test_missing_column_names_spec_and_column(panel):
+    spec = {**SPEC, "id": "wages", "outcome": "real_wage_per_employee_lcu"}
+    with pytest.raises(ValueError, match=r"'wages'.*'real_wage_per_employee_lcu'"):
+        estimate_spec(panel, spec)
+
+
+def test_empty_sample_names_spec_and_chain(panel):
+    gappy = panel.copy()
+    gappy.loc[gappy["value_chain"] == "automotive", "employment_persons"] = np.nan
+    with pytest.raises(ValueError, match=r"'employment'.*'automotive'.*empty"):
+        estimate_spec(gappy, SPEC)

@@ -1,0 +1,166 @@
+"""Tests for gvc_upgrading.tables and gvc_upgrading.figures on small synthetic inputs."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gvc_upgrading.estimate import ESTIMATE_COLUMNS
+from gvc_upgrading.figures import joint_class, plot_coefficients, plot_quadrants
+from gvc_upgrading.tables import (
+    descriptive_statistics,
+    quadrant_counts,
+    quadrant_table,
+    regression_table,
+    stars,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TERMS = ["log_market_share", "log_relative_unit_value"]
+
+
+def make_estimates(spec_ids=("employment", "real_wage"), chains=("apparel", "automotive")):
+    """Tidy estimates with a spread of p-values (one per star level and one insignificant)."""
+    p_values = iter([0.001, 0.03, 0.07, 0.4, 0.009, 0.2, 0.049, 0.051] * 4)
+    rows = []
+    for spec_id in spec_ids:
+        for chain in chains:
+            for j, term in enumerate(TERMS):
+                estimate = 0.5 - j
+                rows.append({
+                    "spec_id": spec_id, "spec_label": spec_id.replace("_", " ").title(),
+                    "value_chain": chain, "outcome": "employment_persons", "term": term,
+                    "estimate": estimate, "std_error": 0.1, "t_value": estimate / 0.1,
+                    "p_value": next(p_values), "ci_low": estimate - 0.2,
+                    "ci_high": estimate + 0.2, "n_obs": 1234, "n_clusters": 40,
+                    "r_squared": 0.9, "r_squared_within": 0.4,
+                    "fixed_effects": "country+year", "cluster": "country",
+                })
+    return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+
+
+def make_classification(n_countries: int = 12) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    classes = ["upgrading", "mixed", "downgrading", "insufficient data"]
+    rows = []
+    for period, start in (("1995-2008", 1995), ("2008-2022", 2008)):
+        for i in range(n_countries):
+            rows.append({
+                "country": f"C{i:02d}", "value_chain": "apparel", "period": period,
+                "start_year": start, "end_year": start + 13,
+                "market_share_change": rng.normal(), "real_wage_change": rng.normal(),
+                "economic_class": classes[i % 4], "social_class": classes[(i // 4) % 3],
+            })
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("p", "mark"), [(0.001, "***"), (0.0099, "***"), (0.01, "**"), (0.049, "**"),
+                    (0.05, "*"), (0.099, "*"), (0.10, ""), (np.nan, "")],
+)
+def test_stars_thresholds(p, mark):
+    assert stars(p) == mark
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex", "html"])
+def test_regression_table_shows_every_term_with_consistent_stars(fmt):
+    est = make_estimates()
+    text = regression_table(est, fmt)
+    for term in TERMS:
+        shown = term.replace("_", r"\_") if fmt == "latex" else term
+        assert shown in text
+    # Every coefficient cell, in data order, carries the stars its p-value calls for.
+    marks = re.findall(r"(-?\d\.\d{3})(?:\$\^\{)?(\**)", text)
+    coefficient_marks = [m for number, m in marks if number in ("0.500", "-0.500", "$-$0.500")]
+    by_column = est.sort_values(["spec_id", "value_chain"], kind="stable")
+    expected = [
+        stars(p) for term in TERMS for p in by_column.loc[by_column["term"] == term, "p_value"]
+    ]
+    assert coefficient_marks == expected
+    assert "(0.100)" in text
+    assert "N" in text and "1,234" in text
+    assert "p < 0.10" in text or "p $<$ 0.10" in text or "p &lt; 0.10" in text
+
+
+def test_regression_table_columns_follow_specs_then_chains():
+    est = make_estimates()
+    header = regression_table(est, "markdown").splitlines()[0]
+    assert header.count("Employment") == 2 and header.count("Real Wage") == 2
+    assert header.index("Employment") < header.index("Real Wage")
+    one = regression_table(make_estimates(spec_ids=("employment",)), "markdown")
+    two = regression_table(est, "markdown")
+    n_cols = lambda text: text.splitlines()[0].count("|") - 1  # noqa: E731
+    assert n_cols(two) == n_cols(one) + 2
+
+
+def test_latex_table_uses_booktabs_and_escapes_underscores():
+    text = regression_table(make_estimates(), "latex")
+    for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
+        assert rule in text
+    outside_math = re.sub(r"\$[^$]*\$", "", text)
+    assert re.search(r"(?<!\\)_", outside_math) is None
+    assert r"\multicolumn{2}{c}{Employment}" in text
+
+
+def test_html_table_is_a_table_fragment_with_note():
+    text = regression_table(make_estimates(), "html")
+    assert text.startswith("<table") and text.rstrip().endswith("</table>")
+    assert '<th colspan="2">Employment</th>' in text
+    assert "<tfoot>" in text and "*** p &lt; 0.01" in text
+
+
+def test_quadrant_counts_cover_every_pair_and_shares_sum_to_one():
+    classification = make_classification()
+    counts = quadrant_counts(classification)
+    assert list(counts.columns) == [
+        "value_chain", "period", "economic_class", "social_class", "count", "share",
+    ]
+    assert len(counts) == 2 * 16
+    assert counts.groupby("period")["count"].sum().eq(12).all()
+    np.testing.assert_allclose(counts.groupby("period")["share"].sum(), 1.0)
+    row = counts[(counts["period"] == "1995-2008") & (counts["economic_class"] == "upgrading")
+                 & (counts["social_class"] == "upgrading")]
+    assert int(row["count"].iloc[0]) == 1  # only country 0 is upgrading on both
+    for fmt in ("markdown", "html"):
+        text = quadrant_table(counts, fmt)
+        assert "Social: upgrading" in text and "1 (8%)" in text
+
+
+def test_descriptive_statistics_per_chain():
+    df = pd.DataFrame({"value_chain": ["a", "a", "a", "b"], "x": [1.0, 2.0, np.nan, 5.0]})
+    stats = descriptive_statistics(df, ["x"]).set_index("value_chain")
+    assert stats.loc["a", "n"] == 2 and stats.loc["a", "mean"] == 1.5
+    assert stats.loc["a", "min"] == 1.0 and stats.loc["a", "max"] == 2.0
+    assert stats.loc["a", "sd"] == pytest.approx(np.std([1.0, 2.0], ddof=1))
+    with pytest.raises(ValueError, match="'y'"):
+        descriptive_statistics(df, ["y"])
+
+
+def test_joint_class():
+    assert joint_class("upgrading", "upgrading") == "Economic & social upgrading"
+    assert joint_class("upgrading", "downgrading") == "Economic upgrading, social downgrading"
+    assert joint_class("mixed", "upgrading") == "Mixed signals"
+    assert joint_class("upgrading", "insufficient data") == "Insufficient data"
+
+
+def test_plot_quadrants_writes_png_and_pdf_and_skips_nan(tmp_path):
+    classification = make_classification()
+    classification.loc[::3, "real_wage_change"] = np.nan
+    classification.loc[classification["period"] == "2008-2022", "market_share_change"] = np.nan
+    paths = plot_quadrants(classification, "apparel", tmp_path / "quadrants_apparel",
+                           formats=("png", "pdf"), dpi=60, chain_label="Apparel")
+    assert [p.name for p in paths] == ["quadrants_apparel.png", "quadrants_apparel.pdf"]
+    assert paths[0].read_bytes()[:8] == PNG_SIGNATURE
+    assert paths[1].read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+
+def test_plot_coefficients_writes_png(tmp_path):
+    est = make_estimates()
+    est.loc[0, ["estimate", "ci_low", "ci_high"]] = np.nan
+    (path,) = plot_coefficients(est, tmp_path / "coefficients", formats=("png",), dpi=60)
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE and len(data) > 1000

@@ -1,0 +1,241 @@
+"""Figures: the upgrading-quadrant scatter per value chain and the coefficient plot.
+
+One style for every figure: the Okabe–Ito colour-blind-safe palette, a small sans-serif
+font and light grids, defined once in this module. Figures are drawn on bare
+:class:`matplotlib.figure.Figure` objects (no pyplot, no GUI backend; raster output goes
+through Agg) and every file is written atomically under its final name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from gvc_upgrading.io import atomic_path
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+NEUTRAL_GREY = "#999999"
+SERIES_COLOURS = [OKABE_ITO[name] for name in ("blue", "vermillion", "bluish_green", "orange",
+                                                 "reddish_purple", "sky_blue", "black")]
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "figure.titlesize": 12,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+}
+# Reproducible files: no creation timestamps in vector formats.
+_SAVE_METADATA = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
+
+X_LABEL = "Change in world export market share (log points)"
+Y_LABEL = "Change in real wage per employee (log points)"
+# Joint classes, in legend order, with their colour; "Mixed" and "Insufficient data" gather
+# every combination in which either dimension is mixed or missing.
+JOINT_CLASSES = {
+    "Economic & social upgrading": OKABE_ITO["bluish_green"],
+    "Economic upgrading, social downgrading": OKABE_ITO["orange"],
+    "Economic downgrading, social upgrading": OKABE_ITO["sky_blue"],
+    "Economic & social downgrading": OKABE_ITO["vermillion"],
+    "Mixed signals": NEUTRAL_GREY,
+    "Insufficient data": "white",
+}
+# Quadrant captions: (x, y) position in axes fractions -> text.
+QUADRANT_LABELS = {
+    (0.98, 0.98): "Economic & social upgrading",
+    (0.02, 0.98): "Economic downgrading,\nsocial upgrading",
+    (0.02, 0.02): "Economic & social downgrading",
+    (0.98, 0.02): "Economic upgrading,\nsocial downgrading",
+}
+
+
+def joint_class(economic_class: str, social_class: str) -> str:
+    """The joint class of a country: one of :data:`JOINT_CLASSES`."""
+    pair = {economic_class, social_class}
+    if "insufficient data" in pair or pd.isna(economic_class) or pd.isna(social_class):
+        return "Insufficient data"
+    if "mixed" in pair:
+        return "Mixed signals"
+    if economic_class == social_class:
+        return f"Economic & social {economic_class}"
+    return f"Economic {economic_class}, social {social_class}"
+
+
+def save_figure(
+    fig: Figure, path_stem: str | os.PathLike, formats: Iterable[str], dpi: int
+) -> list[Path]:
+    """Write ``fig`` once per format as ``<path_stem>.<format>``, each file atomically."""
+    paths = []
+    for fmt in formats:
+        path = Path(f"{os.fspath(path_stem)}.{fmt}")
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA.get(fmt))
+        paths.append(path)
+    return paths
+
+
+def _symmetric_limits(values: pd.Series) -> tuple[float, float]:
+    """Axis limits centred on zero that include every finite value with some padding."""
+    finite = values[np.isfinite(values)]
+    extent = float(finite.abs().max()) if len(finite) else 0.0
+    extent = 1.15 * extent if extent > 0 else 1.0
+    return -extent, extent
+
+
+def _periods(classification: pd.DataFrame) -> list[str]:
+    """Period labels in chronological order (by start year when available)."""
+    if "start_year" in classification.columns:
+        ordered = classification.sort_values("start_year", kind="stable")
+        return list(pd.unique(ordered["period"]))
+    return list(pd.unique(classification["period"]))
+
+
+def _draw_quadrant_panel(ax: Axes, rows: pd.DataFrame, title: str) -> None:
+    """One period: dashed zero lines, quadrant captions, coloured points with ISO3 labels."""
+    ax.axhline(0, color="0.35", linestyle="--", linewidth=0.8, zorder=1)
+    ax.axvline(0, color="0.35", linestyle="--", linewidth=0.8, zorder=1)
+    for (x, y), text in QUADRANT_LABELS.items():
+        ax.text(x, y, text, transform=ax.transAxes, ha="right" if x > 0.5 else "left",
+                va="top" if y > 0.5 else "bottom", fontsize=7.5, style="italic", color="0.3",
+                zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75,
+                                "pad": 1.5})
+    for label, colour in JOINT_CLASSES.items():
+        points = rows[rows["joint_class"] == label]
+        ax.scatter(points["market_share_change"], points["real_wage_change"], s=28,
+                   color=colour, edgecolor="0.2", linewidth=0.5, zorder=3)
+    for row in rows.itertuples(index=False):
+        ax.annotate(row.country, (row.market_share_change, row.real_wage_change),
+                    xytext=(3, 3), textcoords="offset points", fontsize=6.5, color="0.25",
+                    zorder=3)
+    if rows.empty:
+        ax.text(0.5, 0.5, "No country with both changes", transform=ax.transAxes,
+                ha="center", va="center", color="0.4", bbox={"facecolor": "white",
+                                                             "edgecolor": "none"})
+    ax.set_title(title)
+    ax.set_xlabel(X_LABEL)
+
+
+def plot_quadrants(
+    classification: pd.DataFrame,
+    value_chain: str,
+    path_stem: str | os.PathLike,
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: int = 150,
+    chain_label: str | None = None,
+) -> list[Path]:
+    """Scatter of market-share change against real-wage change for one value chain.
+
+    One panel per period with shared, zero-centred axes; dashed zero lines split the
+    quadrants. Points are coloured by the joint economic x social class (which also uses
+    unit values and employment, so a point may be "mixed" whatever its quadrant) and
+    labelled with the ISO3 code. Rows with a missing change on either axis are left out.
+    Returns the written paths, ``<path_stem>.<format>`` for each format.
+    """
+    chain_rows = classification[classification["value_chain"] == value_chain].copy()
+    if chain_rows.empty:
+        raise ValueError(f"no classification rows for value chain {value_chain!r}")
+    chain_rows["joint_class"] = [
+        joint_class(e, s)
+        for e, s in zip(chain_rows["economic_class"], chain_rows["social_class"])
+    ]
+    for col in ("market_share_change", "real_wage_change"):
+        chain_rows[col] = pd.to_numeric(chain_rows[col]).astype("float64")
+    plotted = chain_rows.dropna(subset=["market_share_change", "real_wage_change"])
+    periods = _periods(chain_rows)
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(5.2 * len(periods), 5.6), layout="constrained")
+        axes = fig.subplots(1, len(periods), sharex=True, sharey=True, squeeze=False)[0]
+        for ax, period in zip(axes, periods):
+            _draw_quadrant_panel(ax, plotted[plotted["period"] == period], period)
+        axes[0].set_xlim(_symmetric_limits(plotted["market_share_change"]))
+        axes[0].set_ylim(_symmetric_limits(plotted["real_wage_change"]))
+        axes[0].set_ylabel(Y_LABEL)
+        present = [label for label in JOINT_CLASSES if (plotted["joint_class"] == label).any()]
+        handles = [
+            Line2D([], [], linestyle="", marker="o", markersize=6, markerfacecolor=colour,
+                   markeredgecolor="0.2", markeredgewidth=0.5, label=label)
+            for label, colour in JOINT_CLASSES.items() if label in present
+        ]
+        if handles:
+            fig.legend(handles=handles, loc="outside lower center", ncols=3,
+                       title="Joint economic and social class")
+        fig.suptitle(f"{chain_label or value_chain}: economic and social upgrading")
+        return save_figure(fig, path_stem, formats, dpi)
+
+
+def plot_coefficients(
+    estimates: pd.DataFrame,
+    path_stem: str | os.PathLike,
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: int = 150,
+    chain_labels: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Coefficient plot: one panel per term, one row per specification x value chain.
+
+    Each row shows the point estimate with its 95 % confidence interval, coloured by
+    specification; a vertical line marks zero. Rows keep the order of ``estimates`` (specs,
+    then value chains) from top to bottom.
+    """
+    if estimates.empty:
+        raise ValueError("no estimates to plot")
+    chain_labels = chain_labels or {}
+    keys = list(dict.fromkeys(zip(estimates["spec_id"], estimates["value_chain"])))
+    specs = list(dict.fromkeys(estimates["spec_id"]))
+    spec_labels = dict(zip(estimates["spec_id"], estimates["spec_label"]))
+    colours = {spec: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, spec in enumerate(specs)}
+    position = {key: len(keys) - 1 - i for i, key in enumerate(keys)}
+    terms = list(dict.fromkeys(estimates["term"]))
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(max(6.0, 3.4 * len(terms)), 1.6 + 0.32 * len(keys)),
+                     layout="constrained")
+        axes = fig.subplots(1, len(terms), sharey=True, squeeze=False)[0]
+        for ax, term in zip(axes, terms):
+            ax.axvline(0, color="0.35", linestyle="--", linewidth=0.8)
+            rows = estimates[(estimates["term"] == term) & estimates["estimate"].notna()]
+            for row in rows.itertuples(index=False):
+                y = position[(row.spec_id, row.value_chain)]
+                ax.errorbar(row.estimate, y,
+                            xerr=[[row.estimate - row.ci_low], [row.ci_high - row.estimate]],
+                            fmt="o", markersize=4.5, capsize=2.5, linewidth=1.2,
+                            color=colours[row.spec_id])
+            ax.set_title(term)
+            ax.set_xlabel("Estimate (95% confidence interval)")
+            ax.grid(axis="y", visible=False)
+        axes[0].set_yticks(
+            [position[key] for key in keys],
+            [f"{spec_labels[spec]}: {chain_labels.get(chain, chain)}" for spec, chain in keys],
+        )
+        axes[0].set_ylim(-0.7, len(keys) - 0.3)
+        handles = [Line2D([], [], marker="o", color=colours[s], label=spec_labels[s])
+                   for s in specs]
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(specs), 4))
+        fig.suptitle("Coefficient estimates across specifications")
+        return save_figure(fig, path_stem, formats, dpi)

@@ -1,0 +1,340 @@
+"""Publication tables: regression tables, upgrading-quadrant cross-tabs, descriptive statistics.
+
+Every table is first laid out once as a format-neutral grid of plain-text cells and then
+rendered as a Markdown pipe table, a LaTeX ``tabular`` with booktabs rules, or an HTML
+``<table>`` fragment, so that the three formats always show the same numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+FORMATS = ("markdown", "latex", "html")
+STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+STAR_NOTE = "* p < 0.10, ** p < 0.05, *** p < 0.01."
+CLASSES = ("upgrading", "mixed", "downgrading", "insufficient data")
+DIMENSION_LABELS = {
+    "country": "Country",
+    "year": "Year",
+    "value_chain": "Value chain",
+    "country_value_chain": "Country × value chain",
+}
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": "$<$", ">": "$>$", "²": "$^2$", "×": r"$\times$",
+}
+_NUMBER = re.compile(r"^(-?)(\d[\d,]*(?:\.\d+)?)(\**)$")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A format-neutral table: header rows of (text, column span) cells and plain-text body rows.
+
+    ``rules`` holds the body row indices that start a new section (a rule is drawn above);
+    the first ``stub`` columns hold row labels (left-aligned text, never numbers).
+    """
+
+    header: list[list[tuple[str, int]]]
+    body: list[list[str]]
+    rules: frozenset[int] = field(default_factory=frozenset)
+    note: str = ""
+    stub: int = 1
+
+
+def stars(p_value: float) -> str:
+    """Significance stars: *** p < 0.01, ** p < 0.05, * p < 0.10, else none (also for NaN)."""
+    for level, mark in STARS:
+        if p_value < level:
+            return mark
+    return ""
+
+
+def _number(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, or an empty string when missing."""
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def _ordered_unique(values: pd.Series) -> list:
+    """Distinct values in order of first appearance."""
+    return list(pd.unique(values))
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def _latex_escape(text: str) -> str:
+    """Escape LaTeX special characters in running text."""
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in text)
+
+
+def _latex_cell(text: str) -> str:
+    """A LaTeX cell: numbers get a math minus sign and superscript stars, text is escaped."""
+    match = _NUMBER.match(text)
+    if not match:
+        return _latex_escape(text)
+    sign, digits, marks = match.groups()
+    return ("$-$" if sign else "") + digits + (f"$^{{{marks}}}$" if marks else "")
+
+
+def _expand(row: list[tuple[str, int]]) -> list[str]:
+    """Header cells repeated over their spans (for formats without column spans)."""
+    return [text for text, span in row for _ in range(span)]
+
+
+def _render_markdown(grid: Grid) -> str:
+    """A pipe table; header rows after the first become bold rows at the top of the body."""
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cell.replace("|", r"\|") for cell in cells) + " |"
+
+    first, *more = [_expand(row) for row in grid.header]
+    align = [":---"] * grid.stub + ["---:"] * (len(first) - grid.stub)
+    lines = [line(first), "|" + "|".join(align) + "|"]
+    lines += [line([f"**{c}**" if c else "" for c in row]) for row in more]
+    lines += [line(row) for row in grid.body]
+    if grid.note:
+        lines += ["", grid.note.replace("*", r"\*")]
+    return "\n".join(lines) + "\n"
+
+
+def _render_latex(grid: Grid) -> str:
+    """A booktabs ``tabular`` (needs ``\\usepackage{booktabs}``) followed by the note."""
+    n_cols = sum(span for _, span in grid.header[0])
+    lines = [
+        "% Requires \\usepackage{booktabs}.",
+        f"\\begin{{tabular}}{{{'l' * grid.stub}{'c' * (n_cols - grid.stub)}}}",
+        "\\toprule",
+    ]
+    for row in grid.header:
+        cells, rules, col = [], [], 1
+        for text, span in row:
+            if span > 1:
+                cells.append(f"\\multicolumn{{{span}}}{{c}}{{{_latex_escape(text)}}}")
+                rules.append(f"\\cmidrule(lr){{{col}-{col + span - 1}}}")
+            else:
+                cells.append(_latex_escape(text))
+            col += span
+        lines.append(" & ".join(cells) + " \\\\")
+        if rules:
+            lines.append(" ".join(rules))
+    lines.append("\\midrule")
+    for i, row in enumerate(grid.body):
+        if i in grid.rules:
+            lines.append("\\midrule")
+        stub, values = row[: grid.stub], row[grid.stub :]
+        cells = [_latex_escape(c) for c in stub] + [_latex_cell(c) for c in values]
+        lines.append(" & ".join(cells) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    if grid.note:
+        lines += ["", f"\\par\\smallskip{{\\footnotesize {_latex_escape(grid.note)}\\par}}"]
+    return "\n".join(lines) + "\n"
+
+
+def _render_html(grid: Grid) -> str:
+    """A standalone ``<table>`` fragment; the note sits in the ``<tfoot>``."""
+    n_cols = sum(span for _, span in grid.header[0])
+    lines = ['<table class="gvc-table">', "<thead>"]
+    for row in grid.header:
+        cells = "".join(
+            f'<th colspan="{span}">{html.escape(text)}</th>' if span > 1
+            else f"<th>{html.escape(text)}</th>"
+            for text, span in row
+        )
+        lines.append(f"<tr>{cells}</tr>")
+    lines += ["</thead>", "<tbody>"]
+    for i, row in enumerate(grid.body):
+        if i in grid.rules:
+            lines += ["</tbody>", "<tbody>"]
+        cells = "".join(f"<td>{html.escape(cell)}</td>" for cell in row)
+        lines.append(f"<tr>{cells}</tr>")
+    lines.append("</tbody>")
+    if grid.note:
+        note = html.escape(grid.note)
+        lines.append(f'<tfoot><tr><td colspan="{n_cols}">{note}</td></tr></tfoot>')
+    lines.append("</table>")
+    return "\n".join(lines) + "\n"
+
+
+def render(grid: Grid, fmt: str) -> str:
+    """Render ``grid`` as ``"markdown"``, ``"latex"`` or ``"html"``."""
+    renderers = {"markdown": _render_markdown, "latex": _render_latex, "html": _render_html}
+    if fmt not in renderers:
+        raise ValueError(f"unknown table format {fmt!r}; expected one of {FORMATS}")
+    return renderers[fmt](grid)
+
+
+# --- regression table ---------------------------------------------------------------------
+
+
+def _dimension_list(joined: str) -> list[str]:
+    """``"country+year"`` -> ``["country", "year"]`` (empty string -> [])."""
+    return [part for part in str(joined).split("+") if part]
+
+
+def _regression_grid(
+    estimates: pd.DataFrame, digits: int, chain_labels: Mapping[str, str]
+) -> Grid:
+    """Lay out the regression table: one column per (spec, value chain)."""
+    spec_rank = {s: i for i, s in enumerate(_ordered_unique(estimates["spec_id"]))}
+    chain_rank = {c: i for i, c in enumerate(_ordered_unique(estimates["value_chain"]))}
+    keys = sorted(
+        estimates[["spec_id", "value_chain"]].drop_duplicates().itertuples(index=False, name=None),
+        key=lambda key: (spec_rank[key[0]], chain_rank[key[1]]),
+    )
+    by_key = {
+        key: rows.set_index("term")
+        for key, rows in estimates.groupby(["spec_id", "value_chain"], sort=False)
+    }
+    first = {key: by_key[key].iloc[0] for key in keys}
+
+    spec_labels = dict(zip(estimates["spec_id"], estimates["spec_label"].astype(str)))
+    groups = [
+        (spec_labels[spec_id], len(list(columns)))
+        for spec_id, columns in itertools.groupby(keys, key=lambda key: key[0])
+    ]
+    header = [
+        [("", 1), *groups],
+        [("", 1)] + [(chain_labels.get(chain, chain), 1) for _, chain in keys],
+        [("", 1)] + [(f"({i})", 1) for i in range(1, len(keys) + 1)],
+    ]
+
+    body: list[list[str]] = []
+    for term in _ordered_unique(estimates["term"]):
+        coef, se = [str(term)], [""]
+        for key in keys:
+            rows = by_key[key]
+            if term in rows.index:
+                row = rows.loc[term]
+                estimate = _number(row["estimate"], digits)
+                coef.append(estimate + stars(row["p_value"]) if estimate else "")
+                se_text = _number(row["std_error"], digits)
+                se.append(f"({se_text})" if se_text else "")
+            else:
+                coef.append("")
+                se.append("")
+        body += [coef, se]
+
+    stats_start = len(body)
+    body.append(["N"] + [f"{int(first[k]['n_obs']):,}" for k in keys])
+    body.append(["Clusters"] + [f"{int(first[k]['n_clusters']):,}" for k in keys])
+    body.append(["R²"] + [_number(first[k]["r_squared"], digits) for k in keys])
+    body.append(["R² within"] + [_number(first[k]["r_squared_within"], digits) for k in keys])
+    fixed = {k: _dimension_list(first[k]["fixed_effects"]) for k in keys}
+    for fe in dict.fromkeys(fe for k in keys for fe in fixed[k]):
+        label = DIMENSION_LABELS.get(fe, fe)
+        body.append([f"{label} fixed effects"] + ["Yes" if fe in fixed[k] else "No" for k in keys])
+    body.append(
+        ["Clustered by"]
+        + [", ".join(DIMENSION_LABELS.get(d, d) for d in _dimension_list(first[k]["cluster"]))
+           for k in keys]
+    )
+    note = (
+        "Cluster-robust standard errors in parentheses (clustering as listed). "
+        f"{STAR_NOTE}"
+    )
+    return Grid(header=header, body=body, rules=frozenset({stats_start}), note=note)
+
+
+def regression_table(
+    estimates: pd.DataFrame,
+    fmt: str,
+    digits: int = 3,
+    chain_labels: Mapping[str, str] | None = None,
+) -> str:
+    """Render tidy ``estimates`` as a multi-column regression table.
+
+    One column per (spec_id, value_chain), specs in order of first appearance and chains in
+    their order of first appearance. Each term shows the coefficient with significance stars
+    and, on the next row, its standard error in parentheses; the bottom rows give N, the
+    number of clusters, R², within R², the fixed effects and the clustering. ``chain_labels``
+    maps value-chain ids to display names.
+    """
+    if estimates.empty:
+        raise ValueError("no estimates to tabulate")
+    return render(_regression_grid(estimates, digits, chain_labels or {}), fmt)
+
+
+# --- upgrading quadrants ------------------------------------------------------------------
+
+
+def quadrant_counts(classification: pd.DataFrame) -> pd.DataFrame:
+    """Count countries per economic x social class for each value chain and period.
+
+    Every combination of the known classes appears (count 0 when absent); ``share`` is the
+    count divided by the number of countries classified in that value chain and period.
+    """
+    observed = pd.concat([classification["economic_class"], classification["social_class"]])
+    classes = list(CLASSES) + [c for c in _ordered_unique(observed) if c not in CLASSES]
+    blocks = classification[["value_chain", "period"]].drop_duplicates()
+    grid = pd.MultiIndex.from_tuples(
+        [(chain, period, econ, social)
+         for chain, period in blocks.itertuples(index=False, name=None)
+         for econ in classes for social in classes],
+        names=["value_chain", "period", "economic_class", "social_class"],
+    )
+    counts = (
+        classification.groupby(list(grid.names), sort=False).size().reindex(grid, fill_value=0)
+    )
+    totals = counts.groupby(level=["value_chain", "period"], sort=False).transform("sum")
+    result = counts.rename("count").reset_index()
+    result["count"] = result["count"].astype("int64")
+    result["share"] = (counts / totals).to_numpy()
+    return result
+
+
+def _quadrant_grid(counts: pd.DataFrame, chain_labels: Mapping[str, str]) -> Grid:
+    """Lay out the cross-tab: rows = chain x period x economic class, columns = social class."""
+    social = _ordered_unique(counts["social_class"])
+    header = [[("Value chain", 1), ("Period", 1), ("Economic class", 1)]
+              + [(f"Social: {s}", 1) for s in social] + [("Total", 1)]]
+    body: list[list[str]] = []
+    rules: set[int] = set()
+    for (chain, period), block in counts.groupby(["value_chain", "period"], sort=False):
+        rules.add(len(body))
+        table = block.pivot(index="economic_class", columns="social_class", values="count")
+        table = table.reindex(index=_ordered_unique(block["economic_class"]), columns=social)
+        total = int(block["count"].sum())
+        for i, (econ, row) in enumerate(table.iterrows()):
+            cells = [f"{int(n)} ({n / total:.0%})" if total else "0" for n in row]
+            label = [chain_labels.get(chain, chain), period] if i == 0 else ["", ""]
+            body.append([*label, econ, *cells, str(int(row.sum()))])
+    note = "Number of countries (share of the value chain and period in parentheses)."
+    return Grid(header=header, body=body, rules=frozenset(rules - {0}), note=note, stub=3)
+
+
+def quadrant_table(
+    counts: pd.DataFrame, fmt: str, chain_labels: Mapping[str, str] | None = None
+) -> str:
+    """Render :func:`quadrant_counts` as economic x social cross-tabs per chain and period."""
+    return render(_quadrant_grid(counts, chain_labels or {}), fmt)
+
+
+# --- descriptive statistics ---------------------------------------------------------------
+
+
+def descriptive_statistics(indicators: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """N (non-missing), mean, standard deviation, minimum and maximum per value chain."""
+    missing = [col for col in columns if col not in indicators.columns]
+    if missing:
+        raise ValueError(f"columns not in the indicators table: {missing}")
+    rows = []
+    for chain, block in indicators.groupby("value_chain", sort=False):
+        for col in columns:
+            values = pd.to_numeric(block[col]).astype("float64").dropna()
+            rows.append({
+                "value_chain": chain,
+                "variable": col,
+                "n": len(values),
+                "mean": values.mean(),
+                "sd": values.std(ddof=1),
+                "min": values.min(),
+                "max": values.max(),
+            })
+    return pd.DataFrame(rows, columns=["value_chain", "variable", "n", "mean", "sd", "min", "max"])
