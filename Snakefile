@@ -1,0 +1,34 @@
+# gvc-upgrading: economic and social upgrading in global value chains.
+# Stages: retrieve -> harmonise -> indicators -> classify -> estimate -> tables, figures, report.
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/retrieve.smk"
+include: "workflow/rules/harmonise.smk"
+include: "workflow/rules/indicators.smk"
+include: "workflow/rules/classify.smk"
+include: "workflow/rules/estimate.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        "results/indicators/indicators.parquet",
+        "results/classification/classification.parquet",
+        "results/estimates/estimates.parquet",
+        expand("results/tables/regressions.{ext}", ext=["md", "tex", "html"]),
+        expand("results/tables/quadrant_counts.{ext}", ext=["csv", "md", "html"]),
+        quadrant_figures(),
+        coefficient_figures(),
+    default_target: True

@@ -1,0 +1,49 @@
+rule tabulate_regressions:
+    input:
+        "results/estimates/estimates.parquet",
+    output:
+        md="results/tables/regressions.md",
+        tex="results/tables/regressions.tex",
+        html=report(
+            "results/tables/regressions.html",
+            category="Regressions",
+            caption="../report/regressions.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/tabulate_regressions.log",
+    benchmark:
+        "results/benchmarks/tabulate_regressions.tsv"
+    message:
+        "Writing the regression table (Markdown, LaTeX, HTML)"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/tabulate_regressions.py"
+
+
+rule tabulate_quadrants:
+    input:
+        "results/classification/classification.parquet",
+    output:
+        csv="results/tables/quadrant_counts.csv",
+        md="results/tables/quadrant_counts.md",
+        html=report(
+            "results/tables/quadrant_counts.html",
+            category="Upgrading",
+            subcategory="Counts",
+            caption="../report/quadrant_counts.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/tabulate_quadrants.log",
+    benchmark:
+        "results/benchmarks/tabulate_quadrants.tsv"
+    message:
+        "Counting countries per economic x social upgrading quadrant"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/tabulate_quadrants.py"

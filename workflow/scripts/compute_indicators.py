@@ -1,0 +1,18 @@
+"""Rule compute_indicators: market shares, unit values, employment and real wages."""
+
+from gvc_upgrading.indicators import UNITS, compute_indicators
+from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table
+
+with rule_logging(snakemake) as log:
+    table = compute_indicators(
+        snakemake.input.trade,
+        read_table(snakemake.input.labour),
+        snakemake.params.gvcs,
+        snakemake.params.chains,
+        snakemake.params.hs_revision,
+        tuple(snakemake.params.years),
+    )
+    log.info("indicators: %d rows, %d countries", len(table), table["country"].nunique())
+    write_table(table, snakemake.output.table, metadata={"units": UNITS})
+    with atomic_path(snakemake.output.csv) as tmp:
+        table.to_csv(tmp, index=False)
