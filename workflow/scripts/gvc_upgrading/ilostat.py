@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, parse_numbers
 
 REQUIRED = ["ref_area", "indicator", "source", "classif1", "time", "obs_value"]
 # When several series cover one country-year, prefer labour force surveys (BA), then other
@@ -32,19 +31,9 @@ def read_ilostat_bulk(path: str | Path) -> pd.DataFrame:
     if missing:
         raise InputError(path, f"missing column(s) {missing}; expected ILOSTAT bulk columns "
                                f"{REQUIRED}", key="header")
-    value = pd.to_numeric(df["obs_value"].where(df["obs_value"] != ""), errors="coerce")
-    bad = value.isna() & (df["obs_value"] != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise InputError(path, f"obs_value {df['obs_value'][bad].iloc[0]!r} is not a number",
-                         row=row, key="obs_value")
-    time = pd.to_numeric(df["time"], errors="coerce")
-    if time.isna().any():
-        row = int(np.flatnonzero(time.isna().to_numpy())[0]) + 2
-        raise InputError(path, f"time {df['time'][time.isna()].iloc[0]!r} is not a year "
-                               "(expected an annual indicator)", row=row, key="time")
-    df["obs_value"] = value.astype("float64")
-    df["time"] = time.astype("int64")
+    df["obs_value"] = parse_numbers(df["obs_value"], path, "obs_value", missing=("",), first_row=2)
+    df["time"] = parse_numbers(df["time"], path, "time", first_row=2,
+                               expected="a year (an annual indicator)").astype("int64")
     return df
 
 

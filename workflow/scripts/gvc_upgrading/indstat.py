@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, parse_numbers
 
 FIELDS = ["ctable", "country", "year", "isic", "isiccomb", "value", "utable", "source",
           "lastupdated", "unit"]
@@ -39,22 +38,10 @@ def read_indstat2(path: str | Path) -> pd.DataFrame:
     df = df.apply(lambda col: col.str.strip())
     df["ctable"] = df["ctable"].str.zfill(2)
     df["country"] = df["country"].str.zfill(3)
-    value_text = df["value"]
-    value = pd.to_numeric(value_text.where(value_text != MISSING), errors="coerce")
-    bad = value.isna() & (value_text != MISSING)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
-        raise InputError(path, f"value {value_text[bad].iloc[0]!r} is not a number or '...'",
-                         row=row, key="value")
-    year = pd.to_numeric(df["year"], errors="coerce")
-    if year.isna().any():
-        row = int(np.flatnonzero(year.isna().to_numpy())[0]) + 1
-        raise InputError(path, f"year {df['year'][year.isna()].iloc[0]!r} is not a year", row=row,
-                         key="year")
+    df["value"] = parse_numbers(df["value"], path, "value", missing=(MISSING,))
+    df["year"] = parse_numbers(df["year"], path, "year", expected="a year").astype("int64")
     unknown_units = sorted(set(df["unit"]) - set(UNITS))
     if unknown_units:
         raise InputError(path, f"unit(s) {unknown_units} unknown; expected one of {sorted(UNITS)}",
                          key="unit")
-    df["value"] = value.astype("float64")
-    df["year"] = year.astype("int64")
     return df
