@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise import harmonise_labour, harmonise_prices
 from gvc_upgrading.indicators import trade_indicators
 
@@ -118,3 +119,13 @@ def test_relative_unit_value_is_one_at_world_prices_for_any_mix():
             rows.append((2005, exporter, hs6, value, value / price))
     result = trade_indicators(_flows(rows))
     assert result["relative_unit_value"].tolist() == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_duplicate_indstat_records_are_named(tmp_path, prices):
+    indstat = tmp_path / "indstat.csv"
+    indstat.write_text("04,050,2015,18,18,1000,01,1,2023-06-30,#\n"
+                       "04,050,2015,18,18,1100,01,1,2023-06-30,#\n")
+    with pytest.raises(InputError, match=r"indstat\.csv, row 1, isic: table 04 .* country 050, year 2015"):
+        harmonise_labour(indstat_path=indstat, ilostat_employment_path=None,
+                         ilostat_earnings_path=None, prices=prices, gvcs=GVCS,
+                         chains=["apparel"], years=(1995, 2022))

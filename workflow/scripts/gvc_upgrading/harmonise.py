@@ -96,6 +96,12 @@ def harmonise_prices(cpi_path, cpi_meta_path, fx_path, fx_meta_path, base_year: 
 
 def _indstat_chain(raw: pd.DataFrame, path, chain: str, division: str) -> pd.DataFrame:
     rows = raw[(raw["isic"] == division) & raw["ctable"].isin(["04", "05"])]
+    duplicated = rows.duplicated(["ctable", "country", "year"], keep=False)
+    if duplicated.any():
+        first = rows[duplicated].iloc[0]
+        raise InputError(path, f"table {first['ctable']} holds more than one record for country "
+                               f"{first['country']}, year {first['year']}, ISIC {division}; "
+                               "expected one", row=int(rows.index[duplicated][0]) + 1, key="isic")
     employees = rows[rows["ctable"] == "04"]
     wages = rows[rows["ctable"] == "05"]
     if (employees["unit"] != "#").any():
