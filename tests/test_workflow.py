@@ -94,17 +94,14 @@ def test_lint_is_clean(demo_run):
     assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
 
 
-def test_config_overlay_with_unknown_key_is_rejected(tmp_path):
+@pytest.mark.parametrize(("overlay", "message"), [
+    ("classification:\n  tolerence: 0.05\n", "classification.tolerence' is not allowed"),
+    ("prices:\n  cpi_base_year: twenty-ten\n",
+     "prices.cpi_base_year': 'twenty-ten' is not of type 'integer'"),
+])
+def test_config_overlay_errors_name_the_key(tmp_path, overlay, message):
     work = copy_repo(tmp_path)
-    (work / "overlay.yaml").write_text("classification:\n  tolerence: 0.05\n")
+    (work / "overlay.yaml").write_text(overlay)
     result = snakemake(work, "-n", "--configfile", "overlay.yaml", check=False)
     assert result.returncode != 0
-    assert "classification.tolerence' is not allowed" in result.stdout + result.stderr
-
-
-def test_config_overlay_with_wrong_type_is_rejected(tmp_path):
-    work = copy_repo(tmp_path)
-    (work / "overlay.yaml").write_text("prices:\n  cpi_base_year: twenty-ten\n")
-    result = snakemake(work, "-n", "--configfile", "overlay.yaml", check=False)
-    assert result.returncode != 0
-    assert "prices.cpi_base_year': 'twenty-ten' is not of type 'integer'" in result.stdout + result.stderr
+    assert message in result.stdout + result.stderr

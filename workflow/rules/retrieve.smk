@@ -4,7 +4,7 @@ rule generate_demo_world:
     params:
         seed=config["demo"]["seed"],
         n_countries=config["demo"]["n_countries"],
-        years=[1995, 2022],
+        years=[config["years"]["start"], config["years"]["end"]],
         baci_version=demo_baci_version(),
         out_dir=lambda wildcards, output: os.path.commonpath(output),
     log:
