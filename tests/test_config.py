@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
 
 SCHEMAS = REPO / "workflow" / "schemas"

@@ -8,8 +8,8 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
 
 pytestmark = pytest.mark.e2e
