@@ -32,15 +32,6 @@ import pandas as pd
 
 KEYS = ["country", "value_chain"]
 
-#: Indicator column -> column holding its log change over a period (output order).
-CHANGE_COLUMNS: dict[str, str] = {
-    "market_share": "market_share_change",
-    "unit_value_usd_per_kg": "unit_value_change",
-    "relative_unit_value": "relative_unit_value_change",
-    "employment_persons": "employment_change",
-    "real_wage_per_employee_lcu": "real_wage_change",
-}
-
 UPGRADING = "upgrading"
 DOWNGRADING = "downgrading"
 MIXED = "mixed"
@@ -78,6 +69,8 @@ DIMENSIONS: dict[str, Dimension] = {
     "real_wage": Dimension("real_wage_per_employee_lcu", "real_wage_change", "real wage"),
 }
 UNIT_VALUE_CHOICES = ("unit_value", "relative_unit_value")
+#: Indicator column -> column holding its log change over a period (output order).
+CHANGE_COLUMNS: dict[str, str] = {d.indicator: d.change for d in DIMENSIONS.values()}
 
 
 @dataclass(frozen=True)
