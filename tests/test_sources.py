@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 import pytest
 
 from gvc_upgrading import baci, ilostat, indstat, wdi
+from gvc_upgrading.countries import iso3_codes
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise import harmonise_trade_year
 
@@ -131,3 +132,16 @@ def test_real_wdi_bulk_csv(real_data):
     zaf = df[(df["country_code"] == "ZAF") & (df["year"] == 2010)]
     assert zaf["value"].tolist() == [pytest.approx(100.0)]
     assert df["year"].min() == 1960 and df["year"].max() == 2023
+
+
+def test_every_real_ilostat_country_maps_to_iso3(real_data):
+    df = ilostat.read_ilostat_bulk(real_data / "ilostat" / "EMP_TEMP_AGE_EC2_NB_A.csv.gz")
+    countries = df[~df["ref_area"].str.fullmatch(r"X\d\d")]["ref_area"]
+    mapped = iso3_codes(countries, source="ILOSTAT", path="ilostat.csv")
+    assert mapped.notna().all()
+    assert set(mapped[countries == "KOS"]) == {"XKX"}
+
+
+def test_unknown_iso3_code_is_named():
+    with pytest.raises(InputError, match=r"ilostat\.csv, country: ILOSTAT country code\(s\) ZZZ"):
+        iso3_codes(pd.Series(["BGD", "ZZZ"]), source="ILOSTAT", path="ilostat.csv")

@@ -17,6 +17,9 @@ from .errors import InputError
 
 # Conventions that a code list alone does not settle: BACI's "Other Asia, nes" is Taiwan.
 BACI_OVERRIDES = {"490": "TWN"}
+# Codes outside ISO 3166 that a source uses for a country: ILOSTAT writes Kosovo as KOS;
+# it maps to XKX, the code the World Bank uses, so that labour and prices join.
+ISO3_OVERRIDES = {"ilostat": {"KOS": "XKX"}}
 
 
 def baci_crosswalk(country_codes: pd.DataFrame) -> dict[str, str]:
@@ -48,4 +51,12 @@ def m49_to_iso3(codes: pd.Series, *, source: str, path) -> pd.Series:
         country = pycountry.countries.get(numeric=str(code).zfill(3))
         if country is not None:
             mapping[code] = country.alpha_3
+    return map_codes(codes, mapping, source=source, path=path)
+
+
+def iso3_codes(codes: pd.Series, *, source: str, path) -> pd.Series:
+    """Check ISO3 codes against pycountry (plus the source's known exceptions) and return them."""
+    overrides = ISO3_OVERRIDES.get(source.lower(), {})
+    mapping = {code: overrides.get(code, code) for code in codes.dropna().unique()
+               if code in overrides or pycountry.countries.get(alpha_3=code)}
     return map_codes(codes, mapping, source=source, path=path)

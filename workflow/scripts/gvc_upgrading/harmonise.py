@@ -18,10 +18,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pycountry
 
 from . import baci, ilostat, indstat, wdi
-from .countries import baci_crosswalk, m49_to_iso3, map_codes
+from .countries import baci_crosswalk, iso3_codes, m49_to_iso3
 from .errors import InputError
 from .valuechains import isic_section
 
@@ -136,9 +135,7 @@ def _ilostat_iso3(df: pd.DataFrame, path) -> pd.DataFrame:
     if aggregate.any():
         log.info("%s: %d rows of regional aggregates dropped", path, int(aggregate.sum()))
     df = df[~aggregate]
-    known = {code: code for code in df["ref_area"].unique() if pycountry.countries.get(alpha_3=code)}
-    df = df.assign(country=map_codes(df["ref_area"], known, source="ILOSTAT", path=path))
-    return df
+    return df.assign(country=iso3_codes(df["ref_area"], source="ILOSTAT", path=path))
 
 
 def _ilostat_activity(df: pd.DataFrame, column: str, prefix: str, codes: dict[str, str]) -> pd.DataFrame:
