@@ -45,7 +45,7 @@ def prices(tmp_path):
     fx, fx_meta = _wdi(tmp_path / "API_PA.NUS.FCRF.csv", "PA.NUS.FCRF", "FX",
                        {"BGD": {2010: 69.6, 2015: 77.9}, "KHM": {2010: 4185, 2015: 4067},
                         "WLD": {2015: 1}})
-    return harmonise_prices(cpi, cpi_meta, fx, fx_meta, base_year=2010)
+    return harmonise_prices(cpi, fx, base_year=2010)
 
 
 def test_prices_drop_aggregates_and_rebase(prices):

@@ -21,10 +21,8 @@ rule harmonise_trade:
 
 rule harmonise_prices:
     input:
-        cpi=raw_files("wdi_cpi")[0],
-        cpi_meta=raw_files("wdi_cpi")[1],
-        fx=raw_files("wdi_exchange_rate")[0],
-        fx_meta=raw_files("wdi_exchange_rate")[1],
+        cpi=raw_files("wdi_cpi"),
+        fx=raw_files("wdi_exchange_rate"),
     output:
         "results/harmonised/prices.parquet",
     params:

@@ -57,18 +57,16 @@ def harmonise_trade_year(zip_path: str | Path, year: int) -> pa.Table:
     return table
 
 
-def _wdi_countries(data_path, meta_path, indicator: str, column: str) -> pd.DataFrame:
-    values = wdi.read_wdi_bulk(data_path)
+def _wdi_countries(path, indicator: str, column: str) -> pd.DataFrame:
+    values, meta = wdi.read_wdi_download(path)
     values = values[values["indicator_code"] == indicator]
     if values.empty:
-        raise InputError(data_path, f"no rows for indicator {indicator}", key="Indicator Code")
-    meta = wdi.read_wdi_country_metadata(meta_path)
-    aggregates = set(meta.loc[meta["is_aggregate"], "Country Code"])
-    known = set(meta["Country Code"])
-    unknown = sorted(set(values["country_code"]) - known)
+        raise InputError(path, f"no rows for indicator {indicator}", key="Indicator Code")
+    unknown = sorted(set(values["country_code"]) - set(meta["country_code"]))
     if unknown:
-        raise InputError(data_path, f"country code(s) {unknown[:10]} missing from {meta_path}",
+        raise InputError(path, f"country code(s) {unknown[:10]} missing from the country metadata",
                          key="Country Code")
+    aggregates = set(meta.loc[meta["is_aggregate"], "country_code"])
     countries = values[~values["country_code"].isin(aggregates)]
     log.info("%s: %d values in, %d aggregate values dropped, %d kept", indicator, len(values),
              len(values) - len(countries), len(countries))
@@ -76,10 +74,13 @@ def _wdi_countries(data_path, meta_path, indicator: str, column: str) -> pd.Data
         ["country", "year", column]]
 
 
-def harmonise_prices(cpi_path, cpi_meta_path, fx_path, fx_meta_path, base_year: int) -> pd.DataFrame:
-    """CPI (published and rebased to ``base_year`` = 100) and LCU per USD by country and year."""
-    cpi = _wdi_countries(cpi_path, cpi_meta_path, "FP.CPI.TOTL", "cpi")
-    fx = _wdi_countries(fx_path, fx_meta_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd")
+def harmonise_prices(cpi_path, fx_path, base_year: int) -> pd.DataFrame:
+    """CPI (published and rebased to ``base_year`` = 100) and LCU per USD by country and year.
+
+    Each path is a WDI download as :func:`gvc_upgrading.wdi.read_wdi_download` reads it.
+    """
+    cpi = _wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi")
+    fx = _wdi_countries(fx_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd")
     prices = cpi.merge(fx, on=["country", "year"], how="outer")
     base = prices.loc[prices["year"] == base_year, ["country", "cpi"]].dropna()
     base = base.rename(columns={"cpi": "cpi_in_base_year"})
