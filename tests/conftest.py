@@ -12,6 +12,8 @@ sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
 REAL_DATA = REPO.parent / "shared" / "data" / "real"
 
+from httpserver import local_server  # noqa: E402, F401  (fixture: a local HTTP server)
+
 
 @pytest.fixture(scope="session")
 def real_data() -> Path:
