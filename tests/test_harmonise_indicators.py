@@ -129,3 +129,43 @@ def test_duplicate_indstat_records_are_named(tmp_path, prices):
         harmonise_labour(indstat_path=indstat, ilostat_employment_path=None,
                          ilostat_earnings_path=None, prices=prices, gvcs=GVCS,
                          chains=["apparel"], years=(1995, 2022))
+
+
+def test_prefixes_carry_over_until_a_revision_changes_them():
+    from gvc_upgrading.valuechains import prefixes_by_revision
+
+    gvcs = {"mobile_phones": {"hs": {"HS92": ["852520"], "HS07": ["851712"],
+                                     "HS22": ["851713", "851714"]}}}
+    prefixes = prefixes_by_revision(gvcs, "mobile_phones")
+    assert prefixes["HS96"] == ["852520"] and prefixes["HS12"] == ["851712"]
+    assert prefixes["HS22"] == ["851713", "851714"]
+
+
+def test_comtrade_year_feeds_the_indicators_per_revision(tmp_path):
+    from gvc_upgrading.harmonise import LABOUR_COLUMNS, harmonise_comtrade_year
+    from gvc_upgrading.indicators import compute_indicators
+    from gvc_upgrading.io import write_table
+
+    def row(iso, revision, code, value, weight):
+        return {"refYear": 2012, "reporterISO": iso, "flowCode": "X", "partnerCode": 0,
+                "classificationCode": revision, "cmdCode": code, "primaryValue": value,
+                "netWgt": weight}
+
+    raw = pd.DataFrame([row("CHN", "H3", "851712", 900.0, 9.0),   # HS2007: phones
+                        row("VNM", "H4", "851712", 100.0, 2.0),   # HS2012: phones
+                        row("VNM", "H4", "852520", 50.0, 1.0),    # HS2012: not phones any more
+                        row("KOR", "H0", "852520", 300.0, 3.0),   # HS1992: phones
+                        row("KOR", "H0", "8525", 300.0, 3.0)])    # not six digits: dropped
+    raw.to_parquet(tmp_path / "comtrade_2012.parquet")
+    trade = harmonise_comtrade_year(tmp_path / "comtrade_2012.parquet", 2012)
+    assert trade.num_rows == 4 and set(trade["importer"].to_pylist()) == {"WLD"}
+    write_table(trade, tmp_path / "trade_2012.parquet")
+    gvcs = {"mobile_phones": {"hs": {"HS92": ["852520"], "HS07": ["851712"]},
+                              "isic": {"rev3": "32", "rev4": "26"}, "labour_source": "indstat"}}
+    labour = pd.DataFrame(columns=LABOUR_COLUMNS).astype({"year": "int64"})
+    table = compute_indicators([tmp_path / "trade_2012.parquet"], labour, gvcs, ["mobile_phones"],
+                               (2012, 2012)).set_index("country")
+    assert table["export_value_usd"].to_dict() == {"CHN": 900.0, "KOR": 300.0, "VNM": 100.0}
+    assert table["market_share"].sum() == pytest.approx(1.0)
+    # each revision's product is compared with the world price of that product alone
+    assert table.loc["KOR", "relative_unit_value"] == pytest.approx(1.0)

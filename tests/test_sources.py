@@ -145,3 +145,19 @@ def test_every_real_ilostat_country_maps_to_iso3(real_data):
 def test_unknown_iso3_code_is_named():
     with pytest.raises(InputError, match=r"ilostat\.csv, country: ILOSTAT country code\(s\) ZZZ"):
         iso3_codes(pd.Series(["BGD", "ZZZ"]), source="ILOSTAT", path="ilostat.csv")
+
+
+def test_real_comtrade_extract_keeps_every_world_exporter(real_data):
+    from gvc_upgrading.comtrade import harmonise_exports
+
+    path = real_data / "un_comtrade" / "uncomtrade_4412.parquet.gzip"
+    raw = pd.read_parquet(path)
+    world_exports = raw[(raw["flowCode"] == "X") & (raw["partnerCode"] == 0)]
+    table = harmonise_exports(raw, path=path)
+    assert len(table) == len(world_exports) == 3527
+    assert table["exporter"].nunique() == world_exports["reporterISO"].nunique()
+    assert set(table.loc[world_exports["reporterISO"].to_numpy() == "S19", "exporter"]) == {"TWN"}
+    # values in US dollars, exactly as reported
+    assert table["value_usd"].sum() == pytest.approx(world_exports["primaryValue"].sum(), rel=1e-12)
+    assert (table["importer"] == "WLD").all() and table["hs_code"].eq("4412").all()
+    assert set(table["hs_revision"]) == {"HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"}

@@ -7,6 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.config import check_references, load_yaml, validate
+from gvc_upgrading.provenance import rule_catalogue
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 REGISTRY_FILE = "config/datasets.yaml"
@@ -40,10 +41,54 @@ def raw_dir(entry):
     return Path("resources/raw") / entry["source"] / entry["version"]
 
 
+def dataset_files(entry):
+    """File names of a dataset, with "{year}" expanded over the configured years."""
+    names = []
+    for name in entry["files"]:
+        names += [name.format(year=year) for year in YEARS] if "{year}" in name else [name]
+    return names
+
+
 def raw_files(role):
     """Paths of the raw files of the dataset feeding ``role``."""
     entry = dataset(role)
-    return [str(raw_dir(entry) / name) for name in entry["files"]]
+    return [str(raw_dir(entry) / name) for name in dataset_files(entry)]
+
+
+def registry_entry(source, version, file):
+    """The registry entry (and its id) that stores ``file`` under resources/raw/<source>/<version>/."""
+    for dataset_id, entry in REGISTRY.items():
+        if (entry["source"], entry["version"]) == (source, version) and entry.get("generator") is None:
+            if file in dataset_files(entry):
+                return dataset_id, entry
+    raise ValueError(
+        f"no dataset in {REGISTRY_FILE} stores {file!r} as {source} version {version!r}"
+    )
+
+
+def download(source, version, file):
+    """URL, checksum, format and version of one raw file, for the retrieve rules."""
+    dataset_id, entry = registry_entry(source, version, file)
+    if "url" not in entry:
+        return {"dataset": dataset_id, "url": None, "description": entry["description"]}
+    year = next(
+        (y for y in YEARS for name in entry["files"] if "{year}" in name and name.format(year=y) == file),
+        None,
+    )
+    return {
+        "dataset": dataset_id,
+        "format": entry["format"],
+        "version": version,
+        "year": year,
+        "base_url": config["providers"][source].rstrip("/"),
+        "url": entry["url"].format(base_url=config["providers"][source].rstrip("/"), file=file, year=year),
+        "sha256": entry.get("sha256", {}).get(file),
+    }
+
+
+def comtrade_hs_prefixes():
+    """The HS codes of the configured value chains, all revisions (Comtrade's cmdCode list)."""
+    return sorted({code for chain in CHAINS for codes in GVCS[chain]["hs"].values() for code in codes})
 
 
 def demo_files():
@@ -52,7 +97,7 @@ def demo_files():
         str(raw_dir(entry) / name)
         for entry in REGISTRY.values()
         if entry.get("generator") == "demo"
-        for name in entry["files"]
+        for name in dataset_files(entry)
     ]
 
 
@@ -61,10 +106,12 @@ def demo_baci_version():
     return versions.pop()
 
 
-def trade_revision():
-    """The HS revision of the trade dataset, read from its file name (BACI_HS92_... -> HS92)."""
-    name = dataset("trade")["files"][0]
-    return name.split("_")[1]
+def trade_raw_file(wildcards):
+    """The raw file holding one year of trade: the release zip (BACI) or the year's query (Comtrade)."""
+    files = raw_files("trade")
+    if dataset("trade")["format"] == "baci_zip":
+        return files[0]
+    return files[YEARS.index(int(wildcards.year))]
 
 
 def quadrant_figures():

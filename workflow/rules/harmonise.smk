@@ -1,10 +1,11 @@
 rule harmonise_trade:
     input:
-        release=raw_files("trade")[0],
+        raw=trade_raw_file,
     output:
         "results/harmonised/trade/trade_{year}.parquet",
     params:
         dataset=config["datasets"]["trade"],
+        format=dataset("trade")["format"],
     log:
         "results/logs/harmonise_trade/{year}.log",
     benchmark:

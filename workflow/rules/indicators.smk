@@ -8,7 +8,6 @@ rule compute_indicators:
     params:
         gvcs={chain: GVCS[chain] for chain in CHAINS},
         chains=CHAINS,
-        hs_revision=trade_revision(),
         years=[config["years"]["start"], config["years"]["end"]],
     log:
         "results/logs/compute_indicators.log",

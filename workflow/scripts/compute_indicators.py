@@ -9,7 +9,6 @@ with rule_logging(snakemake) as log:
         read_table(snakemake.input.labour),
         snakemake.params.gvcs,
         snakemake.params.chains,
-        snakemake.params.hs_revision,
         tuple(snakemake.params.years),
     )
     log.info("indicators: %d rows, %d countries", len(table), table["country"].nunique())

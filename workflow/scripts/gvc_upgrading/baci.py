@@ -51,6 +51,12 @@ def year_members(zip_path: str | Path) -> dict[int, str]:
     return dict(sorted(members.items()))
 
 
+def hs_revision(zip_path: str | Path) -> str:
+    """The release's HS revision in the names used by config/gvcs.yaml (``BACI_HS92_...`` -> HS92)."""
+    member = next(iter(year_members(zip_path).values()))
+    return "HS" + YEAR_MEMBER.match(Path(member).name)["rev"]
+
+
 def _member_matching(zf: zipfile.ZipFile, prefix: str, zip_path) -> str:
     for name in zf.namelist():
         if Path(name).name.startswith(prefix):

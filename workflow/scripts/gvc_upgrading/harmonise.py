@@ -5,7 +5,8 @@
 - Prices: national CPI (as published and rebased to the configured base year) and the official
   exchange rate (LCU per USD), countries only.
 - Labour: per country x value chain x year, employment in persons and the nominal and real wage per
-  employee in national currency, from the chain's configured labour source.
+  employee in national currency, from the chain's configured labour source, and value added in
+  national currency where the source has it (INDSTAT table 20; ILOSTAT has none).
 Each function logs rows in, rows out and rows dropped by reason.
 """
 
@@ -19,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import baci, ilostat, indstat, wdi
+from . import baci, comtrade, ilostat, indstat, wdi
 from .countries import baci_crosswalk, iso3_codes, m49_to_iso3
 from .errors import InputError
 from .valuechains import isic_section
@@ -29,8 +30,11 @@ log = logging.getLogger(__name__)
 TRADE_UNITS = {"value_usd": "current US dollars", "quantity_kg": "kilograms"}
 
 
+TRADE_COLUMNS = ["year", "exporter", "importer", "hs_revision", "hs6", "value_usd", "quantity_kg"]
+
+
 def harmonise_trade_year(zip_path: str | Path, year: int) -> pa.Table:
-    """One BACI year as ``year, exporter, importer, hs6, value_usd, quantity_kg``."""
+    """One BACI year as :data:`TRADE_COLUMNS` (HS revision as in config/gvcs.yaml, e.g. HS92)."""
     flows = baci.read_year(zip_path, year)
     crosswalk = baci_crosswalk(baci.read_country_codes(zip_path))
     codes = pa.array(list(crosswalk), pa.string())
@@ -48,6 +52,7 @@ def harmonise_trade_year(zip_path: str | Path, year: int) -> pa.Table:
         "year": pc.cast(flows["t"], pa.int64()),
         "exporter": mapped["i"],
         "importer": mapped["j"],
+        "hs_revision": pa.array([baci.hs_revision(zip_path)] * flows.num_rows, pa.string()),
         "hs6": flows["k"],
         "value_usd": pc.multiply(flows["v"], 1000.0),
         "quantity_kg": pc.multiply(flows["q"], 1000.0),
@@ -55,6 +60,22 @@ def harmonise_trade_year(zip_path: str | Path, year: int) -> pa.Table:
     log.info("trade %s: %d flows in, %d out (%d without a quantity)", year, flows.num_rows,
              table.num_rows, table["quantity_kg"].null_count)
     return table
+
+
+def harmonise_comtrade_year(path: str | Path, year: int) -> pa.Table:
+    """One year of stored Comtrade results as :data:`TRADE_COLUMNS` (importer ``WLD``: exports
+    to the World; each row keeps the HS revision its reporter used)."""
+    exports = comtrade.harmonise_exports(pd.read_parquet(path), path=path)
+    wrong_year = exports["year"] != year
+    if wrong_year.any():
+        raise InputError(path, f"holds records for {sorted(set(exports.loc[wrong_year, 'year']))}; "
+                               f"expected only {year}", key="refYear")
+    six_digit = exports["hs_code"].str.len() == 6
+    log.info("Comtrade %s: %d exports, %d not at six digits dropped", year, len(exports),
+             int((~six_digit).sum()))
+    table = exports[six_digit].rename(columns={"hs_code": "hs6"})[TRADE_COLUMNS]
+    return pa.Table.from_pandas(table.astype({"hs6": "string", "exporter": "string"}),
+                                preserve_index=False)
 
 
 def _wdi_countries(path, indicator: str, column: str) -> pd.DataFrame:
@@ -94,8 +115,16 @@ def harmonise_prices(cpi_path, fx_path, base_year: int) -> pd.DataFrame:
     return prices.sort_values(["country", "year"], ignore_index=True)
 
 
+#: INDSTAT tables holding money values (current USD or national currency) -> column name.
+INDSTAT_MONEY_TABLES = {"05": "wages", "20": "value_added"}
+
+
 def _indstat_chain(raw: pd.DataFrame, path, chain: str, division: str) -> pd.DataFrame:
-    rows = raw[(raw["isic"] == division) & raw["ctable"].isin(["04", "05"])]
+    """Employees, wages and value added of one ISIC division, one row per country-year.
+
+    Each money column comes with its unit column (``wages_unit``, ``value_added_unit``).
+    """
+    rows = raw[(raw["isic"] == division) & raw["ctable"].isin(["04", *INDSTAT_MONEY_TABLES])]
     duplicated = rows.duplicated(["ctable", "country", "year"], keep=False)
     if duplicated.any():
         first = rows[duplicated].iloc[0]
@@ -103,15 +132,26 @@ def _indstat_chain(raw: pd.DataFrame, path, chain: str, division: str) -> pd.Dat
                                f"{first['country']}, year {first['year']}, ISIC {division}; "
                                "expected one", row=int(rows.index[duplicated][0]) + 1, key="isic")
     employees = rows[rows["ctable"] == "04"]
-    wages = rows[rows["ctable"] == "05"]
     if (employees["unit"] != "#").any():
         raise InputError(path, "employees (table 04) must be counted in persons (unit '#')",
                          key="unit")
-    merged = employees[["country", "year", "value"]].rename(columns={"value": "employment_persons"}).merge(
-        wages[["country", "year", "value", "unit"]].rename(columns={"value": "wages"}),
-        on=["country", "year"], how="outer")
+    merged = employees[["country", "year", "value"]].rename(columns={"value": "employment_persons"})
+    for ctable, name in INDSTAT_MONEY_TABLES.items():
+        money = rows[rows["ctable"] == ctable]
+        if (money["unit"] == "#").any():
+            raise InputError(path, f"{name} (table {ctable}) must be in '$' or 'LCU', not '#'",
+                             key="unit")
+        money = money[["country", "year", "value", "unit"]].rename(
+            columns={"value": name, "unit": f"{name}_unit"})
+        merged = merged.merge(money, on=["country", "year"], how="outer")
     merged["value_chain"] = chain
     return merged
+
+
+def _indstat_lcu(df: pd.DataFrame, name: str) -> np.ndarray:
+    """Money column ``name`` in national currency: USD values ('$') times the year's LCU per USD."""
+    usd = df[f"{name}_unit"] == "$"
+    return np.where(usd, df[name] * df["exchange_rate_lcu_per_usd"], df[name])
 
 
 def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame) -> pd.DataFrame:
@@ -121,12 +161,12 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame) -
     df["country"] = m49_to_iso3(df["country"], source="UNIDO INDSTAT", path=path)
     fx = prices[["country", "year", "exchange_rate_lcu_per_usd"]]
     df = df.merge(fx, on=["country", "year"], how="left")
-    wages_lcu = np.where(df["unit"] == "$", df["wages"] * df["exchange_rate_lcu_per_usd"], df["wages"])
-    df["nominal_wage_per_employee_lcu"] = wages_lcu / df["employment_persons"]
+    df["nominal_wage_per_employee_lcu"] = _indstat_lcu(df, "wages") / df["employment_persons"]
+    df["value_added_lcu"] = _indstat_lcu(df, "value_added")
     df["labour_source"] = "indstat"
     df["isic_revision"] = "3"
-    log.info("INDSTAT: %d records read, %d country-chain-years for %s", len(raw), len(df),
-             ", ".join(chains))
+    log.info("INDSTAT: %d records read, %d country-chain-years for %s (%d with value added)",
+             len(raw), len(df), ", ".join(chains), int(df["value_added_lcu"].notna().sum()))
     return df
 
 
@@ -188,8 +228,8 @@ def _ilostat_labour(emp_path, ear_path, gvcs: dict, chains: list[str]) -> pd.Dat
 
 
 LABOUR_COLUMNS = ["country", "value_chain", "year", "employment_persons",
-                  "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu", "labour_source",
-                  "isic_revision"]
+                  "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu", "value_added_lcu",
+                  "labour_source", "isic_revision"]
 
 
 def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_path,
@@ -214,7 +254,8 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
     df = df[in_range]
     df = df.merge(prices[["country", "year", "cpi_rebased"]], on=["country", "year"], how="left")
     df["real_wage_per_employee_lcu"] = df["nominal_wage_per_employee_lcu"] / df["cpi_rebased"] * 100.0
-    df = df[LABOUR_COLUMNS].astype({"country": "string", "value_chain": "string",
+    # reindex: ILOSTAT has no value added, so an ILOSTAT-only run has no such column yet
+    df = df.reindex(columns=LABOUR_COLUMNS).astype({"country": "string", "value_chain": "string",
                                     "labour_source": "string", "isic_revision": "string",
                                     "year": "int64"})
     return df.sort_values(["value_chain", "country", "year"], ignore_index=True)

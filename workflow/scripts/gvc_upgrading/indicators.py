@@ -4,7 +4,13 @@ Economic: export value, world exports of the chain, world export market share, e
 (value / quantity over the lines that report a quantity, with the share of value they cover) and
 the relative unit value: for each HS6 product the country's unit value divided by the world unit
 value of that product, averaged with the country's value weights, so that a shift in product mix
-does not show up as a price change. Social: employment and wages from the harmonised labour table.
+does not show up as a price change. Social: employment and wages from the harmonised labour table,
+and where the labour source reports value added (UNIDO INDSTAT table 20) labour productivity (value
+added per employee) and the wage-bill share of value added.
+
+Hooks: ``female_employment_share`` and ``labour_rights_index`` are columns of the indicator table
+that pass through from the labour table when a labour source supplies them; none of the current
+sources does, so they are NaN until one is added (or a user fills them in their own table).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from .valuechains import hs_prefixes
+from .valuechains import prefixes_by_revision
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +32,8 @@ INDICATOR_COLUMNS = [
     "country", "value_chain", "year", "export_value_usd", "world_export_value_usd", "market_share",
     "export_quantity_kg", "unit_value_coverage", "unit_value_usd_per_kg", "relative_unit_value",
     "employment_persons", "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu",
-    "labour_source",
+    "value_added_lcu", "labour_productivity_lcu", "wage_bill_share_of_value_added",
+    "female_employment_share", "labour_rights_index", "labour_source",
 ]
 UNITS = {
     "export_value_usd": "current US dollars",
@@ -39,24 +46,48 @@ UNITS = {
     "employment_persons": "persons",
     "nominal_wage_per_employee_lcu": "national currency per employee per year, current prices",
     "real_wage_per_employee_lcu": "national currency per employee per year, CPI base-year prices",
+    "value_added_lcu": "national currency per year, current prices",
+    "labour_productivity_lcu": "value added per employee, national currency, current prices",
+    "wage_bill_share_of_value_added": "wages and salaries / value added (fraction)",
+    "female_employment_share": "fraction of employment held by women (hook; no source yet)",
+    "labour_rights_index": "labour-rights index as supplied by its source (hook; no source yet)",
 }
+#: Labour-side columns that pass through from the labour table when present (hooks).
+LABOUR_HOOKS = ["female_employment_share", "labour_rights_index"]
 
 
-def chain_flows(trade_paths: Sequence[str | Path], prefixes: Sequence[str]) -> pd.DataFrame:
-    """Exporter x HS6 x year flows of the products starting with any of ``prefixes``."""
+def chain_flows(trade_paths: Sequence[str | Path], prefixes: dict[str, Sequence[str]]) -> pd.DataFrame:
+    """Exporter x HS6 x year flows of a chain: rows of each HS revision whose code starts with
+    one of that revision's ``prefixes``.
+
+    Where the flows mix HS revisions (Comtrade reports each country in the revision it used),
+    ``hs6`` becomes ``<revision>/<code>`` so that world unit values compare one product of one
+    nomenclature.
+    """
     dataset = ds.dataset([str(p) for p in trade_paths], format="parquet")
     condition = None
-    for prefix in prefixes:
-        term = pc.starts_with(pc.field("hs6"), pattern=prefix)
+    for revision, codes in prefixes.items():
+        matches = None
+        for prefix in codes:
+            term = pc.starts_with(pc.field("hs6"), pattern=prefix)
+            matches = term if matches is None else matches | term
+        term = (pc.field("hs_revision") == revision) & matches
         condition = term if condition is None else condition | term
-    table = dataset.to_table(columns=["year", "exporter", "hs6", "value_usd", "quantity_kg"],
-                             filter=condition)
-    return table.to_pandas()
+    table = dataset.to_table(
+        columns=["year", "exporter", "hs_revision", "hs6", "value_usd", "quantity_kg"],
+        filter=condition).to_pandas()
+    if table["hs_revision"].nunique() > 1:
+        table["hs6"] = table["hs_revision"] + "/" + table["hs6"]
+    return table.drop(columns="hs_revision")
 
 
 def trade_indicators(flows: pd.DataFrame) -> pd.DataFrame:
-    """Market share, unit value and relative unit value per exporter and year of one chain."""
-    valid_q = flows["quantity_kg"].gt(0).fillna(False)
+    """Market share, unit value and relative unit value per exporter and year of one chain.
+
+    A line enters unit values only with a positive value and a positive quantity, so a line
+    without trade (zero value) never moves the world unit value of its product.
+    """
+    valid_q = (flows["quantity_kg"].gt(0) & flows["value_usd"].gt(0)).fillna(False)
     flows = flows.assign(
         value_with_q=flows["value_usd"].where(valid_q, 0.0),
         quantity=flows["quantity_kg"].where(valid_q, 0.0),
@@ -84,13 +115,26 @@ def trade_indicators(flows: pd.DataFrame) -> pd.DataFrame:
     return country.drop(columns=["value_with_q", "weighted_ratio"])
 
 
+def labour_ratios(table: pd.DataFrame) -> pd.DataFrame:
+    """Add labour productivity and the wage-bill share of value added.
+
+    Labour productivity is value added per employee (national currency, current prices); the
+    wage-bill share is the wage bill (nominal wage per employee x employees) over value added.
+    Both are NaN where value added or employment is missing or not positive.
+    """
+    value_added = table["value_added_lcu"].where(table["value_added_lcu"] > 0)
+    employment = table["employment_persons"].where(table["employment_persons"] > 0)
+    wage_bill = table["nominal_wage_per_employee_lcu"] * employment
+    return table.assign(labour_productivity_lcu=value_added / employment,
+                        wage_bill_share_of_value_added=wage_bill / value_added)
+
+
 def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, gvcs: dict,
-                       chains: Sequence[str], hs_revision: str,
-                       years: tuple[int, int]) -> pd.DataFrame:
+                       chains: Sequence[str], years: tuple[int, int]) -> pd.DataFrame:
     """The indicator table: trade indicators joined with labour, one row per country-chain-year."""
     pieces = []
     for chain in chains:
-        flows = chain_flows(trade_paths, hs_prefixes(gvcs, chain, hs_revision))
+        flows = chain_flows(trade_paths, prefixes_by_revision(gvcs, chain))
         flows = flows[flows["year"].between(*years)]
         trade = trade_indicators(flows).assign(value_chain=chain)
         log.info("%s: %d flows -> %d country-years of trade indicators", chain, len(flows), len(trade))
@@ -100,5 +144,6 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     labour = labour.drop(columns=["isic_revision"], errors="ignore")
     table = trade.astype({"country": "string", "value_chain": "string"}).merge(
         labour, on=["country", "value_chain", "year"], how="outer")
+    table = labour_ratios(table.reindex(columns=table.columns.union(LABOUR_HOOKS, sort=False)))
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
     return table.sort_values(["value_chain", "country", "year"], ignore_index=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 # ISIC sections by division (first and last division of each section), Rev.3 and Rev.4.
 _SECTIONS = {
     "3": [("A", 1, 2), ("B", 5, 5), ("C", 10, 14), ("D", 15, 37), ("E", 40, 41), ("F", 45, 45),
@@ -26,20 +24,20 @@ def isic_section(division: str, revision: str) -> str:
     raise ValueError(f"ISIC Rev.{revision} has no division {division!r}")
 
 
-def hs_prefixes(gvcs: dict, chain: str, revision: str) -> list[str]:
-    """The HS code prefixes of ``chain`` in HS ``revision`` (e.g. "HS92")."""
-    try:
-        return list(gvcs[chain]["hs"][revision])
-    except KeyError as exc:
-        raise KeyError(f"value chain {chain!r} lists no HS codes for revision {revision}") from exc
+HS_REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 
 
-def product_chains(hs6: pd.Series, gvcs: dict, chains: list[str], revision: str) -> pd.DataFrame:
-    """Pairs (hs6, value_chain) for every HS6 code that falls under a chain's prefixes."""
-    codes = pd.Series(pd.unique(hs6), dtype="string")
-    pieces = []
-    for chain in chains:
-        prefixes = tuple(hs_prefixes(gvcs, chain, revision))
-        selected = codes[codes.str.startswith(prefixes)]
-        pieces.append(pd.DataFrame({"hs6": selected.to_numpy(), "value_chain": chain}))
-    return pd.concat(pieces, ignore_index=True).astype({"hs6": "string", "value_chain": "string"})
+def prefixes_by_revision(gvcs: dict, chain: str) -> dict[str, list[str]]:
+    """The chain's HS prefixes for every HS revision.
+
+    A revision the chain does not list takes the codes of the latest listed revision before it
+    (codes carry over until a revision changes them, e.g. mobile phones 852520 until HS2007);
+    revisions before the first listed one take the first listed codes.
+    """
+    listed = gvcs[chain]["hs"]
+    first = next(r for r in HS_REVISIONS if r in listed)
+    result, current = {}, listed[first]
+    for revision in HS_REVISIONS:
+        current = listed.get(revision, current)
+        result[revision] = list(current)
+    return result

@@ -1,0 +1,104 @@
+"""The workflow on a real-sources config, with a local server standing in for every provider.
+
+The fixtures are the demo world's files, which are written in the providers' real formats,
+served under the providers' real URL layouts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import zipfile
+
+import pytest
+import yaml
+from httpserver import LocalServer
+from test_workflow import copy_repo, snakemake
+
+from conftest import REPO
+from gvc_upgrading.demo import generate_demo_world
+
+pytestmark = pytest.mark.e2e
+
+
+def provider_layout(demo, site):
+    """Lay the demo files out as the providers publish them (WDI: one zip per indicator)."""
+    (site / "baci").mkdir(parents=True)
+    shutil.copy(demo / "baci" / "BACI_HS92_V202501.zip", site / "baci")
+    (site / "ilostat").mkdir()
+    for name in ["EMP_TEMP_AGE_EC2_NB_A.csv.gz", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"]:
+        shutil.copy(demo / "ilostat" / name, site / "ilostat")
+    (site / "wdi" / "en" / "indicator").mkdir(parents=True)
+    for indicator in ["FP.CPI.TOTL", "PA.NUS.FCRF"]:
+        data = f"API_{indicator}_DS2_en_csv_v2_demo.csv"
+        with zipfile.ZipFile(site / "wdi" / "en" / "indicator" / indicator, "w") as zf:
+            zf.write(demo / "wdi" / data, data.replace("_demo", "_4321"))
+            zf.write(demo / "wdi" / f"Metadata_Country_{data}",
+                     f"Metadata_Country_{data}".replace("_demo", "_4321"))
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    demo = root / "demo"
+    generate_demo_world(demo, seed=7, n_countries=30, years=(1995, 2022), baci_version="202501")
+    provider_layout(demo, root / "site")
+    (root / "work").mkdir()
+    work = copy_repo(root / "work")
+    indstat = work / "resources" / "raw" / "indstat" / "2024"
+    indstat.mkdir(parents=True)
+    shutil.copy(demo / "indstat" / "INDSTAT2_demo_ISIC3.csv", indstat / "INDSTAT2_2024_ISIC3.csv")
+    with LocalServer() as server:
+        server.serve_directory("/baci", root / "site" / "baci")
+        server.serve_directory("/ilostat", root / "site" / "ilostat")
+        server.serve_directory("/wdi", root / "site" / "wdi")
+        overlay = {"years": {"start": 1995, "end": 2022},
+                   "providers": {"baci": f"{server.url}/baci", "ilostat": f"{server.url}/ilostat",
+                                 "wdi": f"{server.url}/wdi", "comtrade": f"{server.url}/comtrade"}}
+        (work / "local.yaml").write_text(yaml.safe_dump(overlay))
+        args = ["--configfile", "config/real_sources.yaml", "local.yaml"]
+        snakemake(work, "--cores", "2", *args)
+        requested = server.requested_paths()
+    return work, args, requested
+
+
+def test_real_sources_run_end_to_end(real_run):
+    work, args, requested = real_run
+    assert sorted(requested) == sorted([
+        "/baci/BACI_HS92_V202501.zip", "/ilostat/EMP_TEMP_AGE_EC2_NB_A.csv.gz",
+        "/ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz", "/wdi/en/indicator/FP.CPI.TOTL",
+        "/wdi/en/indicator/PA.NUS.FCRF"])
+    for table in ["indicators/indicators.parquet", "estimates/estimates.parquet",
+                  "tables/regressions.html", "figures/quadrants_apparel.png"]:
+        assert (work / "results" / table).stat().st_size > 0
+    assert not (work / "resources" / "raw" / "demo").exists()
+    assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
+
+
+def test_raw_store_is_versioned_checksummed_and_protected(real_run):
+    work, _, _ = real_run
+    release = work / "resources" / "raw" / "baci" / "202501" / "BACI_HS92_V202501.zip"
+    manifest = json.loads(release.with_name(release.name + ".manifest.json").read_text())
+    assert manifest["version"] == "202501" and manifest["status"] == 200
+    assert manifest["bytes"] == release.stat().st_size
+    assert manifest["url"].endswith("/baci/BACI_HS92_V202501.zip")
+    assert not release.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    wdi = work / "resources" / "raw" / "wdi" / "2024-11" / "API_FP.CPI.TOTL_DS2_en_csv_v2.zip"
+    assert zipfile.is_zipfile(wdi)
+
+
+def test_missing_indstat_file_says_what_to_do(tmp_path):
+    work = copy_repo(tmp_path)
+    result = snakemake(work, "resources/raw/indstat/2024/INDSTAT2_2024_ISIC3.csv", "--cores", "1",
+                       "--configfile", "config/real_sources.yaml", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "UNIDO INDSTAT data are licensed" in output and "place it at" in output
+
+
+def test_overlay_names_registered_datasets():
+    overlay = yaml.safe_load((REPO / "config" / "real_sources.yaml").read_text())
+    registry = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    for role, dataset_id in overlay["datasets"].items():
+        assert dataset_id in registry and "generator" not in registry[dataset_id], role

@@ -1,0 +1,152 @@
+"""UN Comtrade+ (``getFinalData``): API queries that stay under the row cap, and harmonisation.
+
+The API (``{base}/data/v1/get/C/A/HS``) takes the subscription key in the
+``Ocp-Apim-Subscription-Key`` header (read from the ``COMTRADE_API_KEY`` environment variable,
+never logged), and answers ``{"count": n, "data": [...], "error": ""}`` with at most ``cap`` rows:
+a result of exactly ``cap`` rows may be truncated, so the query is split by reporter and fetched
+again. Values are in US dollars (``primaryValue``) and weights in kilograms (``netWgt``).
+Commodity codes follow the revision each reporter used (``classificationCode`` H0-H6).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import pycountry
+
+from .countries import map_codes
+from .errors import InputError
+
+log = logging.getLogger(__name__)
+
+KEY_VARIABLE = "COMTRADE_API_KEY"
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
+DEFAULT_CAP = 100_000
+CODES_PER_QUERY = 50  # commodity codes per request, to keep the query string short
+WORLD = 0
+# Comtrade's classification codes -> the HS revision names used in config/gvcs.yaml.
+REVISIONS = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12", "H5": "HS17",
+             "H6": "HS22"}
+# Reporter codes outside ISO 3166: "Other Asia, nes" is Taiwan; historical entities and the
+# Southern African Customs Union (a reporter before 2000) keep Comtrade's code.
+REPORTER_OVERRIDES = {"S19": "TWN", "ANT": "ANT", "SCG": "SCG", "ZA1": "ZA1"}
+HARMONISED_COLUMNS = ["year", "exporter", "importer", "hs_revision", "hs_code", "value_usd",
+                      "quantity_kg"]
+
+
+def api_key() -> str:
+    """The subscription key from ``COMTRADE_API_KEY``; a clear error when it is not set."""
+    key = os.environ.get(KEY_VARIABLE, "").strip()
+    if not key:
+        raise RuntimeError(f"UN Comtrade needs a subscription key: set the {KEY_VARIABLE} "
+                           "environment variable (https://comtradedeveloper.un.org)")
+    return key
+
+
+def query_params(year: int, hs_codes: Sequence[str], reporters: Sequence[int] | None) -> dict:
+    """Query parameters for exports of ``hs_codes`` to the World in ``year``."""
+    params = {"period": str(year), "flowCode": "X", "partnerCode": str(WORLD),
+              "partner2Code": "0", "customsCode": "C00", "motCode": "0",
+              "cmdCode": ",".join(hs_codes), "includeDesc": "true"}
+    if reporters:
+        params["reporterCode"] = ",".join(str(r) for r in reporters)
+    return params
+
+
+def fetch_year(get_json: Callable[..., dict], url: str, year: int, hs_codes: Sequence[str], *,
+               key: str, reporter_list: Callable[[], list[int]] | None = None,
+               cap: int = DEFAULT_CAP) -> list[dict]:
+    """All records for ``year``: the codes in batches, each split by reporter under the cap."""
+    codes = list(hs_codes)
+    reporters: list[int] | None = None
+
+    def all_reporters() -> list[int]:
+        nonlocal reporters
+        if reporters is None:
+            if reporter_list is None:
+                raise InputError(url, f"{year}: {cap} rows returned (the cap) and no reporter "
+                                      "list to split the query by")
+            reporters = reporter_list()
+        return reporters
+
+    return [record for start in range(0, len(codes), CODES_PER_QUERY)
+            for record in _fetch_split(get_json, url, year, codes[start:start + CODES_PER_QUERY],
+                                       key=key, reporters=None, all_reporters=all_reporters,
+                                       cap=cap)]
+
+
+def _fetch_split(get_json, url, year, hs_codes, *, key, reporters, all_reporters, cap) -> list[dict]:
+    document = get_json(url, params=query_params(year, hs_codes, reporters),
+                        headers={KEY_HEADER: key}, secrets=[key])
+    if not isinstance(document, dict) or "data" not in document:
+        raise InputError(url, f"expected a Comtrade JSON object with 'data' for {year}")
+    if document.get("error"):
+        raise InputError(url, f"Comtrade error for {year}: {document['error']}")
+    records = document["data"] or []
+    if len(records) < cap:
+        return records
+    reporters = reporters or all_reporters()
+    if len(reporters) == 1:
+        raise InputError(url, f"{year}: reporter {reporters[0]} alone returns the cap of {cap} "
+                              f"rows for codes {','.join(hs_codes)}")
+    half = len(reporters) // 2
+    log.info("%d: %d rows hit the cap; splitting %d reporters in two", year, len(records),
+             len(reporters))
+    return [record for part in (reporters[:half], reporters[half:])
+            for record in _fetch_split(get_json, url, year, hs_codes, key=key, reporters=part,
+                                       all_reporters=all_reporters, cap=cap)]
+
+
+def six_digit_codes(reference: dict, prefixes: Sequence[str]) -> list[str]:
+    """Six-digit HS codes under ``prefixes``, from Comtrade's HS reference list
+    (``{"results": [{"id": "610910", "aggrLevel": 6, ...}]}``); a prefix with none is an error."""
+    codes = sorted({str(item["id"]) for item in reference["results"]
+                    if int(item.get("aggrLevel", 0)) == 6 and len(str(item["id"])) == 6})
+    chosen = [code for code in codes if code.startswith(tuple(prefixes))]
+    empty = [p for p in prefixes if not any(code.startswith(p) for code in chosen)]
+    if empty:
+        raise InputError("Comtrade HS reference", f"no six-digit code under {empty}", key="cmdCode")
+    return chosen
+
+
+def reporter_codes(reference: dict) -> list[int]:
+    """Reporter codes from Comtrade's reference list (``{"results": [{"reporterCode": ...}]}``)."""
+    return sorted(int(r["reporterCode"]) for r in reference["results"])
+
+
+def harmonise_exports(records: pd.DataFrame, *, path) -> pd.DataFrame:
+    """Exports to the World: ISO3 exporter, HS revision and code, USD value, kg net weight."""
+    missing = [c for c in ("refYear", "reporterISO", "flowCode", "partnerCode", "cmdCode",
+                           "classificationCode", "primaryValue", "netWgt") if c not in records]
+    if missing:
+        raise InputError(path, f"missing Comtrade column(s) {missing}", key="header")
+    rows = records[(records["flowCode"] == "X") & (records["partnerCode"] == WORLD)]
+    for column, total in (("partner2Code", 0), ("motCode", 0), ("customsCode", "C00")):
+        if column in rows:
+            rows = rows[rows[column] == total]
+    unknown_revisions = sorted(set(rows["classificationCode"]) - set(REVISIONS))
+    if unknown_revisions:
+        raise InputError(path, f"classification code(s) {unknown_revisions}; expected H0-H6",
+                         key="classificationCode")
+    known = {code: REPORTER_OVERRIDES.get(code, code) for code in rows["reporterISO"].unique()
+             if code in REPORTER_OVERRIDES or pycountry.countries.get(alpha_3=code)}
+    weight = rows["netWgt"].where(rows["netWgt"] > 0)
+    table = pd.DataFrame({
+        "year": rows["refYear"].astype("int64"),
+        "exporter": map_codes(rows["reporterISO"], known, source="UN Comtrade", path=path),
+        "importer": "WLD",
+        "hs_revision": rows["classificationCode"].map(REVISIONS),
+        "hs_code": rows["cmdCode"].astype("string"),
+        "value_usd": rows["primaryValue"].astype("float64"),
+        "quantity_kg": weight.astype("float64"),
+    })
+    duplicated = table.duplicated(["year", "exporter", "hs_code"], keep=False)
+    if duplicated.any():
+        first = table[duplicated].iloc[0]
+        raise InputError(path, f"more than one World export record for {first['exporter']}, "
+                               f"{first['year']}, {first['hs_code']}", key="reporterISO")
+    log.info("%s: %d records, %d world-partner exports kept", path, len(records), len(table))
+    return table.astype({"hs_revision": "string"}).reset_index(drop=True)
