@@ -11,7 +11,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gvc_upgrading.classify import classify, classify_changes, crosstab, period_changes
+from gvc_upgrading.classify import (
+    classify,
+    classify_changes,
+    crosstab,
+    express_changes,
+    period_changes,
+)
 
 PERIOD = [{"label": "2000-2009", "start": 2000, "end": 2009}]
 YEARS = np.arange(2000, 2010)
@@ -94,7 +100,7 @@ def test_example_output_columns(example: pd.DataFrame) -> None:
     assert list(classify(example, PERIOD).columns) == [
         "country", "value_chain", "period", "start_year", "end_year",
         "market_share_change", "unit_value_change", "relative_unit_value_change",
-        "employment_change", "real_wage_change",
+        "employment_change", "real_wage_change", "change_measure",
         "economic_class", "social_class", "economic_detail", "social_detail",
     ]  # fmt: skip
 
@@ -189,8 +195,8 @@ def test_relative_unit_value_choice(example: pd.DataFrame) -> None:
 
 
 def test_unknown_rule_names_rule_and_known_rules(example: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match=r"kaplinsky_readman.*bernhardt_milberg"):
-        classify(example, PERIOD, rule="kaplinsky_readman")
+    with pytest.raises(ValueError, match=r"'gereffi'.*\['bernhardt_milberg', 'kaplinsky_readman'\]"):
+        classify(example, PERIOD, rule="gereffi")
 
 
 def test_missing_column_is_named(example: pd.DataFrame) -> None:
@@ -280,3 +286,131 @@ def test_classify_changes_properties(values, tolerance) -> None:
         np.testing.assert_array_equal(label == "upgrading", (a > tolerance) & (b > tolerance))
         np.testing.assert_array_equal(label == "downgrading", (a < -tolerance) & (b < -tolerance))
         np.testing.assert_array_equal(label == "insufficient data", np.isnan(a) | np.isnan(b))
+
+
+def kr_rates(ms: float, ruv: float, uv: float, emp: float, wage: float) -> dict[str, float]:
+    return {
+        "market_share": ms,
+        "relative_unit_value": ruv,
+        "unit_value_usd_per_kg": uv,
+        "employment_persons": emp,
+        "real_wage_per_employee_lcu": wage,
+    }
+
+
+@pytest.fixture
+def kr_example() -> pd.DataFrame:
+    """One apparel country per Kaplinsky-Readman cell; the absolute unit value often disagrees."""
+    no_data = growth_rows("NAD", "apparel", kr_rates(0.05, 0.02, 0.02, 0.03, 0.01))
+    no_data.loc[no_data["year"] <= 2002, "relative_unit_value"] = np.nan  # start window empty
+    return pd.concat(
+        [
+            growth_rows("UPG", "apparel", kr_rates(0.05, 0.02, -0.02, 0.03, 0.01)),
+            growth_rows("PRC", "apparel", kr_rates(0.05, -0.02, 0.02, 0.03, -0.01)),
+            growth_rows("DRL", "apparel", kr_rates(-0.05, 0.02, 0.02, -0.03, -0.01)),
+            growth_rows("DWN", "apparel", kr_rates(-0.05, -0.02, 0.02, -0.03, 0.01)),
+            growth_rows("FLT", "apparel", kr_rates(0.0, 0.02, 0.02, 0.0, 0.01)),
+            no_data,
+        ],
+        ignore_index=True,
+    )
+
+
+def test_kaplinsky_readman_example_classes_details_and_crosstab(kr_example) -> None:
+    result = classify(kr_example, PERIOD, rule="kaplinsky_readman").set_index("country")
+
+    expected = {
+        "UPG": ("upgrading", "market share up, relative unit value up", "upgrading"),
+        "PRC": (
+            "mixed",
+            "market share up, relative unit value down "
+            "(gaining share on price: risk of immiserising growth)",
+            "mixed",
+        ),
+        "DRL": (
+            "mixed",
+            "market share down, relative unit value up (dearer products losing share)",
+            "downgrading",
+        ),
+        "DWN": ("downgrading", "market share down, relative unit value down", "mixed"),
+        "FLT": ("mixed", "market share flat, relative unit value up", "mixed"),
+        "NAD": ("insufficient data", "market share up, relative unit value n/a", "upgrading"),
+    }
+    for country, (economic, detail, social) in expected.items():
+        assert result.loc[country, "economic_class"] == economic, country
+        assert result.loc[country, "economic_detail"] == detail, country
+        assert result.loc[country, "social_class"] == social, country
+    assert result.loc["DRL", "social_detail"] == "employment down, real wage down"
+
+    up, mixed, down, na = "upgrading", "mixed", "downgrading", "insufficient data"
+    counts = {
+        (up, up): 1, (up, mixed): 0, (up, down): 0,
+        (mixed, up): 0, (mixed, mixed): 2, (mixed, down): 1,
+        (down, up): 0, (down, mixed): 1, (down, down): 0,
+        (na, up): 1,
+    }  # fmt: skip
+    expected_table = pd.DataFrame(
+        [("apparel", "2000-2009", e, s, n, n / 6) for (e, s), n in counts.items()],
+        columns=["value_chain", "period", "economic_class", "social_class", "count", "share"],
+    )
+    table = crosstab(classify(kr_example, PERIOD, rule="kaplinsky_readman"))
+    pd.testing.assert_frame_equal(table, expected_table, check_dtype=False)
+
+
+def test_kaplinsky_readman_reads_relative_not_absolute_unit_values(kr_example) -> None:
+    kr = classify(kr_example, PERIOD, rule="kaplinsky_readman").set_index("country")
+    bm = classify(kr_example, PERIOD, rule="bernhardt_milberg").set_index("country")
+    # UPG: relative unit value up, absolute unit value down; PRC the reverse.
+    assert (kr.loc["UPG", "economic_class"], bm.loc["UPG", "economic_class"]) == (
+        "upgrading", "mixed"
+    )
+    assert (kr.loc["PRC", "economic_class"], bm.loc["PRC", "economic_class"]) == (
+        "mixed", "upgrading"
+    )
+    # the unit_value choice cannot switch Kaplinsky-Readman to absolute unit values
+    same = classify(kr_example, PERIOD, rule="kaplinsky_readman", unit_value="relative_unit_value")
+    pd.testing.assert_frame_equal(same.set_index("country"), kr)
+    # the same rule on a table of changes typed in by hand
+    typed = pd.DataFrame(
+        {"market_share_change": [0.3, -0.2], "relative_unit_value_change": [-0.1, 0.4],
+         "employment_change": [0.1, 0.1], "real_wage_change": [0.1, 0.1]}
+    )  # fmt: skip
+    typed_classes = classify_changes(typed, rule="kaplinsky_readman")
+    assert list(typed_classes["economic_class"]) == ["mixed", "mixed"]
+    assert typed_classes.loc[0, "economic_detail"].endswith("risk of immiserising growth)")
+
+
+@pytest.mark.parametrize(
+    ("measure", "endpoint_years", "expected"),
+    [
+        ("log", 3, 7 * 0.05),
+        ("percent", 3, 100 * (math.exp(7 * 0.05) - 1)),
+        ("annualised_log", 3, 0.05),  # window centres 2001 and 2008: 7 years apart
+        ("annualised_log", 1, 0.05),  # 2000 and 2009: 9 years apart, change 9 x 0.05
+        ("percent", 1, 100 * (math.exp(9 * 0.05) - 1)),
+    ],
+)
+def test_change_measures(example, measure, endpoint_years, expected) -> None:
+    result = classify(example, PERIOD, endpoint_years=endpoint_years, change=measure)
+    upu = result.set_index("country").loc["UPU"]
+    assert upu["market_share_change"] == pytest.approx(expected)
+    assert upu["change_measure"] == measure
+    # classes are decided on log changes: the measure never changes them
+    log_result = classify(example, PERIOD, endpoint_years=endpoint_years)
+    for column in ["economic_class", "social_class", "economic_detail", "social_detail"]:
+        pd.testing.assert_series_equal(result[column], log_result[column])
+
+
+def test_tolerance_is_in_log_points_whatever_the_measure(example) -> None:
+    # UPU's unit value rises 7 x 0.02 = 0.14 log points (15.0%): flat under a 0.145 band even
+    # though its percentage change (15.0) is far above 0.145
+    result = classify(example, PERIOD, tolerance=0.145, change="percent").set_index("country")
+    assert result.loc["UPU", "economic_detail"] == "market share up, unit value flat"
+    assert result.loc["UPU", "unit_value_change"] == pytest.approx(100 * (math.exp(0.14) - 1))
+
+
+def test_unknown_change_measure_is_named(example) -> None:
+    with pytest.raises(ValueError, match=r"'percentage'.*'log', 'percent', 'annualised_log'"):
+        classify(example, PERIOD, change="percentage")
+    with pytest.raises(ValueError, match="'ratio'"):
+        express_changes(period_changes(example, PERIOD), "ratio", endpoint_years=3)

@@ -9,6 +9,7 @@ rule classify_upgrading:
         endpoint_years=config["classification"]["endpoint_years"],
         min_endpoint_observations=config["classification"]["min_endpoint_observations"],
         periods=config["classification"]["periods"],
+        change=config["classification"]["change"],
     log:
         "results/logs/classify_upgrading.log",
     benchmark:
@@ -19,3 +20,65 @@ rule classify_upgrading:
         "../../envs/workflow.yaml"
     script:
         "../scripts/classify_upgrading.py"
+
+
+rule assess_robustness:
+    input:
+        indicators="results/indicators/indicators.parquet",
+        prices="results/harmonised/prices.parquet",
+    output:
+        table="results/robustness/robustness.parquet",
+        csv="results/robustness/robustness.csv",
+        md="results/tables/robustness.md",
+        html=report(
+            "results/tables/robustness.html",
+            category="Upgrading",
+            subcategory="Robustness",
+            caption="../report/robustness_table.rst",
+        ),
+    params:
+        rule=config["classification"]["rule"],
+        tolerance=config["classification"]["tolerance"],
+        endpoint_years=config["classification"]["endpoint_years"],
+        min_endpoint_observations=config["classification"]["min_endpoint_observations"],
+        periods=config["classification"]["periods"],
+        change=config["classification"]["change"],
+        grid=config["robustness"],
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/assess_robustness.log",
+    benchmark:
+        "results/benchmarks/assess_robustness.tsv"
+    message:
+        "Re-classifying under every combination of the robustness grid and measuring agreement "
+        "with the baseline verdicts ({params.rule})"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/assess_robustness.py"
+
+
+rule plot_robustness:
+    input:
+        "results/robustness/robustness.parquet",
+    output:
+        reported(
+            expand("results/figures/robustness.{ext}", ext=config["figures"]["formats"]),
+            category="Upgrading",
+            subcategory="Robustness",
+            caption="../report/robustness_figure.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        formats=config["figures"]["formats"],
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/logs/plot_robustness.log",
+    benchmark:
+        "results/benchmarks/plot_robustness.tsv"
+    message:
+        "Plotting how far each upgrading verdict agrees across the robustness grid"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/plot_robustness.py"

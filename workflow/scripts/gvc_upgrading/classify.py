@@ -16,16 +16,18 @@ The module works in two steps that users can call separately:
 * :func:`classify_changes` applies a named rule to a table of changes -- the changes may
   also be typed in from a paper.
 
-:func:`classify` chains the two, and :func:`crosstab` counts the economic x social quadrants.
+:func:`classify` chains the two and reports the changes in the measure asked for (log,
+percentage or annualised log change, see :func:`express_changes`); :func:`crosstab` counts the
+economic x social quadrants.
 
-Rules live in :data:`RULES`; a further rule (for instance Kaplinsky & Readman's reading of
-market share and relative unit value) is added as one more :class:`Rule` entry.
+Rules live in :data:`RULES` (``bernhardt_milberg`` and ``kaplinsky_readman``); a further rule
+is one more :class:`Rule` entry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -86,12 +88,14 @@ class Rule:
     social: tuple[str, ...]
     combine: Callable[[np.ndarray], np.ndarray]
     reference: str
+    #: Per side, readings of particular direction combinations, appended to the detail text.
+    notes: Mapping[str, Mapping[tuple[float, ...], str]] = field(default_factory=dict)
 
 
 def all_move_together(directions: np.ndarray) -> np.ndarray:
     """Upgrading when every dimension rises, downgrading when every one falls, else mixed.
 
-    A missing direction on any dimension gives "insufficient data".
+    A missing direction on any dimension gives "insufficient data"; a flat one gives "mixed".
     """
     missing = np.isnan(directions).any(axis=1)
     up = (directions == UP).all(axis=1)
@@ -100,6 +104,21 @@ def all_move_together(directions: np.ndarray) -> np.ndarray:
 
 
 #: Registry of classification rules by name.
+#:
+#: ``bernhardt_milberg`` (Bernhardt & Milberg 2011): economic upgrading when world market share
+#: and export unit value both rise, downgrading when both fall, otherwise mixed; social
+#: upgrading likewise on employment and the real wage. The export price is the absolute unit
+#: value unless :func:`classify` is asked for the relative one.
+#:
+#: ``kaplinsky_readman`` (Kaplinsky & Readman 2005): the economic side reads world market share
+#: against the **relative** unit value (the country's price over the world price of the same
+#: products, so neither product mix nor world price trends pass for upgrading). Both rising is
+#: upgrading (dearer products that win share), both falling downgrading. The two mixed cells are
+#: told apart in the detail text, as Kaplinsky & Readman do: share won at falling relative
+#: prices is competing on price, which risks immiserising growth; rising relative prices with a
+#: falling share are dearer products the market does not reward. The classes stay upgrading /
+#: mixed / downgrading so that tables and figures read both rules alike; Kaplinsky & Readman
+#: have no social side, so it is Bernhardt & Milberg's (employment and real wage).
 RULES: dict[str, Rule] = {
     "bernhardt_milberg": Rule(
         economic=("market_share", "unit_value"),
@@ -107,6 +126,25 @@ RULES: dict[str, Rule] = {
         combine=all_move_together,
         reference="Bernhardt & Milberg (2011), Capturing the Gains working paper 6",
     ),
+    "kaplinsky_readman": Rule(
+        economic=("market_share", "relative_unit_value"),
+        social=("employment", "real_wage"),
+        combine=all_move_together,
+        reference="Kaplinsky & Readman (2005), Industrial and Corporate Change 14(4), 679-703",
+        notes={
+            "economic": {
+                (UP, DOWN): "gaining share on price: risk of immiserising growth",
+                (DOWN, UP): "dearer products losing share",
+            }
+        },
+    ),
+}
+
+#: Measures in which :func:`classify` reports changes, with their unit.
+CHANGE_MEASURES = {
+    "log": "log change (log points)",
+    "percent": "percentage change (percent)",
+    "annualised_log": "annualised log change (log points per year)",
 }
 
 
@@ -127,6 +165,11 @@ def _dimensions(rule: Rule, unit_value: str) -> dict[str, list[Dimension]]:
         side: [DIMENSIONS[unit_value if name == "unit_value" else name] for name in names]
         for side, names in (("economic", rule.economic), ("social", rule.social))
     }
+
+
+def rule_dimensions(rule: str, unit_value: str = "unit_value") -> dict[str, list[Dimension]]:
+    """The :data:`DIMENSIONS` that rule ``rule`` reads on its economic and social side."""
+    return _dimensions(get_rule(rule), unit_value)
 
 
 def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -254,13 +297,25 @@ def _directions(changes: np.ndarray, tolerance: float) -> np.ndarray:
     return np.where(np.isnan(changes), np.nan, directions)
 
 
-def _detail(dimensions: list[Dimension], directions: np.ndarray, index: pd.Index) -> pd.Series:
-    """Readable summary such as "market share up, unit value down"."""
+def _detail(
+    dimensions: list[Dimension],
+    directions: np.ndarray,
+    index: pd.Index,
+    notes: Mapping[tuple[float, ...], str],
+) -> pd.Series:
+    """Readable summary such as "market share up, unit value down", plus the rule's reading.
+
+    ``notes`` maps a combination of directions to a reading appended in parentheses.
+    """
     parts = []
     for position, dimension in enumerate(dimensions):
         words = pd.Series(directions[:, position], index=index).map(DIRECTION_WORDS)
         parts.append(dimension.label + " " + words.fillna(MISSING_WORD).astype("str"))
-    return parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
+    detail = parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
+    for combination, note in notes.items():
+        matches = (directions == np.asarray(combination)).all(axis=1)
+        detail = detail.where(~matches, detail + f" ({note})")
+    return detail
 
 
 def classify_changes(
@@ -273,10 +328,12 @@ def classify_changes(
 
     ``changes`` needs the change columns the rule uses (for ``bernhardt_milberg``:
     market_share_change, unit_value_change -- or relative_unit_value_change when
-    ``unit_value="relative_unit_value"`` -- employment_change and real_wage_change); any other
+    ``unit_value="relative_unit_value"`` -- employment_change and real_wage_change; for
+    ``kaplinsky_readman`` relative_unit_value_change whatever ``unit_value`` says); any other
     columns are kept. A change rises when it is above ``tolerance``, falls when it is below
     ``-tolerance`` and is flat otherwise, so ``tolerance`` is the size of change treated as
-    noise. Adds economic_class, social_class, economic_detail and social_detail.
+    noise, in the unit of the change columns (log points for :func:`period_changes` output).
+    Adds economic_class, social_class, economic_detail and social_detail.
     """
     chosen = get_rule(rule)
     tolerance = _check_tolerance(tolerance)
@@ -296,8 +353,38 @@ def classify_changes(
         directions = _directions(values, tolerance)
         labels = chosen.combine(directions)
         classes[f"{side}_class"] = pd.Series(labels, index=changes.index, dtype="str")
-        details[f"{side}_detail"] = _detail(dims, directions, changes.index)
+        details[f"{side}_detail"] = _detail(
+            dims, directions, changes.index, chosen.notes.get(side, {})
+        )
     return changes.assign(**classes, **details)
+
+
+def _check_change_measure(measure: str) -> None:
+    """Raise a ValueError naming the known measures unless ``measure`` is one of them."""
+    if measure not in CHANGE_MEASURES:
+        raise ValueError(f"unknown change measure {measure!r}; known: {list(CHANGE_MEASURES)}")
+
+
+def express_changes(changes: pd.DataFrame, measure: str, endpoint_years: int) -> pd.DataFrame:
+    """Express the log change columns of a :func:`period_changes` table in ``measure``.
+
+    For a log change d: ``"log"`` keeps d; ``"percent"`` gives 100 x (exp(d) - 1), the
+    percentage change between the geometric means of the two end windows; ``"annualised_log"``
+    gives d per year between the centres of the two windows, i.e. d / (end_year - start_year -
+    (endpoint_years - 1)) -- with one-year endpoints simply d / (end_year - start_year). No
+    measure changes the sign of d. Adds the column ``change_measure``.
+    """
+    _check_change_measure(measure)
+    columns = [column for column in CHANGE_COLUMNS.values() if column in changes.columns]
+    logs = changes[columns].apply(pd.to_numeric).astype("float64")
+    if measure == "percent":
+        converted = 100.0 * np.expm1(logs)
+    elif measure == "annualised_log":
+        years = changes["end_year"] - changes["start_year"] - (endpoint_years - 1)
+        converted = logs.div(years, axis=0)
+    else:
+        converted = logs
+    return changes.assign(**converted, change_measure=measure)
 
 
 def classify(
@@ -308,21 +395,29 @@ def classify(
     endpoint_years: int = 3,
     min_endpoint_observations: int = 1,
     unit_value: str = "unit_value",
+    change: str = "log",
 ) -> pd.DataFrame:
     """Classify every country x value_chain x period of a yearly indicator table.
 
     ``indicators`` needs country, value_chain, year and the indicator columns the rule uses;
     ``unit_value`` chooses the export price measure: ``"unit_value"`` (USD per kg, as
     Bernhardt & Milberg) or ``"relative_unit_value"`` (relative to the world price of the same
-    products, which nets out product mix and world price trends). Equivalent to
-    :func:`period_changes` followed by :func:`classify_changes`; see those for the details.
+    products, which nets out product mix and world price trends). Classes are decided on log
+    changes, so ``tolerance`` is in log points whatever ``change`` says; ``change`` (one of
+    :data:`CHANGE_MEASURES`) only chooses how the change columns are reported, and the column
+    ``change_measure`` names it. Otherwise equivalent to :func:`period_changes` followed by
+    :func:`classify_changes`; see those for the details.
     """
     chosen = get_rule(rule)
     _check_tolerance(tolerance)
+    _check_change_measure(change)
     used = [dim.indicator for dims in _dimensions(chosen, unit_value).values() for dim in dims]
     _require_columns(indicators, [*KEYS, "year", *used], "indicator table")
     changes = period_changes(indicators, periods, endpoint_years, min_endpoint_observations)
-    return classify_changes(changes, rule, tolerance, unit_value)
+    classified = classify_changes(changes, rule, tolerance, unit_value)
+    expressed = express_changes(classified, change, endpoint_years)
+    leading = list(changes.columns) + ["change_measure"]
+    return expressed[leading + [c for c in expressed.columns if c not in leading]]
 
 
 def _class_order(labels: pd.Series) -> list[str]:

@@ -1,0 +1,36 @@
+"""Rule assess_robustness: agreement of each verdict with the baseline across a grid of choices."""
+
+from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table, write_text
+from gvc_upgrading.robustness import (
+    Specification,
+    assess_robustness,
+    describe_grid,
+    metadata,
+    robustness_table,
+)
+
+with rule_logging(snakemake) as log:
+    params = snakemake.params
+    baseline = Specification(endpoint_years=params.endpoint_years, tolerance=params.tolerance)
+    table = assess_robustness(
+        read_table(snakemake.input.indicators),
+        params.periods,
+        params.grid,
+        baseline,
+        rule=params.rule,
+        min_endpoint_observations=params.min_endpoint_observations,
+        prices=read_table(snakemake.input.prices),
+        change=params.change,
+    )
+    for side in ("economic", "social"):
+        log.info("%s verdicts: %d of %d agree across all %d specifications", side,
+                 int((table[f"{side}_agreement"] == 1).sum()), len(table),
+                 table["n_specifications"].iat[0])
+    write_table(table, snakemake.output.table, metadata=metadata(params.grid, baseline, params.rule))
+    with atomic_path(snakemake.output.csv) as tmp:
+        table.to_csv(tmp, index=False)
+    note = describe_grid(params.grid, baseline, params.rule)
+    for fmt, path in (("markdown", snakemake.output.md), ("html", snakemake.output.html)):
+        text = robustness_table(table, fmt, rule=params.rule, unit_value=baseline.unit_value,
+                                chain_labels=params.labels, note=note)
+        write_text(text, path)
