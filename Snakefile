@@ -20,6 +20,7 @@ include: "workflow/rules/classify.smk"
 include: "workflow/rules/estimate.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -29,6 +30,14 @@ rule all:
         "results/estimates/estimates.parquet",
         expand("results/tables/regressions.{ext}", ext=["md", "tex", "html"]),
         expand("results/tables/quadrant_counts.{ext}", ext=["csv", "md", "html"]),
+        "results/robustness/robustness.parquet",
+        expand("results/tables/robustness.{ext}", ext=["md", "html"]),
+        expand("results/figures/robustness.{ext}", ext=config["figures"]["formats"]),
         quadrant_figures(),
         coefficient_figures(),
+        expand("results/tables/descriptives.{ext}", ext=["csv", "md", "tex", "html"]),
+        expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),
+        "results/provenance/provenance.html",
+        "results/numbers.json",
+        "results/outputs_map.html",
     default_target: True

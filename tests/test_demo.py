@@ -258,3 +258,22 @@ def test_relative_unit_value_measured_from_the_zip_recovers_true_coefficients(wo
 def test_rejects_too_many_countries(tmp_path):
     with pytest.raises(ValueError, match="n_countries"):
         demo.generate_demo_world(tmp_path, seed=1, n_countries=len(demo.COUNTRIES) + 1)
+
+
+def test_noise_is_orthogonal_to_regressors_and_fixed_effects_in_the_estimation_sample(panel):
+    """On the latent panel the true coefficients are the exact least-squares solution, while
+    the residuals (and so the standard errors) stay those of N(0, 0.08) noise."""
+    for chain in demo.VALUE_CHAINS:
+        rows = panel[(panel["value_chain"] == chain) & panel["exporting"]]
+        for outcome, truth in demo.TRUE_COEFFICIENTS[chain].items():
+            data = rows.dropna(subset=[outcome]).assign(
+                y=lambda d: np.log(d[outcome]), log_s=lambda d: np.log(d["market_share"]))
+            share, ruv = _fe_slopes(data, "y", ["log_s", "log_relative_price"])
+            assert share == pytest.approx(truth["market_share"], abs=1e-4), (chain, outcome)
+            assert ruv == pytest.approx(truth["relative_unit_value"], abs=1e-4), (chain, outcome)
+            noise = (data["y"] - truth["market_share"] * data["log_s"]
+                     - truth["relative_unit_value"] * data["log_relative_price"])
+            dummies = pd.get_dummies(data[["country", "year"]].astype(str), dtype=float)
+            fit, *_ = np.linalg.lstsq(dummies.to_numpy(), noise.to_numpy(), rcond=None)
+            residual = noise.to_numpy() - dummies.to_numpy() @ fit
+            assert 0.06 < residual.std() < 0.09, (chain, outcome)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import REPO
 from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
+from gvc_upgrading.estimate import normalise_spec, prepare_sample, spec_terms
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +66,26 @@ def test_outputs_of_every_stage(demo_run):
     assert set(indicators["value_chain"]) == {"apparel", "mobile_phones", "horticulture", "automotive"}
     shares = indicators.dropna(subset=["market_share"]).groupby(["value_chain", "year"])["market_share"].sum()
     assert shares.to_numpy() == pytest.approx(1.0)
+    assert {"labour_productivity_lcu", "wage_bill_share_of_value_added"} <= set(indicators.columns)
+
+
+def test_robustness_outputs_agree_with_the_classification(demo_run):
+    results = demo_run / "results"
+    for relative in ["robustness/robustness.csv", "tables/robustness.md", "tables/robustness.html",
+                     "figures/robustness.png", "figures/robustness.pdf"]:
+        assert (results / relative).stat().st_size > 0, relative
+    robustness = pd.read_parquet(results / "robustness" / "robustness.parquet")
+    classification = pd.read_parquet(results / "classification" / "classification.parquet")
+    keys = ["country", "value_chain", "period"]
+    merged = classification.merge(robustness, on=keys, suffixes=("", "_baseline"), validate="one_to_one")
+    assert len(merged) == len(classification) == len(robustness)
+    for change in ["market_share_change", "unit_value_change", "real_wage_change"]:
+        pd.testing.assert_series_equal(merged[change], merged[f"{change}_baseline"], check_names=False)
+    for side in ("economic", "social"):
+        assert (merged[f"{side}_class"] == merged[f"{side}_class_baseline"]).all(), side
+        assert robustness[f"{side}_agreement"].between(1 / 24, 1).all(), side
+        assert (robustness[f"{side}_agreement"] < 1).any(), side  # some verdicts hinge on a choice
+    assert (robustness["n_specifications"] == 24).all()
 
 
 def test_regressions_recover_the_true_coefficients(demo_run):
@@ -85,7 +111,8 @@ def test_nothing_to_do_after_a_completed_run(demo_run):
 def test_report_contains_figures_and_tables(demo_run):
     snakemake(demo_run, "--report", "results/report.html")
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8", errors="replace")
-    for name in ["quadrants_apparel.png", "coefficients.png", "regressions.html", "quadrant_counts.html"]:
+    for name in ["quadrants_apparel.png", "coefficients.png", "regressions.html", "quadrant_counts.html",
+                 "robustness.png", "robustness.html"]:
         assert name in html, name
 
 
@@ -105,3 +132,147 @@ def test_config_overlay_errors_name_the_key(tmp_path, overlay, message):
     result = snakemake(work, "-n", "--configfile", "overlay.yaml", check=False)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+# --- regressions, tables, figures and report (issue 6) -----------------------------------------
+
+TRUE_MODEL_SPECS = ("employment", "real_wage")  # the demo's true model: annual, per chain, logs
+
+
+def demo_config(workdir):
+    return yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+
+
+def test_every_true_coefficient_lies_inside_its_95_interval(demo_run):
+    estimates = pd.read_parquet(demo_run / "results" / "estimates" / "estimates.parquet")
+    rows = estimates[estimates["spec_id"].isin(TRUE_MODEL_SPECS)]
+    assert len(rows) == 16
+    for row in rows.itertuples(index=False):
+        truth = TRUE_COEFFICIENTS[row.value_chain][row.outcome][row.variable]
+        assert row.ci_low <= truth <= row.ci_high, (row.value_chain, row.outcome, row.term,
+                                                     row.estimate, row.std_error, truth)
+
+
+def _independent_sample(indicators, spec, chain):
+    """Log outcome and regressors of one chain, rows with a missing or non-positive value
+    dropped -- written here without the library, for the annual per-chain specifications."""
+    columns = [spec["outcome"], *spec["regressors"]]
+    rows = indicators[indicators["value_chain"] == chain].dropna(subset=columns)
+    rows = rows[(rows[columns] > 0).all(axis=1)]
+    data = np.log(rows[columns]).rename(columns=lambda col: f"log_{col}")
+    return data.assign(country=rows["country"].astype(str), year=rows["year"].astype(str))
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # raised inside pyfixest
+def test_demo_estimates_match_pyfixest(demo_run):
+    """Every specification of the demo config against pyfixest with the same small-sample
+    correction (K counts every fixed-effect dummy, G/(G-1), t with G-1 df, no singleton
+    removal): coefficients to 1e-8 and standard errors to 1e-6, relative."""
+    pf = pytest.importorskip("pyfixest")
+    config = demo_config(demo_run)
+    indicators = pd.read_parquet(demo_run / "results" / "indicators" / "indicators.parquet")
+    estimates = pd.read_parquet(demo_run / "results" / "estimates" / "estimates.parquet")
+    compared = 0
+    for spec in map(normalise_spec, config["estimation"]["specifications"]):
+        outcome, *terms = spec_terms(spec)
+        for chain, ours in estimates[estimates["spec_id"] == spec["id"]].groupby("value_chain"):
+            if spec["id"] in TRUE_MODEL_SPECS:
+                data = _independent_sample(indicators, spec, chain)
+            else:
+                data = prepare_sample(indicators, spec, None if chain == "pooled" else chain,
+                                      periods=config["classification"]["periods"],
+                                      endpoint_years=config["classification"]["endpoint_years"])
+                data = data.astype({"year": str})
+            fit = pf.feols(
+                f"{outcome.name} ~ {' + '.join(t.name for t in terms)}"
+                f" | {' + '.join(spec['fixed_effects'])}",
+                data,
+                weights="_weight" if spec["weights"] else None,
+                vcov={"CRV1": "+".join(spec["cluster"])},
+                ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
+                fixef_rm="none",
+                demeaner=pf.MapDemeaner(fixef_tol=1e-12),
+            )
+            tidy = fit.tidy()
+            assert list(tidy.index) == list(ours["term"])
+            np.testing.assert_allclose(ours["estimate"], tidy["Estimate"], rtol=1e-8)
+            np.testing.assert_allclose(ours["std_error"], tidy["Std. Error"], rtol=1e-6)
+            assert (ours["n_obs"] == fit._N).all()
+            compared += 1
+    assert compared == 10  # 2 specs x 4 chains + 2 pooled specs
+
+
+def _table_header(path):
+    return path.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_a_specification_in_an_overlay_adds_a_table_column(demo_run, tmp_path):
+    """No code change: an overlay with one more specification reruns only the estimation and
+    the regression table, which gains a column."""
+    work = tmp_path / "run"
+    shutil.copytree(demo_run, work, symlinks=True)
+    specs = demo_config(work)["estimation"]["specifications"]
+    extra = {"id": "real_wage_levels", "label": "Real wage in levels",
+             "outcome": "real_wage_per_employee_lcu", "regressors": ["market_share"],
+             "log": False, "fixed_effects": ["country_value_chain", "year"],
+             "by_value_chain": False}
+    (work / "overlay.yaml").write_text(
+        yaml.safe_dump({"estimation": {"specifications": [*specs, extra]}}))
+    table = work / "results" / "tables" / "regressions.md"
+    before = _table_header(table)
+    # the target goes before --configfile, which takes every following word as a config file
+    result = snakemake(work, "--cores", "2", "results/tables/regressions.md",
+                       "--configfile", "overlay.yaml")
+    ran = set(re.findall(r"\(Rule: (\w+)\)", result.stdout + result.stderr))
+    assert ran == {"estimate_social_on_economic", "tabulate_regressions"}
+    after = _table_header(table)
+    assert after.count("|") == before.count("|") + 1
+    assert after.endswith("| Real wage in levels |") and "Real wage in levels" not in before
+    assert "| market share |" in table.read_text(encoding="utf-8")
+
+
+def test_descriptives_paths_numbers_and_outputs_map(demo_run):
+    results = demo_run / "results"
+    for relative in ["tables/descriptives.md", "tables/descriptives.tex",
+                     "tables/descriptives.html", "figures/paths.png", "figures/paths.pdf",
+                     "provenance/provenance.html", "outputs_map.md"]:
+        assert (results / relative).stat().st_size > 0, relative
+    stats = pd.read_csv(results / "tables" / "descriptives.csv")
+    assert set(stats["variable"]) == {"employment_persons", "market_share",
+                                      "relative_unit_value", "real_wage_per_employee_lcu"}
+    numbers = json.loads((results / "numbers.json").read_text())
+    indicators = pd.read_parquet(results / "indicators" / "indicators.parquet")
+    estimates = pd.read_parquet(results / "estimates" / "estimates.parquet")
+    assert numbers["panel"]["countries"] == indicators["country"].nunique() == 50
+    row = estimates[(estimates["spec_id"] == "real_wage")
+                    & (estimates["value_chain"] == "mobile_phones")].iloc[0]
+    quoted = numbers["coefficients"]["real_wage"]["mobile_phones"][row["term"]]
+    assert quoted["estimate"] == row["estimate"] and quoted["n_obs"] == row["n_obs"]
+    mapped = (results / "outputs_map.md").read_text()
+    for path in sorted((results / "tables").iterdir()) + sorted((results / "figures").iterdir()):
+        assert f"`results/{path.parent.name}/{path.name}`" in mapped, path.name
+    assert "| `results/figures/paths.png` | Data / Country paths | `plot_paths` |" in mapped
+
+
+def test_provenance_records_the_raw_files_and_the_config(demo_run):
+    record = json.loads((demo_run / "results" / "provenance" / "provenance.json").read_text())
+    config = demo_config(demo_run)
+    assert [d["id"] for d in record["datasets"]] == list(config["datasets"].values())
+    files = [f for d in record["datasets"] for f in d["files"]]
+    assert len(files) >= 6
+    for f in files:
+        assert f["sha256"] == hashlib.sha256((demo_run / f["path"]).read_bytes()).hexdigest()
+    assert record["config"]["estimation"] == config["estimation"]
+    assert record["software"]["pandas"] == pd.__version__
+
+
+def test_report_files_every_figure_and_table_under_a_category(demo_run):
+    snakemake(demo_run, "--report", "results/report_issue6.html")
+    html = (demo_run / "results" / "report_issue6.html").read_text(encoding="utf-8",
+                                                                    errors="replace")
+    for name in ["paths.png", "descriptives.html", "provenance.html", "numbers.json",
+                 "outputs_map.html", "coefficients.png", "regressions.html"]:
+        assert name in html, name
+    for category in ["Data", "Regressions", "Upgrading", "Provenance"]:
+        assert category in html, category
+

@@ -6,6 +6,8 @@ rule estimate_social_on_economic:
         csv="results/estimates/estimates.csv",
     params:
         specifications=config["estimation"]["specifications"],
+        periods=config["classification"]["periods"],
+        endpoint_years=config["classification"]["endpoint_years"],
     log:
         "results/logs/estimate_social_on_economic.log",
     benchmark:

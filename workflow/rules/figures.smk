@@ -32,6 +32,7 @@ rule plot_coefficients:
         reported(
             coefficient_figures(),
             category="Regressions",
+            subcategory="Coefficient plot",
             caption="../report/coefficients.rst",
         ),
     params:
@@ -48,3 +49,30 @@ rule plot_coefficients:
         "../../envs/workflow.yaml"
     script:
         "../scripts/plot_coefficients.py"
+
+
+rule plot_paths:
+    input:
+        "results/indicators/indicators.parquet",
+    output:
+        reported(
+            expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),
+            category="Data",
+            subcategory="Country paths",
+            caption="../report/paths.rst",
+        ),
+    params:
+        countries=config["figures"]["path_countries"],
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        formats=config["figures"]["formats"],
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/logs/plot_paths.log",
+    benchmark:
+        "results/benchmarks/plot_paths.tsv"
+    message:
+        "Plotting market-share and real-wage paths of {params.countries}"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/plot_paths.py"

@@ -7,6 +7,7 @@ rule tabulate_regressions:
         html=report(
             "results/tables/regressions.html",
             category="Regressions",
+            subcategory="Table",
             caption="../report/regressions.rst",
         ),
     params:
@@ -47,3 +48,31 @@ rule tabulate_quadrants:
         "../../envs/workflow.yaml"
     script:
         "../scripts/tabulate_quadrants.py"
+
+
+rule tabulate_descriptives:
+    input:
+        "results/indicators/indicators.parquet",
+    output:
+        csv="results/tables/descriptives.csv",
+        md="results/tables/descriptives.md",
+        tex="results/tables/descriptives.tex",
+        html=report(
+            "results/tables/descriptives.html",
+            category="Data",
+            subcategory="Descriptive statistics",
+            caption="../report/descriptives.rst",
+        ),
+    params:
+        specifications=config["estimation"]["specifications"],
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/tabulate_descriptives.log",
+    benchmark:
+        "results/benchmarks/tabulate_descriptives.tsv"
+    message:
+        "Writing descriptive statistics of the regression variables per value chain"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/tabulate_descriptives.py"

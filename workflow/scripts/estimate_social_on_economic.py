@@ -4,7 +4,12 @@ from gvc_upgrading.estimate import estimate_all
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table
 
 with rule_logging(snakemake) as log:
-    estimates = estimate_all(read_table(snakemake.input[0]), snakemake.params.specifications)
+    estimates = estimate_all(
+        read_table(snakemake.input[0]),
+        snakemake.params.specifications,
+        periods=snakemake.params.periods,
+        endpoint_years=snakemake.params.endpoint_years,
+    )
     log.info("estimated %d coefficients", len(estimates))
     write_table(estimates, snakemake.output.table)
     with atomic_path(snakemake.output.csv) as tmp:

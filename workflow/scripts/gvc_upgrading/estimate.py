@@ -1,13 +1,47 @@
 """Fixed-effects regressions of social-upgrading outcomes on economic-upgrading indicators.
 
-Each specification (config ``estimation.specifications``) is estimated by ordinary least
-squares with its fixed effects absorbed by dummy variables, one regression per value chain
-or one pooled regression, with cluster-robust standard errors from statsmodels. The result
-is one tidy table (one row per specification x value chain x term) from which every
-regression table and coefficient plot is drawn.
+Each specification (config ``estimation.specifications``) is data, estimated by ordinary
+(or, with ``weights``, weighted) least squares with its fixed effects absorbed by dummy
+variables, one regression per value chain or one pooled regression, with cluster-robust
+standard errors from statsmodels. The result is one tidy table (one row per specification x
+value chain x term, :data:`ESTIMATE_COLUMNS`) from which every regression table, coefficient
+plot and in-text number is drawn.
 
-Estimator details, stated once for all specifications:
+Specifications
+--------------
+A specification has an ``id``, a ``label``, an ``outcome``, ``regressors`` and the optional
+keys below; :func:`normalise_spec` fills in the defaults of :data:`SPEC_DEFAULTS`, the same as
+those of the config schema.
 
+* ``controls``: further indicator columns entered like the regressors; their coefficients are
+  reported after the regressors' (``role`` "control").
+* ``log``: log the outcome, regressors and controls; rows with a non-positive value of any of
+  them are dropped.
+* ``fixed_effects``: any of ``country``, ``year``, ``value_chain``, ``country_value_chain``.
+* ``cluster``: one or two of ``country``, ``year``, ``value_chain``.
+* ``by_value_chain``: one regression per value chain, else one pooled over the chains.
+* ``sample``: filters applied before anything else -- ``value_chains`` and ``countries``
+  (lists), ``years`` (``{start, end}``, inclusive; the years of the observations, and for long
+  differences the years that enter them) and ``min_unit_value_coverage`` (rows whose
+  ``unit_value_coverage`` is below it, or missing, are dropped).
+* ``weights``: an indicator column; weighted least squares with these weights (rows with a
+  missing or non-positive weight are dropped).
+* ``design``:
+
+  - ``annual``: one observation per country x value chain x year.
+  - ``lagged``: the regressors (not the controls) enter with their value ``lags`` years
+    earlier in the same country and value chain; a missing earlier year gives no observation.
+    Terms are named ``log_market_share_lag1``.
+  - ``long_difference``: one observation per country x value chain x period (the periods
+    passed in: the workflow passes the classification periods and end windows, so that the
+    regression explains the changes that are classified). Every variable is the change
+    between its mean over the first and its mean over the last ``endpoint_years`` years of the
+    period (each variable over the years in which it is observed; both ends are needed);
+    weights are their mean over the period. The ``year`` fixed effect and cluster dimension
+    then stand for the period (coded by its end year). Terms are named ``d_log_market_share``.
+
+Estimator details, stated once for all specifications
+-----------------------------------------------------
 * Fixed effects enter as 0/1 dummies next to an intercept. Dummies that are linear
   combinations of the intercept and the other dummies (nested or overlapping fixed effects,
   e.g. ``value_chain`` within a one-chain regression, or disconnected two-way panels) are
@@ -25,17 +59,21 @@ Estimator details, stated once for all specifications:
   two-way clustering the covariance is ``V_1 + V_2 - V_12`` (Cameron, Gelbach and Miller
   2011), each term corrected with its own ``G``. t-values, p-values and 95 % confidence
   intervals use Student's t with ``G - 1`` degrees of freedom (``min(G_1, G_2) - 1`` for
-  two-way clustering).
-* ``r_squared`` is the centred R-squared of the full model, fixed effects included.
-  ``r_squared_within`` is ``1 - SSR / TSS_within``, where ``TSS_within`` is the sum of squares
-  of the outcome after projecting out all fixed effects (for one fixed-effect set: the
-  outcome demeaned within levels). It is NaN when no fixed effect is identified beyond the
+  two-way clustering). With weights, the scores are those of the weighted model
+  (``sqrt(w) x`` times ``sqrt(w) e``), as in pyfixest's ``weights=``.
+* ``r_squared`` is the centred R-squared of the full model, fixed effects included (weighted
+  sums of squares about the weighted mean with weights). ``r_squared_within`` is
+  ``1 - SSR / TSS_within``, where ``TSS_within`` is the (weighted) sum of squares of the
+  outcome after projecting out all fixed effects (for one fixed-effect set: the outcome
+  demeaned within levels). It is NaN when no fixed effect is identified beyond the
   intercept, or when the fixed effects explain the outcome exactly.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -46,45 +84,169 @@ logger = logging.getLogger(__name__)
 
 FIXED_EFFECTS = ("country", "year", "value_chain", "country_value_chain")
 CLUSTER_DIMENSIONS = ("country", "year", "value_chain")
+DESIGNS = ("annual", "lagged", "long_difference")
+SAMPLE_FILTERS = ("value_chains", "countries", "years", "min_unit_value_coverage")
 POOLED = "pooled"
+KEYS = ["country", "value_chain", "year"]
+WEIGHT = "_weight"  # column of the estimation sample that holds the weights
 ESTIMATE_COLUMNS = [
     "spec_id", "spec_label", "value_chain", "outcome", "term", "estimate", "std_error",
     "t_value", "p_value", "ci_low", "ci_high", "n_obs", "n_clusters", "r_squared",
     "r_squared_within", "fixed_effects", "cluster",
+    "variable", "term_label", "role", "design", "weights", "sample",
 ]
+#: Defaults of the optional specification keys (the config schema declares the same).
+SPEC_DEFAULTS = {
+    "log": True,
+    "controls": [],
+    "fixed_effects": ["country", "year"],
+    "cluster": ["country"],
+    "by_value_chain": True,
+    "sample": {},
+    "weights": None,
+    "design": "annual",
+    "lags": 1,
+}
+REQUIRED_KEYS = ("id", "outcome", "regressors")
+#: Short readable names of indicator columns, for term labels ("log market share").
+VARIABLE_LABELS = {
+    "market_share": "market share",
+    "relative_unit_value": "relative unit value",
+    "unit_value_usd_per_kg": "unit value",
+    "unit_value_coverage": "unit value coverage",
+    "export_value_usd": "export value",
+    "world_export_value_usd": "world export value",
+    "export_quantity_kg": "export quantity",
+    "employment_persons": "employment",
+    "real_wage_per_employee_lcu": "real wage",
+    "nominal_wage_per_employee_lcu": "nominal wage",
+}
 
 
-def term_name(column: str, log: bool) -> str:
-    """Name of the regression term built from indicator ``column``."""
-    return f"log_{column}" if log else column
+def variable_label(column: str) -> str:
+    """Short readable name of an indicator column (``market_share`` -> "market share")."""
+    return VARIABLE_LABELS.get(column, column.replace("_", " "))
 
 
-def _identifier_columns(spec: dict, by_chain: bool) -> list[str]:
-    """Indicator columns identifying the fixed-effect and cluster groups (and the chain)."""
-    needed = set(spec.get("cluster", []))
-    for fe in spec.get("fixed_effects", []):
-        needed.update(["country", "value_chain"] if fe == "country_value_chain" else [fe])
-    if by_chain:
-        needed.add("value_chain")
-    return [col for col in ("country", "year", "value_chain") if col in needed]
+def term_name(column: str, log: bool, design: str = "annual", lags: int = 0) -> str:
+    """Name of the regression term built from indicator ``column``.
+
+    ``log_market_share``; ``d_log_market_share`` in long differences; ``log_market_share_lag1``
+    for a regressor lagged one year (``lags`` is 0 for the outcome and the controls).
+    """
+    name = f"log_{column}" if log else column
+    if design == "long_difference":
+        return f"d_{name}"
+    return f"{name}_lag{lags}" if lags else name
 
 
-def _check_spec(indicators: pd.DataFrame, spec: dict, by_chain: bool) -> None:
+def term_label(column: str, log: bool, design: str = "annual", lags: int = 0) -> str:
+    """Readable label of :func:`term_name`: "log market share", "Δ log market share",
+    "log market share (t−1)"."""
+    text = ("log " if log else "") + variable_label(column)
+    if design == "long_difference":
+        return f"Δ {text}"
+    return f"{text} (t−{lags})" if lags else text
+
+
+def normalise_spec(spec: dict) -> dict:
+    """``spec`` with every optional key filled in from :data:`SPEC_DEFAULTS`.
+
+    Raises ValueError naming the spec for a missing required key, an unknown key, an unknown
+    design or sample filter, or ``lags`` given without ``design: lagged``. ``lags`` is 0 in
+    the result unless the design is ``lagged``; normalising twice changes nothing.
+    """
+    spec_id = spec.get("id", "?")
+    missing = [key for key in REQUIRED_KEYS if key not in spec]
+    unknown = set(spec) - set(REQUIRED_KEYS) - set(SPEC_DEFAULTS) - {"label"}
+    if missing or unknown:
+        raise ValueError(f"specification {spec_id!r}: missing keys {missing}, "
+                         f"unknown keys {sorted(unknown)}")
+    full = {**SPEC_DEFAULTS, "label": spec["id"], **spec}
+    if full["design"] not in DESIGNS:
+        raise ValueError(f"specification {spec_id!r}: design must be one of {DESIGNS}, "
+                         f"got {full['design']!r}")
+    lagged = full["design"] == "lagged"
+    if not lagged and spec.get("lags"):
+        raise ValueError(f"specification {spec_id!r}: 'lags' needs design 'lagged'")
+    if lagged and (not isinstance(full["lags"], int) or full["lags"] < 1):
+        raise ValueError(f"specification {spec_id!r}: lags must be a positive integer")
+    full["lags"] = full["lags"] if lagged else 0
+    unknown_filters = set(full["sample"]) - set(SAMPLE_FILTERS)
+    if unknown_filters:
+        raise ValueError(f"specification {spec_id!r}: unknown sample filters "
+                         f"{sorted(unknown_filters)}; expected some of {SAMPLE_FILTERS}")
+    return full
+
+
+@dataclass(frozen=True)
+class Term:
+    """One variable of a specification as it enters the regression."""
+
+    column: str  # indicator column
+    role: str  # "outcome", "regressor" or "control"
+    name: str  # term id, see term_name
+    label: str  # readable label, see term_label
+
+
+def spec_terms(spec: dict) -> list[Term]:
+    """The outcome, regressor and control terms of a normalised ``spec``, in that order."""
+    log, design = bool(spec["log"]), spec["design"]
+    terms = []
+    for role, columns in (("outcome", [spec["outcome"]]), ("regressor", spec["regressors"]),
+                          ("control", spec["controls"])):
+        lags = spec["lags"] if design == "lagged" and role == "regressor" else 0
+        terms += [Term(col, role, term_name(col, log, design, lags),
+                       term_label(col, log, design, lags)) for col in columns]
+    return terms
+
+
+def spec_variables(specs: Sequence[dict]) -> list[str]:
+    """Every indicator column the specifications use -- outcomes, regressors, controls and
+    weights -- in order of first use."""
+    columns: list[str] = []
+    for spec in map(normalise_spec, specs):
+        columns += [term.column for term in spec_terms(spec)]
+        columns += [spec["weights"]] if spec["weights"] else []
+    return list(dict.fromkeys(columns))
+
+
+def describe_sample(sample: dict) -> str:
+    """Readable summary of a spec's sample filters ("" when there are none)."""
+    parts = []
+    if sample.get("value_chains"):
+        parts.append("value chains: " + ", ".join(sample["value_chains"]))
+    if sample.get("countries"):
+        parts.append("countries: " + ", ".join(sample["countries"]))
+    if sample.get("years"):
+        years = sample["years"]
+        parts.append(f"years {years.get('start', '…')}–{years.get('end', '…')}")
+    if sample.get("min_unit_value_coverage") is not None:
+        parts.append(f"unit value coverage ≥ {sample['min_unit_value_coverage']:g}")
+    return "; ".join(parts)
+
+
+def _check_spec(indicators: pd.DataFrame, spec: dict) -> None:
     """Raise ValueError naming the spec if it is malformed or refers to a missing column."""
     spec_id = spec["id"]
-    unknown_fe = set(spec.get("fixed_effects", [])) - set(FIXED_EFFECTS)
+    unknown_fe = set(spec["fixed_effects"]) - set(FIXED_EFFECTS)
     if unknown_fe:
         raise ValueError(f"specification {spec_id!r}: unknown fixed effects {sorted(unknown_fe)}")
-    clusters = spec.get("cluster", [])
+    clusters = spec["cluster"]
     if not 1 <= len(clusters) <= 2 or set(clusters) - set(CLUSTER_DIMENSIONS):
         raise ValueError(
             f"specification {spec_id!r}: cluster must be one or two of {CLUSTER_DIMENSIONS}, "
             f"got {clusters}"
         )
-    variables = [spec["outcome"], *spec["regressors"]]
+    variables = [term.column for term in spec_terms(spec)]
     if len(set(variables)) != len(variables):
-        raise ValueError(f"specification {spec_id!r}: outcome and regressors must be distinct")
-    for col in [*variables, *_identifier_columns(spec, by_chain)]:
+        raise ValueError(
+            f"specification {spec_id!r}: outcome, regressors and controls must be distinct"
+        )
+    extra = [spec["weights"]] if spec["weights"] else []
+    if spec["sample"].get("min_unit_value_coverage") is not None:
+        extra.append("unit_value_coverage")
+    for col in [*variables, *extra, *KEYS]:
         if col not in indicators.columns:
             raise ValueError(
                 f"specification {spec_id!r} refers to column {col!r}, "
@@ -92,40 +254,117 @@ def _check_spec(indicators: pd.DataFrame, spec: dict, by_chain: bool) -> None:
             )
 
 
+def _filter_rows(indicators: pd.DataFrame, spec: dict, value_chain: str | None,
+                 years: bool) -> pd.DataFrame:
+    """Rows of one chain (None: all) passing the spec's sample filters (years if ``years``)."""
+    sample = spec["sample"]
+    keep = pd.Series(True, index=indicators.index)
+    if value_chain is not None:
+        keep &= indicators["value_chain"] == value_chain
+    if sample.get("value_chains"):
+        keep &= indicators["value_chain"].isin(sample["value_chains"])
+    if sample.get("countries"):
+        keep &= indicators["country"].isin(sample["countries"])
+    if years and sample.get("years"):
+        keep &= _in_years(indicators["year"], sample["years"])
+    if sample.get("min_unit_value_coverage") is not None:
+        coverage = pd.to_numeric(indicators["unit_value_coverage"]).astype("float64")
+        keep &= coverage >= sample["min_unit_value_coverage"]
+    return indicators[keep.fillna(False).astype(bool)]
+
+
+def _in_years(year: pd.Series, years: dict) -> pd.Series:
+    """Whether each year lies in ``{start, end}`` (either bound may be absent)."""
+    inside = pd.Series(True, index=year.index)
+    if "start" in years:
+        inside &= year >= years["start"]
+    if "end" in years:
+        inside &= year <= years["end"]
+    return inside
+
+
+def _variables(rows: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """Keys, the (logged) variables named by their column, and the weights; NaN if unusable."""
+    columns = [term.column for term in spec_terms(spec)]
+    values = pd.DataFrame(
+        {col: pd.to_numeric(rows[col], errors="raise").astype("float64") for col in columns},
+        index=rows.index,
+    )
+    if spec["log"]:
+        values = np.log(values.where(values > 0))
+    frame = rows[KEYS].copy()
+    frame[columns] = values
+    if spec["weights"]:
+        weight = pd.to_numeric(rows[spec["weights"]], errors="raise").astype("float64")
+        frame[WEIGHT] = weight.where(weight > 0)
+    return frame
+
+
+def _lagged(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """Replace each regressor by its value ``lags`` years earlier (same country and chain)."""
+    regressors = spec["regressors"]
+    earlier = frame[[*KEYS, *regressors]].assign(year=frame["year"] + spec["lags"])
+    current = frame.drop(columns=regressors)
+    return current.merge(earlier, on=KEYS, how="left", validate="1:1")
+
+
+def _long_differences(frame: pd.DataFrame, spec: dict, periods: Sequence[dict],
+                      endpoint_years: int) -> pd.DataFrame:
+    """One row per country x chain x period: change of each variable between the end windows."""
+    if not periods:
+        raise ValueError(f"specification {spec['id']!r}: design 'long_difference' needs periods")
+    columns = [term.column for term in spec_terms(spec)]
+    pieces = []
+    for period in periods:
+        start, end = period["start"], period["end"]
+        rows = frame[frame["year"].between(start, end)]
+        early = rows[rows["year"] <= start + endpoint_years - 1]
+        late = rows[rows["year"] >= end - endpoint_years + 1]
+        groups = ["country", "value_chain"]
+        change = (late.groupby(groups)[columns].mean() - early.groupby(groups)[columns].mean())
+        if WEIGHT in frame.columns:
+            change[WEIGHT] = rows.groupby(groups)[WEIGHT].mean()
+        pieces.append(change.reset_index().assign(year=end, period=period["label"]))
+    return pd.concat(pieces, ignore_index=True)
+
+
 def prepare_sample(
-    indicators: pd.DataFrame, spec: dict, value_chain: str | None
+    indicators: pd.DataFrame,
+    spec: dict,
+    value_chain: str | None,
+    *,
+    periods: Sequence[dict] = (),
+    endpoint_years: int = 1,
 ) -> pd.DataFrame:
     """Return the estimation sample of ``spec`` for one value chain (``None``: all chains).
 
-    Rows with a missing outcome, regressor or group identifier are dropped. With
-    ``spec["log"]`` true, rows with a non-positive outcome or regressor are dropped too and
-    the variables are logged. The result holds the identifier columns used by the spec
-    (``country``, ``year``, ``value_chain``), ``country_value_chain`` when that fixed effect
-    is requested, and one column per term named by :func:`term_name`, outcome first.
+    Rows outside the spec's sample filters, and rows with a missing (or, with ``log``,
+    non-positive) outcome, regressor, control or weight are dropped, after the design
+    (lags, long differences over ``periods``) has been applied. The result holds the keys
+    ``country``, ``value_chain`` and ``year`` (``period`` too for long differences),
+    ``country_value_chain`` when that fixed effect is requested, one column per term named by
+    :func:`term_name` (outcome first, then regressors and controls) and the weights in
+    ``_weight`` when the spec has weights.
     """
-    by_chain = value_chain is not None
-    _check_spec(indicators, spec, by_chain)
-    log = bool(spec["log"])
-    variables = [spec["outcome"], *spec["regressors"]]
-    ids = _identifier_columns(spec, by_chain)
-    rows = indicators
-    if value_chain is not None:
-        rows = rows[rows["value_chain"] == value_chain]
-    values = pd.DataFrame(
-        {col: pd.to_numeric(rows[col], errors="raise").astype("float64") for col in variables},
-        index=rows.index,
-    )
-    keep = values.notna().all(axis=1) & rows[ids].notna().all(axis=1)
-    if log:
-        keep &= (values > 0).all(axis=1)
-        values = np.log(values.where(keep))
-    sample = rows.loc[keep, ids].copy()
-    if "country_value_chain" in spec.get("fixed_effects", []):
-        sample["country_value_chain"] = (
-            sample["country"].astype(str) + ":" + sample["value_chain"].astype(str)
-        )
-    for col in variables:
-        sample[term_name(col, log)] = values.loc[keep, col]
+    spec = normalise_spec(spec)
+    _check_spec(indicators, spec)
+    design = spec["design"]
+    rows = _filter_rows(indicators, spec, value_chain, years=design == "long_difference")
+    frame = _variables(rows, spec)
+    if design == "lagged":
+        frame = _lagged(frame, spec)
+    elif design == "long_difference":
+        frame = _long_differences(frame, spec, periods, endpoint_years)
+    if design != "long_difference" and spec["sample"].get("years"):
+        frame = frame[_in_years(frame["year"], spec["sample"]["years"])]
+    terms = spec_terms(spec)
+    frame = frame.rename(columns={term.column: term.name for term in terms})
+    keys = [*KEYS, "period"] if design == "long_difference" else list(KEYS)
+    used = [*keys, *(term.name for term in terms)] + ([WEIGHT] if spec["weights"] else [])
+    sample = frame.dropna(subset=used)[used].copy()
+    if "country_value_chain" in spec["fixed_effects"]:
+        sample.insert(len(keys), "country_value_chain",
+                      sample["country"].astype(str) + ":" + sample["value_chain"].astype(str))
     return sample.reset_index(drop=True)
 
 
@@ -160,7 +399,10 @@ def _cluster_codes(sample: pd.DataFrame, cluster: list[str]) -> np.ndarray:
 
 
 def _within_r_squared(y: np.ndarray, fe_design: np.ndarray, ssr: float) -> float:
-    """``1 - ssr / TSS`` of ``y`` after projecting out the fixed effects (NaN if undefined)."""
+    """``1 - ssr / TSS`` of ``y`` after projecting out the fixed effects (NaN if undefined).
+
+    With weights, pass ``sqrt(w) * y`` and ``sqrt(w) * fe_design`` and the weighted ``ssr``.
+    """
     if fe_design.shape[1] <= 1:
         return float("nan")
     coef, *_ = np.linalg.lstsq(fe_design, y, rcond=None)
@@ -172,17 +414,17 @@ def _within_r_squared(y: np.ndarray, fe_design: np.ndarray, ssr: float) -> float
 
 
 def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str) -> pd.DataFrame:
-    """Estimate ``spec`` on one prepared sample and return its tidy rows."""
-    spec_id, log = spec["id"], bool(spec["log"])
-    fixed_effects, cluster = list(spec.get("fixed_effects", [])), list(spec["cluster"])
+    """Estimate a normalised ``spec`` on one prepared sample and return its tidy rows."""
+    spec_id = spec["id"]
+    fixed_effects, cluster = list(spec["fixed_effects"]), list(spec["cluster"])
     where = f"specification {spec_id!r}, value chain {chain_label!r}"
     if sample.empty:
         raise ValueError(f"{where}: the estimation sample is empty")
-    terms = [term_name(col, log) for col in spec["regressors"]]
-    y = sample[term_name(spec["outcome"], log)].to_numpy()
+    outcome, *terms = spec_terms(spec)
+    y = sample[outcome.name].to_numpy()
     dummies = _fixed_effect_dummies(sample, fixed_effects)
     fe_design = np.column_stack([np.ones(len(sample)), dummies])
-    exog = np.column_stack([sample[terms].to_numpy(), fe_design])
+    exog = np.column_stack([sample[[t.name for t in terms]].to_numpy(), fe_design])
     if len(sample) <= exog.shape[1]:
         raise ValueError(f"{where}: {len(sample)} observations for {exog.shape[1]} parameters")
     if np.linalg.matrix_rank(exog) < exog.shape[1]:
@@ -191,11 +433,13 @@ def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str) -> pd.DataFrame
     n_clusters = int(min(sample[dim].nunique() for dim in cluster))
     if n_clusters < 2:
         raise ValueError(f"{where}: clustering by {'+'.join(cluster)} needs at least 2 clusters")
-    result = sm.OLS(y, exog, hasconst=True).fit(
+    weights = sample[WEIGHT].to_numpy() if spec["weights"] else np.ones(len(sample))
+    result = sm.WLS(y, exog, weights=weights, hasconst=True).fit(
         cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
     )
     logger.info("%s: N=%d, K=%d, clusters=%d", where, len(sample), exog.shape[1], n_clusters)
     k = len(terms)
+    root = np.sqrt(weights)
     # A two-way cluster covariance can have negative diagonal entries for some dummy
     # coefficients; their (unreported) standard errors are NaN, which is not worth a warning.
     with np.errstate(invalid="ignore"):
@@ -211,36 +455,68 @@ def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str) -> pd.DataFrame
     return pd.DataFrame(
         {
             "spec_id": spec_id,
-            "spec_label": spec.get("label", spec_id),
+            "spec_label": spec["label"],
             "value_chain": chain_label,
             "outcome": spec["outcome"],
-            "term": terms,
+            "term": [t.name for t in terms],
             **inference,
             "n_obs": len(sample),
             "n_clusters": n_clusters,
             "r_squared": float(result.rsquared),
-            "r_squared_within": _within_r_squared(y, fe_design, float(result.ssr)),
+            "r_squared_within": _within_r_squared(root * y, root[:, None] * fe_design,
+                                                  float(result.ssr)),
             "fixed_effects": "+".join(fixed_effects),
             "cluster": "+".join(cluster),
+            "variable": [t.column for t in terms],
+            "term_label": [t.label for t in terms],
+            "role": [t.role for t in terms],
+            "design": spec["design"],
+            "weights": spec["weights"] or "",
+            "sample": describe_sample(spec["sample"]),
         },
         columns=ESTIMATE_COLUMNS,
     )
 
 
-def estimate_spec(indicators: pd.DataFrame, spec: dict) -> pd.DataFrame:
+def _chains(indicators: pd.DataFrame, spec: dict) -> list[str]:
+    """Value chains estimated separately: those in ``indicators`` (first-appearance order),
+    restricted to the spec's ``sample.value_chains``, each of which must be present."""
+    present = list(pd.unique(indicators["value_chain"].dropna()))
+    wanted = spec["sample"].get("value_chains")
+    if not wanted:
+        return present
+    absent = [chain for chain in wanted if chain not in present]
+    if absent:
+        raise ValueError(f"specification {spec['id']!r}: sample value chains {absent} are not "
+                         "in the indicators table")
+    return [chain for chain in present if chain in wanted]
+
+
+def estimate_spec(
+    indicators: pd.DataFrame,
+    spec: dict,
+    *,
+    periods: Sequence[dict] = (),
+    endpoint_years: int = 1,
+) -> pd.DataFrame:
     """Estimate one specification per value chain (or pooled) and return tidy rows.
 
     Value chains are taken in their order of first appearance in ``indicators``; terms follow
-    the order of ``spec["regressors"]``. Raises ValueError naming the spec when it refers to a
-    missing column, and naming the spec and chain when a sample is empty or not estimable.
+    the order of ``spec["regressors"]`` and then ``spec["controls"]``. ``periods`` (dicts with
+    ``label``, ``start``, ``end``) and ``endpoint_years`` define long differences. Raises
+    ValueError naming the spec when it is malformed or refers to a missing column, and naming
+    the spec and chain when a sample is empty or not estimable.
     """
-    if spec.get("by_value_chain", True):
-        _check_spec(indicators, spec, by_chain=True)
-        chains: list[str | None] = list(pd.unique(indicators["value_chain"].dropna()))
+    spec = normalise_spec(spec)
+    if spec["by_value_chain"]:
+        _check_spec(indicators, spec)
+        chains: list[str | None] = list(_chains(indicators, spec))
     else:
         chains = [None]
     frames = [
-        _fit_one(prepare_sample(indicators, spec, chain), spec, POOLED if chain is None else chain)
+        _fit_one(prepare_sample(indicators, spec, chain, periods=periods,
+                                endpoint_years=endpoint_years),
+                 spec, POOLED if chain is None else chain)
         for chain in chains
     ]
     if not frames:
@@ -248,9 +524,23 @@ def estimate_spec(indicators: pd.DataFrame, spec: dict) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def estimate_all(indicators: pd.DataFrame, specs: list[dict]) -> pd.DataFrame:
-    """Estimate every specification and stack the tidy rows (spec order, then chain order)."""
-    frames = [estimate_spec(indicators, spec) for spec in specs]
+def estimate_all(
+    indicators: pd.DataFrame,
+    specs: list[dict],
+    *,
+    periods: Sequence[dict] = (),
+    endpoint_years: int = 1,
+) -> pd.DataFrame:
+    """Estimate every specification and stack the tidy rows (spec order, then chain order).
+
+    Specification ids must be unique (they key the columns of the regression table).
+    """
+    ids = [spec["id"] for spec in specs]
+    duplicated = sorted({spec_id for spec_id in ids if ids.count(spec_id) > 1})
+    if duplicated:
+        raise ValueError(f"specification ids must be unique; repeated: {duplicated}")
+    frames = [estimate_spec(indicators, spec, periods=periods, endpoint_years=endpoint_years)
+              for spec in specs]
     if not frames:
         return pd.DataFrame(columns=ESTIMATE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -1,4 +1,5 @@
-"""Figures: the upgrading-quadrant scatter per value chain and the coefficient plot.
+"""Figures: the upgrading-quadrant scatter per value chain, the coefficient plot and the
+market-share and real-wage paths of selected countries.
 
 One style for every figure: the Okabe–Ito colour-blind-safe palette, a small sans-serif
 font and light grids, defined once in this module. Figures are drawn on bare
@@ -19,7 +20,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from gvc_upgrading.estimate import POOLED, variable_label
 from gvc_upgrading.io import atomic_path
+from gvc_upgrading.tables import POOLED_LABEL
 
 OKABE_ITO = {
     "black": "#000000",
@@ -197,36 +200,39 @@ def plot_coefficients(
     dpi: int = 150,
     chain_labels: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Coefficient plot: one panel per term, one row per specification x value chain.
+    """Coefficient plot: one panel per regressor, one row per specification x value chain.
 
     Each row shows the point estimate with its 95 % confidence interval, coloured by
-    specification; a vertical line marks zero. Rows keep the order of ``estimates`` (specs,
+    specification; a vertical line marks zero. A panel gathers the terms of one indicator
+    whatever the design (level, lag or long difference; the row label names the
+    specification); controls are left out. Rows keep the order of ``estimates`` (specs,
     then value chains) from top to bottom.
     """
+    estimates = estimates[estimates["role"] == "regressor"]
     if estimates.empty:
         raise ValueError("no estimates to plot")
-    chain_labels = chain_labels or {}
+    chain_labels = {POOLED: POOLED_LABEL, **(chain_labels or {})}
     keys = list(dict.fromkeys(zip(estimates["spec_id"], estimates["value_chain"])))
     specs = list(dict.fromkeys(estimates["spec_id"]))
     spec_labels = dict(zip(estimates["spec_id"], estimates["spec_label"]))
     colours = {spec: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, spec in enumerate(specs)}
     position = {key: len(keys) - 1 - i for i, key in enumerate(keys)}
-    terms = list(dict.fromkeys(estimates["term"]))
+    variables = list(dict.fromkeys(estimates["variable"]))
 
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(max(6.0, 3.4 * len(terms)), 1.6 + 0.32 * len(keys)),
+        fig = Figure(figsize=(max(6.0, 3.4 * len(variables)), 1.6 + 0.32 * len(keys)),
                      layout="constrained")
-        axes = fig.subplots(1, len(terms), sharey=True, squeeze=False)[0]
-        for ax, term in zip(axes, terms):
+        axes = fig.subplots(1, len(variables), sharey=True, squeeze=False)[0]
+        for ax, variable in zip(axes, variables):
             ax.axvline(0, color="0.35", linestyle="--", linewidth=0.8)
-            rows = estimates[(estimates["term"] == term) & estimates["estimate"].notna()]
+            rows = estimates[(estimates["variable"] == variable) & estimates["estimate"].notna()]
             for row in rows.itertuples(index=False):
                 y = position[(row.spec_id, row.value_chain)]
                 ax.errorbar(row.estimate, y,
                             xerr=[[row.estimate - row.ci_low], [row.ci_high - row.estimate]],
                             fmt="o", markersize=4.5, capsize=2.5, linewidth=1.2,
                             color=colours[row.spec_id])
-            ax.set_title(term)
+            ax.set_title(variable_label(variable).capitalize())
             ax.set_xlabel("Estimate (95% confidence interval)")
             ax.grid(axis="y", visible=False)
         axes[0].set_yticks(
@@ -238,4 +244,162 @@ def plot_coefficients(
                    for s in specs]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(specs), 4))
         fig.suptitle("Coefficient estimates across specifications")
+        return save_figure(fig, path_stem, formats, dpi)
+
+
+# --- paths of selected countries -----------------------------------------------------------
+
+LINE_STYLES = ("-", "--", ":", "-.")
+SHARE_LABEL = "World export market share (%, log scale)"
+WAGE_INDEX_LABEL = "Real wage per employee (first year = 100)"
+
+
+def _wage_index(rows: pd.DataFrame) -> pd.Series:
+    """Real wage as an index, 100 in the country's first year with a value in the chain
+    (``rows`` sorted by year within country and chain)."""
+    wage = pd.to_numeric(rows["real_wage_per_employee_lcu"]).astype("float64")
+    first = wage.groupby([rows["country"], rows["value_chain"]]).transform("first")
+    return 100 * wage / first
+
+
+def plot_paths(
+    indicators: pd.DataFrame,
+    countries: Sequence[str],
+    path_stem: str | os.PathLike,
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: int = 150,
+    chain_labels: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Market-share and real-wage paths of selected countries, one row per value chain.
+
+    Left: world export market share in percent (log scale); right: the real wage per
+    employee as an index (100 in the country's first year with a wage in that chain, since
+    wages in national currency are not comparable across countries). One colour (and line
+    style) per country throughout; gaps in the data are gaps in the lines. Raises ValueError
+    naming any country that has no row at all in ``indicators``.
+    """
+    absent = [c for c in countries if c not in set(indicators["country"])]
+    if absent or not countries:
+        raise ValueError(f"countries without any indicator row: {absent or 'none selected'}")
+    chain_labels = chain_labels or {}
+    rows = indicators[indicators["country"].isin(countries)].sort_values(
+        ["value_chain", "country", "year"])
+    rows = rows.assign(share_pct=100 * pd.to_numeric(rows["market_share"]).astype("float64"),
+                       wage_index=_wage_index(rows))
+    chains = list(pd.unique(indicators["value_chain"]))
+    style = {c: (SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                 LINE_STYLES[i // len(SERIES_COLOURS) % len(LINE_STYLES)])
+             for i, c in enumerate(countries)}
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(9.0, 1.2 + 2.3 * len(chains)), layout="constrained")
+        axes = fig.subplots(len(chains), 2, sharex=True, squeeze=False)
+        for (share_ax, wage_ax), chain in zip(axes, chains):
+            chain_rows = rows[rows["value_chain"] == chain]
+            for country in countries:
+                line = chain_rows[chain_rows["country"] == country].set_index("year")
+                full = line.reindex(range(int(indicators["year"].min()),
+                                          int(indicators["year"].max()) + 1))
+                colour, dash = style[country]
+                share_ax.plot(full.index, full["share_pct"], color=colour, linestyle=dash,
+                              linewidth=1.3)
+                wage_ax.plot(full.index, full["wage_index"], color=colour, linestyle=dash,
+                             linewidth=1.3)
+            share_ax.set_yscale("log")  # ticks at 1, 2 and 5 times powers of ten, in plain digits
+            share_ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1, 2, 5)))
+            share_ax.yaxis.set_major_formatter(
+                matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+            share_ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            share_ax.set_ylabel(chain_labels.get(chain, chain), fontweight="bold")
+            wage_ax.axhline(100, color="0.35", linestyle="--", linewidth=0.8)
+        axes[0, 0].set_title(SHARE_LABEL)
+        axes[0, 1].set_title(WAGE_INDEX_LABEL)
+        handles = [Line2D([], [], color=style[c][0], linestyle=style[c][1], label=c)
+                   for c in countries]
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(countries), 8))
+        fig.suptitle("Market-share and real-wage paths of selected countries")
+        return save_figure(fig, path_stem, formats, dpi)
+
+
+# --- robustness of the verdicts ------------------------------------------------------------
+
+#: Letter printed in a robustness cell for the baseline class.
+VERDICT_MARKS = {"upgrading": "U", "mixed": "M", "downgrading": "D", "insufficient data": "–"}
+#: Agreement shares from white (no specification agrees) to Okabe–Ito blue (all agree).
+AGREEMENT_COLOURS = ("white", OKABE_ITO["blue"])
+NOT_CLASSIFIED_COLOUR = "#DADADA"
+
+
+def _draw_agreement_panel(ax: Axes, share: pd.DataFrame, classes: pd.DataFrame, cmap) -> object:
+    """One side's agreement heat map with the baseline class letter in each cell."""
+    values = share.to_numpy(dtype="float64", na_value=np.nan)
+    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap=cmap, vmin=0.0, vmax=1.0,
+                         edgecolors="white", linewidth=0.6)
+    for (row, col), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ax.text(col + 0.5, row + 0.5, VERDICT_MARKS.get(classes.iat[row, col], "?"),
+                    ha="center", va="center", fontsize=6.5,
+                    color="white" if value > 0.6 else "0.15")
+    ax.set_xlim(0, values.shape[1])
+    ax.set_ylim(values.shape[0], 0)
+    ax.grid(False)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return mesh
+
+
+def _chain_boundaries(columns: Sequence[tuple[str, str]]) -> list[int]:
+    """Column positions where the value chain changes (drawn as gaps between chain groups)."""
+    return [i for i in range(1, len(columns)) if columns[i][0] != columns[i - 1][0]]
+
+
+def plot_robustness(
+    robustness: pd.DataFrame,
+    path_stem: str | os.PathLike,
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: int = 150,
+    chain_labels: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Heat map of how far each upgrading verdict survives the analyst's choices.
+
+    ``robustness`` is the table of :func:`gvc_upgrading.robustness.assess_robustness`. Two
+    panels (economic and social verdict); one row per country (alphabetical), one column per
+    value chain x period (in table order). A cell's colour is the share of specifications that
+    agree with the baseline verdict, its letter the baseline class (U upgrading, M mixed,
+    D downgrading, – insufficient data); grey cells were not classified.
+    """
+    if robustness.empty:
+        raise ValueError("no robustness rows to plot")
+    chain_labels = chain_labels or {}
+    columns = list(dict.fromkeys(zip(robustness["value_chain"], robustness["period"])))
+    countries = sorted(set(robustness["country"]))
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
+        "agreement", AGREEMENT_COLOURS).with_extremes(bad=NOT_CLASSIFIED_COLOUR)
+
+    def wide(column: str) -> pd.DataFrame:
+        table = robustness.pivot(index="country", columns=["value_chain", "period"],
+                                 values=column)
+        return table.reindex(index=countries, columns=pd.MultiIndex.from_tuples(columns))
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(2.0 + 0.9 * len(columns), 2.6 + 0.17 * len(countries)),
+                     layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True, squeeze=False)[0]
+        for ax, side in zip(axes, ("economic", "social")):
+            mesh = _draw_agreement_panel(ax, wide(f"{side}_agreement"), wide(f"{side}_class"),
+                                         cmap)
+            ax.set_xticks(np.arange(len(columns)) + 0.5,
+                          [f"{chain_labels.get(chain, chain)}\n{period}"
+                           for chain, period in columns], rotation=90)
+            ax.set_title(f"{side.capitalize()} verdict")
+            for boundary in _chain_boundaries(columns):
+                ax.axvline(boundary, color="white", linewidth=3)
+        axes[0].set_yticks(np.arange(len(countries)) + 0.5, countries, fontsize=6.5)
+        colourbar = fig.colorbar(mesh, ax=list(axes), location="bottom", shrink=0.6,
+                                 aspect=40, format=matplotlib.ticker.PercentFormatter(1.0))
+        colourbar.set_label("Share of specifications agreeing with the baseline verdict "
+                            "(letter: U upgrading, M mixed, D downgrading, – insufficient data)")
+        colourbar.outline.set_visible(False)
+        fig.suptitle("Robustness of the upgrading verdicts to the analyst's choices")
         return save_figure(fig, path_stem, formats, dpi)

@@ -13,11 +13,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+
+from .estimate import POOLED, variable_label
 
 FORMATS = ("markdown", "latex", "html")
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 STAR_NOTE = "* p < 0.10, ** p < 0.05, *** p < 0.01."
+POOLED_LABEL = "All chains"  # column heading of estimates pooled over the value chains
 CLASSES = ("upgrading", "mixed", "downgrading", "insufficient data")
 DIMENSION_LABELS = {
     "country": "Country",
@@ -28,7 +32,8 @@ DIMENSION_LABELS = {
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": "$<$", ">": "$>$", "²": "$^2$", "×": r"$\times$",
+    "<": "$<$", ">": "$>$", "²": "$^2$", "×": r"$\times$", "≥": r"$\geq$", "Δ": r"$\Delta$",
+    "−": "$-$",
 }
 _NUMBER = re.compile(r"^(-?)(\d[\d,]*(?:\.\d+)?)(\**)$")
 
@@ -57,8 +62,8 @@ def stars(p_value: float) -> str:
 
 
 def _number(value: float, digits: int) -> str:
-    """``value`` with ``digits`` decimals, or an empty string when missing."""
-    return "" if pd.isna(value) else f"{value:.{digits}f}"
+    """``value`` with ``digits`` decimals and thousands separators, or "" when missing."""
+    return "" if pd.isna(value) else f"{value:,.{digits}f}"
 
 
 def _ordered_unique(values: pd.Series) -> list:
@@ -178,6 +183,20 @@ def _dimension_list(joined: str) -> list[str]:
     return [part for part in str(joined).split("+") if part]
 
 
+DESIGN_LABELS = {
+    "annual": "Annual panel",
+    "lagged": "Lagged regressors",
+    "long_difference": "Long differences",
+}
+
+
+def _term_rows(estimates: pd.DataFrame) -> list[tuple[str, str]]:
+    """(term id, label) of every reported term: regressors first, then controls."""
+    ordered = pd.concat([estimates[estimates["role"] != "control"],
+                         estimates[estimates["role"] == "control"]])
+    return list(dict.fromkeys(zip(ordered["term"], ordered["term_label"])))
+
+
 def _regression_grid(
     estimates: pd.DataFrame, digits: int, chain_labels: Mapping[str, str]
 ) -> Grid:
@@ -206,8 +225,8 @@ def _regression_grid(
     ]
 
     body: list[list[str]] = []
-    for term in _ordered_unique(estimates["term"]):
-        coef, se = [str(term)], [""]
+    for term, label in _term_rows(estimates):
+        coef, se = [str(label)], [""]
         for key in keys:
             rows = by_key[key]
             if term in rows.index:
@@ -235,11 +254,30 @@ def _regression_grid(
         + [", ".join(DIMENSION_LABELS.get(d, d) for d in _dimension_list(first[k]["cluster"]))
            for k in keys]
     )
+    body += _design_rows([first[k] for k in keys])
     note = (
         "Cluster-robust standard errors in parentheses (clustering as listed). "
         f"{STAR_NOTE}"
     )
+    if any(first[k]["design"] == "long_difference" for k in keys):
+        note += (" Long differences: change between the means over the first and the last "
+                 "years of each period; year fixed effects and clusters stand for periods.")
     return Grid(header=header, body=body, rules=frozenset({stats_start}), note=note)
+
+
+def _design_rows(columns: list[pd.Series]) -> list[list[str]]:
+    """Rows for the design, weights and sample, each shown only when some column departs
+    from the default (annual panel, unweighted, full sample)."""
+    rows = []
+    if any(col["design"] != "annual" for col in columns):
+        rows.append(["Design"] + [DESIGN_LABELS.get(col["design"], col["design"])
+                                  for col in columns])
+    if any(col["weights"] for col in columns):
+        rows.append(["Weights"] + [variable_label(col["weights"]).capitalize()
+                                   if col["weights"] else "None" for col in columns])
+    if any(col["sample"] for col in columns):
+        rows.append(["Sample"] + [col["sample"] or "All" for col in columns])
+    return rows
 
 
 def regression_table(
@@ -251,14 +289,17 @@ def regression_table(
     """Render tidy ``estimates`` as a multi-column regression table.
 
     One column per (spec_id, value_chain), specs in order of first appearance and chains in
-    their order of first appearance. Each term shows the coefficient with significance stars
-    and, on the next row, its standard error in parentheses; the bottom rows give N, the
-    number of clusters, R², within R², the fixed effects and the clustering. ``chain_labels``
-    maps value-chain ids to display names.
+    their order of first appearance. Each term, by its readable ``term_label`` (regressors
+    first, then controls), shows the coefficient with significance stars and, on the next
+    row, its standard error in parentheses; the bottom rows give N, the number of clusters,
+    R², within R², the fixed effects, the clustering and, where any column departs from the
+    default, the design, weights and sample. ``chain_labels`` maps value-chain ids to display
+    names.
     """
     if estimates.empty:
         raise ValueError("no estimates to tabulate")
-    return render(_regression_grid(estimates, digits, chain_labels or {}), fmt)
+    labels = {POOLED: POOLED_LABEL, **(chain_labels or {})}
+    return render(_regression_grid(estimates, digits, labels), fmt)
 
 
 # --- upgrading quadrants ------------------------------------------------------------------
@@ -318,10 +359,31 @@ def quadrant_table(
 
 # --- descriptive statistics ---------------------------------------------------------------
 
+#: Descriptions with units of indicator columns, for the descriptive statistics table.
+VARIABLE_DESCRIPTIONS = {
+    "market_share": "World export market share (0–1)",
+    "relative_unit_value": "Relative export unit value (1 = world price)",
+    "unit_value_usd_per_kg": "Export unit value (USD per kg)",
+    "unit_value_coverage": "Unit value coverage (share of export value)",
+    "export_value_usd": "Export value (USD)",
+    "world_export_value_usd": "World export value (USD)",
+    "export_quantity_kg": "Export quantity (kg)",
+    "employment_persons": "Employment (persons)",
+    "real_wage_per_employee_lcu": "Real wage per employee (national currency, base-year prices)",
+    "nominal_wage_per_employee_lcu": "Nominal wage per employee (national currency)",
+}
+DESCRIPTIVE_COLUMNS = ["value_chain", "variable", "n", "countries", "mean", "sd", "min", "max"]
+
+
+def describe_variable(column: str) -> str:
+    """Description with unit of an indicator column (falls back to its short label)."""
+    return VARIABLE_DESCRIPTIONS.get(column, variable_label(column).capitalize())
+
 
 def descriptive_statistics(indicators: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """N (non-missing), mean, standard deviation, minimum and maximum per value chain."""
-    missing = [col for col in columns if col not in indicators.columns]
+    """N (non-missing), countries with a value, mean, standard deviation, minimum and maximum
+    of each column per value chain (chains in order of first appearance)."""
+    missing = [col for col in [*columns, "country"] if col not in indicators.columns]
     if missing:
         raise ValueError(f"columns not in the indicators table: {missing}")
     rows = []
@@ -332,9 +394,48 @@ def descriptive_statistics(indicators: pd.DataFrame, columns: Sequence[str]) -> 
                 "value_chain": chain,
                 "variable": col,
                 "n": len(values),
+                "countries": block.loc[values.index, "country"].nunique(),
                 "mean": values.mean(),
                 "sd": values.std(ddof=1),
                 "min": values.min(),
                 "max": values.max(),
             })
-    return pd.DataFrame(rows, columns=["value_chain", "variable", "n", "mean", "sd", "min", "max"])
+    return pd.DataFrame(rows, columns=DESCRIPTIVE_COLUMNS)
+
+
+def _significant(value: float, digits: int = 3) -> str:
+    """``value`` with at least ``digits`` significant digits (at most 6 decimals), thousands
+    separated: 52,340 / 1.23 / 0.0123; empty when missing."""
+    if pd.isna(value):
+        return ""
+    if value == 0:
+        return "0"
+    magnitude = int(np.floor(np.log10(abs(value)))) + 1
+    return f"{value:,.{min(max(digits - magnitude, 0), 6)}f}"
+
+
+def _descriptive_grid(stats: pd.DataFrame, chain_labels: Mapping[str, str]) -> Grid:
+    """One block of rows per value chain, one row per variable."""
+    header = [[("Value chain", 1), ("Variable", 1), ("N", 1), ("Countries", 1), ("Mean", 1),
+               ("SD", 1), ("Min", 1), ("Max", 1)]]
+    body: list[list[str]] = []
+    rules: set[int] = set()
+    for chain, block in stats.groupby("value_chain", sort=False):
+        rules.add(len(body))
+        for i, row in enumerate(block.itertuples(index=False)):
+            label = chain_labels.get(chain, chain) if i == 0 else ""
+            body.append([label, describe_variable(row.variable), f"{row.n:,}",
+                         f"{row.countries:,}",
+                         *(_significant(x) for x in (row.mean, row.sd, row.min, row.max))])
+    note = ("Indicators in levels over every country-year with a value; "
+            "each regression uses the subset with all its variables.")
+    return Grid(header=header, body=body, rules=frozenset(rules - {0}), note=note, stub=2)
+
+
+def descriptive_table(
+    stats: pd.DataFrame, fmt: str, chain_labels: Mapping[str, str] | None = None
+) -> str:
+    """Render :func:`descriptive_statistics` (one block per value chain)."""
+    if stats.empty:
+        raise ValueError("no descriptive statistics to tabulate")
+    return render(_descriptive_grid(stats, chain_labels or {}), fmt)
