@@ -14,7 +14,7 @@ import zipfile
 import pytest
 import yaml
 from httpserver import LocalServer
-from test_workflow import copy_repo, snakemake
+from workflow_helpers import copy_repo, snakemake
 
 from conftest import REPO
 from gvc_upgrading.demo import generate_demo_world
@@ -44,7 +44,6 @@ def real_run(tmp_path_factory):
     demo = root / "demo"
     generate_demo_world(demo, seed=7, n_countries=30, years=(1995, 2022), baci_version="202501")
     provider_layout(demo, root / "site")
-    (root / "work").mkdir()
     work = copy_repo(root / "work")
     indstat = work / "resources" / "raw" / "indstat" / "2024"
     indstat.mkdir(parents=True)

@@ -6,40 +6,17 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_helpers import copy_repo, snakemake
 
-from conftest import REPO
 from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
 from gvc_upgrading.estimate import normalise_spec, prepare_sample, spec_terms
 
 pytestmark = pytest.mark.e2e
-
-COPIED = ["Snakefile", "config", "workflow", "profiles", "envs"]
-
-
-def snakemake(workdir, *args, check=True):
-    result = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir,
-                            capture_output=True, text=True, timeout=900)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def copy_repo(target):
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):

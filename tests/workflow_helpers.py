@@ -1,0 +1,32 @@
+"""Helpers for tests that run the Snakemake workflow in a temporary copy of the repository."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+COPIED = ["Snakefile", "config", "workflow", "profiles", "envs"]
+
+
+def snakemake(workdir, *args, check=True):
+    """Run Snakemake in ``workdir``; with ``check``, a failure raises with its output."""
+    result = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir,
+                            capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def copy_repo(target: Path) -> Path:
+    """Copy what the workflow needs to run into ``target`` (created if missing)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
