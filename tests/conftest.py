@@ -21,3 +21,23 @@ def real_data() -> Path:
     if not REAL_DATA.is_dir():
         pytest.skip(f"real data extracts not found at {REAL_DATA} (they live beside the repository)")
     return REAL_DATA
+
+
+MALFORMED_TALLY = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def malformed_tally(request) -> dict:
+    """Outcomes of the malformed-input cases (tests/test_malformed.py), summed over the run and
+    printed as one line at its end."""
+    return request.config.stash.setdefault(
+        MALFORMED_TALLY, {"cases": 0, "errors": 0, "repairs": 0, "partial": 0})
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Print the malformed-input summary when any case ran."""
+    tally = config.stash.get(MALFORMED_TALLY, None)
+    if tally and tally["cases"]:
+        terminalreporter.write_line(
+            f"malformed-input: {tally['cases']} cases, {tally['errors']} clear errors, "
+            f"{tally['repairs']} repairs, {tally['partial']} partial outputs")

@@ -6,36 +6,61 @@ that reads ``NA`` when the quantity is unknown; ``v`` is in thousands of current
 metric tonnes. A year's CSV is read as a stream from inside the zip, never extracted to disk.
 Two header sets exist for the country list (``iso_3digit_alpha`` up to V202301,
 ``country_iso3`` from V202401); both are accepted.
+
+What a year file must hold, else an :class:`~gvc_upgrading.errors.InputError` names the member,
+the row and what was expected: the six columns, at least one flow, only its own year, no flow
+listed twice, values and quantities that are neither negative nor above :data:`MAX_VALUE` /
+:data:`MAX_QUANTITY`, and (when the archive has its product list) only the release's HS6 codes.
+The archive must hold one release only: year files and code lists of one version and HS revision.
+Archives are opened through :mod:`gvc_upgrading.archives`, with the size limits below.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .errors import InputError
+from .archives import CORRUPT_MEMBER, open_zip, read_member
+from .errors import InputError, check_range, decode_utf8, delimiter_hint
 
 YEAR_MEMBER = re.compile(r"^BACI_HS(?P<rev>\d\d)_Y(?P<year>\d{4})_V(?P<version>\w+)\.csv$")
+CODE_LIST_MEMBER = re.compile(r"^(?:country_codes|product_codes_HS(?P<rev>\d\d))_V(?P<version>\w+)"
+                              r"\.csv$")
 FLOW_COLUMNS = ["t", "i", "j", "k", "v", "q"]
 COUNTRY_HEADERS = {
     "country_iso3": ("country_code", "country_iso3"),
     "iso_3digit_alpha": ("country_code", "iso_3digit_alpha"),
 }
+#: Decompressed size limits (bytes) of one member and of the whole archive. The largest year
+#: file of a release (HS92, recent years) is about 0.6 GB and a whole release about 10 GB.
+MAX_MEMBER_BYTES = 2 * 2**30
+MAX_ARCHIVE_BYTES = 64 * 2**30
+#: One flow above these is impossible: 10 trillion USD (``v`` is in thousands) is about half of
+#: world goods trade in a year, and 10 billion tonnes about all seaborne trade.
+MAX_VALUE = 1e10
+MAX_QUANTITY = 1e10
+
+
+def _open(zip_path: str | Path):
+    """The release zip, opened with this module's size limits (a context manager)."""
+    return open_zip(zip_path, max_member_bytes=MAX_MEMBER_BYTES,
+                    max_archive_bytes=MAX_ARCHIVE_BYTES)
 
 
 def year_members(zip_path: str | Path) -> dict[int, str]:
-    """Map each year to its CSV member; refuse a zip that mixes releases or HS revisions."""
-    try:
-        with zipfile.ZipFile(zip_path) as zf:
-            names = zf.namelist()
-    except zipfile.BadZipFile as exc:
-        raise InputError(zip_path, f"not a readable zip archive ({exc})") from exc
+    """Map each year to its CSV member; refuse a zip that mixes releases or HS revisions, or
+    whose code lists belong to another release."""
+    with _open(zip_path) as zf:
+        names = zf.namelist()
     members: dict[int, str] = {}
     releases = set()
     for name in names:
@@ -44,10 +69,18 @@ def year_members(zip_path: str | Path) -> dict[int, str]:
             members[int(match["year"])] = name
             releases.add((match["rev"], match["version"]))
     if not members:
-        raise InputError(zip_path, "no BACI_HS??_Y????_V*.csv year files in the archive")
+        raise InputError(zip_path, "no BACI_HS??_Y????_V*.csv year files in the archive; expected "
+                                   "a BACI release zip")
     if len(releases) > 1:
         found = ", ".join(f"HS{r} V{v}" for r, v in sorted(releases))
         raise InputError(zip_path, f"mixes BACI releases ({found}); expected one release")
+    rev, version = releases.pop()
+    for name in names:
+        match = CODE_LIST_MEMBER.match(Path(name).name)
+        if match and (match["version"] != version or match["rev"] not in (None, rev)):
+            raise InputError(zip_path, f"code list of another release beside the HS{rev} "
+                                       f"V{version} year files; expected one release",
+                             key=f"member {name!r}")
     return dict(sorted(members.items()))
 
 
@@ -57,37 +90,65 @@ def hs_revision(zip_path: str | Path) -> str:
     return "HS" + YEAR_MEMBER.match(Path(member).name)["rev"]
 
 
-def _member_matching(zf: zipfile.ZipFile, prefix: str, zip_path) -> str:
-    for name in zf.namelist():
-        if Path(name).name.startswith(prefix):
-            return name
-    raise InputError(zip_path, f"no {prefix}*.csv member in the archive")
+def _member_matching(zf: zipfile.ZipFile, prefix: str) -> str | None:
+    return next((name for name in zf.namelist() if Path(name).name.startswith(prefix)), None)
+
+
+def _code_list(zf: zipfile.ZipFile, member: str, where) -> pd.DataFrame:
+    """A code list member as strings (UTF-8, no missing-value guessing: ``NA`` is Namibia)."""
+    text = decode_utf8(read_member(zf, member, where), where)
+    if not text.strip():
+        raise InputError(where, "is empty; expected a header and one row per code")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+    except pd.errors.ParserError as exc:
+        raise InputError(where, f"not a comma-separated code list ({exc})") from exc
+
+
+def _check_unique(codes: pd.Series, where, what: str) -> None:
+    duplicated = codes.duplicated()
+    if duplicated.any():
+        position = int(duplicated.to_numpy().nonzero()[0][0])
+        raise InputError(where, f"{what} {codes.iloc[position]!r} is listed twice; expected one "
+                                "row per code", row=position + 2, key=codes.name)
 
 
 def read_country_codes(zip_path: str | Path) -> pd.DataFrame:
     """The release's country list as ``country_code`` (string) and ``iso3``."""
-    with zipfile.ZipFile(zip_path) as zf:
-        member = _member_matching(zf, "country_codes_V", zip_path)
-        with zf.open(member) as fh:
-            df = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8")
+    with _open(zip_path) as zf:
+        member = _member_matching(zf, "country_codes_V")
+        if member is None:
+            raise InputError(zip_path, "no country_codes_V*.csv member in the archive; expected "
+                                       "the release's country list")
+        where = f"{zip_path}:{member}"
+        df = _code_list(zf, member, where)
     for iso_col, (code_col, _) in COUNTRY_HEADERS.items():
         if iso_col in df.columns and code_col in df.columns:
-            return pd.DataFrame({"country_code": df[code_col].str.strip(), "iso3": df[iso_col]})
+            codes = df[code_col].str.strip()
+            _check_unique(codes, where, "country code")
+            return pd.DataFrame({"country_code": codes, "iso3": df[iso_col]})
     raise InputError(
-        f"{zip_path}:{member}",
+        where,
         f"country list has columns {list(df.columns)}; expected country_code with "
-        "country_iso3 or iso_3digit_alpha",
-        key="header",
+        f"country_iso3 or iso_3digit_alpha{delimiter_hint(df.columns)}",
+        row=1, key="header",
     )
 
 
 def read_product_codes(zip_path: str | Path) -> pd.DataFrame:
     """The release's HS6 product list with codes zero-padded to six characters."""
-    with zipfile.ZipFile(zip_path) as zf:
-        member = _member_matching(zf, "product_codes_", zip_path)
-        with zf.open(member) as fh:
-            df = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8")
+    with _open(zip_path) as zf:
+        member = _member_matching(zf, "product_codes_")
+        if member is None:
+            raise InputError(zip_path, "no product_codes_*.csv member in the archive; expected "
+                                       "the release's product list")
+        where = f"{zip_path}:{member}"
+        df = _code_list(zf, member, where)
+    if "code" not in df.columns:
+        raise InputError(where, f"product list has columns {list(df.columns)}; expected code and "
+                                f"description{delimiter_hint(df.columns)}", row=1, key="header")
     df["code"] = df["code"].str.strip().str.zfill(6)
+    _check_unique(df["code"], where, "product code")
     return df
 
 
@@ -99,30 +160,129 @@ def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 24) -> pa.
     """
     members = year_members(zip_path)
     if year not in members:
-        raise InputError(zip_path, f"no file for year {year}; the archive has {min(members)}-{max(members)}")
+        raise InputError(zip_path, f"no file for year {year}; expected a year the archive has "
+                                   f"({min(members)}-{max(members)})")
     member = members[year]
     where = f"{zip_path}:{member}"
+    with _open(zip_path) as zf:
+        try:
+            with zf.open(member) as fh:
+                table = _read_flows(fh, where, block_size)
+        except pa.ArrowInvalid as exc:
+            raise _first_bad_row(zf, member, where, exc) from None
+        except CORRUPT_MEMBER as exc:
+            raise InputError(where, f"archive member is corrupt ({exc}); expected a complete, "
+                                    "undamaged member") from exc
+        has_products = _member_matching(zf, "product_codes_") is not None
+    _check_flows(table, where, year)
+    if has_products:
+        _check_products(table, where, read_product_codes(zip_path)["code"])
+    return table
+
+
+def _read_flows(fh, where, block_size: int) -> pa.Table:
+    """The flows of an open year member, after checking its header line."""
+    first = fh.readline()
+    if not first.strip():
+        raise InputError(where, f"is empty; expected the header {','.join(FLOW_COLUMNS)} and flows",
+                         row=1)
+    header = decode_utf8(first, where).strip().replace('"', "").split(",")
+    if header != FLOW_COLUMNS:
+        raise InputError(where, f"header is {header}; expected {FLOW_COLUMNS}{delimiter_hint(header)}",
+                         row=1)
+    if not fh.peek(1):
+        return _CLEAN_SCHEMA.empty_table()
     types = {"t": pa.int16(), "i": pa.string(), "j": pa.string(), "k": pa.string(),
              "v": pa.float64(), "q": pa.string()}
+    # no null tokens: an empty or "NA" value (v) is an error; q's NA is handled in _clean_batch
     convert = pacsv.ConvertOptions(column_types=types, include_columns=FLOW_COLUMNS,
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
-    batches = []
-    with zipfile.ZipFile(zip_path) as zf, zf.open(member) as fh:
-        header = fh.readline().decode("utf-8-sig").strip().replace('"', "").split(",")
-        if header != FLOW_COLUMNS:
-            raise InputError(where, f"header is {header}; expected {FLOW_COLUMNS}", row=1)
-        read = pacsv.ReadOptions(column_names=FLOW_COLUMNS, block_size=block_size)
+                                   null_values=[], strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False)
+    read = pacsv.ReadOptions(column_names=FLOW_COLUMNS, block_size=block_size)
+    batches = [_clean_batch(batch)
+               for batch in pacsv.open_csv(fh, read_options=read, convert_options=convert)]
+    return pa.Table.from_batches(batches, schema=_CLEAN_SCHEMA) if batches else _CLEAN_SCHEMA.empty_table()
+
+
+def _first_bad_row(zf: zipfile.ZipFile, member: str, where, error: pa.ArrowInvalid) -> InputError:
+    """Find the first row that Arrow could not parse (a second pass, on the error path only)."""
+    with zf.open(member) as fh:
+        for number, line in enumerate(fh, start=1):
+            text = decode_utf8(line, where, first_row=number)
+            if number == 1 or not text.strip():
+                continue
+            problem = _row_problem(next(csv.reader([text])))
+            if problem:
+                return InputError(where, problem, row=number)
+    return InputError(where, f"malformed flow row ({error})")
+
+
+def _row_problem(fields: list[str]) -> str | None:
+    """What is wrong with one flow row, or None."""
+    if len(fields) != len(FLOW_COLUMNS):
+        return f"has {len(fields)} fields; expected {len(FLOW_COLUMNS)} ({','.join(FLOW_COLUMNS)})"
+    t, _, _, _, v, q = (field.strip() for field in fields)
+    if not t.isdigit():
+        return f"t {t!r} is not a year"
+    for name, text, expected in (("v", v, "a number (thousand USD)"),
+                                 ("q", "0" if q in ("", "NA") else q,
+                                  "a number (tonnes) or NA")):
         try:
-            reader = pacsv.open_csv(fh, read_options=read, convert_options=convert)
-            for batch in reader:
-                batches.append(_clean_batch(batch))
-        except pa.ArrowInvalid as exc:
-            raise InputError(where, f"malformed flow row ({exc})") from exc
-    table = pa.Table.from_batches(batches, schema=_CLEAN_SCHEMA) if batches else _CLEAN_SCHEMA.empty_table()
-    bad_years = pc.not_equal(table["t"], year)
-    if pc.any(bad_years).as_py():
-        raise InputError(where, f"holds rows for another year than {year}", key="t")
-    return table
+            float(text)
+        except ValueError:
+            return f"{name} {text!r} is not {expected}"
+    return None
+
+
+def _check_flows(table: pa.Table, where, year: int) -> None:
+    """One year, at least one flow, each flow once, values and quantities plausible."""
+    if table.num_rows == 0:
+        raise InputError(where, "has a header but no flows; expected one row per exporter, "
+                                "importer and product", row=2)
+    rows = range(2, table.num_rows + 2)  # file rows: the header is row 1
+    other_year = pc.not_equal(table["t"], year)
+    if pc.any(other_year).as_py():
+        position = pc.indices_nonzero(other_year)[0].as_py()
+        raise InputError(where, f"holds rows for another year ({table['t'][position].as_py()}); "
+                                f"expected only {year}", row=position + 2, key="t")
+    check_range(table["v"].to_pandas(), where, "v", minimum=0, maximum=MAX_VALUE, rows=rows,
+                expected="a trade value in thousand USD")
+    check_range(table["q"].to_pandas(), where, "q", minimum=0, maximum=MAX_QUANTITY, rows=rows,
+                expected="a quantity in tonnes")
+    if _has_duplicate_flows(table):
+        flows = table.select(["i", "j", "k"]).to_pandas()
+        position = int(flows.duplicated().to_numpy().nonzero()[0][0])
+        i, j, k = flows.iloc[position]
+        raise InputError(where, f"flow {i} -> {j} of product {k} is listed twice; expected one row "
+                                "per exporter, importer and product", row=position + 2,
+                         key="i,j,k")
+
+
+def _has_duplicate_flows(table: pa.Table) -> bool:
+    """Whether an exporter-importer-product key occurs twice (codes dictionary-encoded into one
+    integer, then sorted: much faster than grouping by three string columns)."""
+    key = np.zeros(table.num_rows, dtype=np.int64)
+    combinations = 1
+    for column in ("i", "j", "k"):
+        encoded = pc.dictionary_encode(table[column].combine_chunks())
+        combinations *= max(len(encoded.dictionary), 1)
+        if combinations >= 2**62:  # too many distinct codes for one integer key
+            return table.group_by(["i", "j", "k"]).aggregate([]).num_rows < table.num_rows
+        key = key * len(encoded.dictionary) + encoded.indices.to_numpy().astype(np.int64)
+    key.sort()
+    return bool((key[1:] == key[:-1]).any())
+
+
+def _check_products(table: pa.Table, where, codes: pd.Series) -> None:
+    """Every product code must be in the release's product list (else: another HS revision?)."""
+    known = pc.is_in(table["k"], value_set=pa.array(codes.tolist(), pa.string()))
+    if not pc.all(known).as_py():
+        unknown = pc.filter(table["k"], pc.invert(known))
+        position = pc.indices_nonzero(pc.invert(known))[0].as_py()
+        shown = sorted(set(unknown.to_pylist()))[:10]
+        raise InputError(where, f"product code(s) {shown} not in the release's product list; "
+                                "expected HS6 codes of the release's HS revision (codes of "
+                                "another revision?)", row=position + 2, key="k")
 
 
 _CLEAN_SCHEMA = pa.schema([("t", pa.int16()), ("i", pa.string()), ("j", pa.string()),

@@ -6,19 +6,27 @@ never logged), and answers ``{"count": n, "data": [...], "error": ""}`` with at 
 a result of exactly ``cap`` rows may be truncated, so the query is split by reporter and fetched
 again. Values are in US dollars (``primaryValue``) and weights in kilograms (``netWgt``).
 Commodity codes follow the revision each reporter used (``classificationCode`` H0-H6).
+
+Stored records are checked before use: at least one record, the columns below, numbers as
+``primaryValue`` (not negative, not above :data:`MAX_VALUE_USD`) and ``netWgt``, HS codes of 2, 4
+or 6 digits, known reporters and revisions, one record per exporter, year and code. A zero net
+weight means "not reported" and a negative one is impossible: both leave the quantity missing
+(negative ones are counted in a warning).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 import pycountry
 
 from .countries import map_codes
-from .errors import InputError
+from .errors import InputError, check_range
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +41,12 @@ REVISIONS = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12
 # Reporter codes outside ISO 3166: "Other Asia, nes" is Taiwan; historical entities and the
 # Southern African Customs Union (a reporter before 2000) keep Comtrade's code.
 REPORTER_OVERRIDES = {"S19": "TWN", "ANT": "ANT", "SCG": "SCG", "ZA1": "ZA1"}
+#: Columns of the stored getFinalData records that harmonisation reads.
+RECORD_COLUMNS = ["refYear", "reporterISO", "flowCode", "partnerCode", "cmdCode",
+                  "classificationCode", "primaryValue", "netWgt"]
+#: One export record above 10 trillion USD is impossible (about half of world goods trade).
+MAX_VALUE_USD = 1e13
+_HS_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 HARMONISED_COLUMNS = ["year", "exporter", "importer", "hs_revision", "hs_code", "value_usd",
                       "quantity_kg"]
 
@@ -84,7 +98,8 @@ def _fetch_split(get_json, url, year, hs_codes, *, key, reporters, all_reporters
     if not isinstance(document, dict) or "data" not in document:
         raise InputError(url, f"expected a Comtrade JSON object with 'data' for {year}")
     if document.get("error"):
-        raise InputError(url, f"Comtrade error for {year}: {document['error']}")
+        message = str(document["error"]).replace(key, "***")  # an error may quote the key
+        raise InputError(url, f"Comtrade error for {year}: {message}")
     records = document["data"] or []
     if len(records) < cap:
         return records
@@ -117,12 +132,56 @@ def reporter_codes(reference: dict) -> list[int]:
     return sorted(int(r["reporterCode"]) for r in reference["results"])
 
 
+def read_records(path: str | Path) -> pd.DataFrame:
+    """Stored Comtrade results (Parquet, as written by the retrieve step); a file that is not
+    readable Parquet is an InputError naming it."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(path, f"not a readable Parquet file ({exc}); expected the stored "
+                               "Comtrade records (cut short?)") from exc
+
+
+def _numbers(records: pd.DataFrame, column: str, path, *, allow_missing: bool) -> pd.Series:
+    """A numeric column; text that is not a number (or a missing value, unless allowed) is an
+    InputError naming the record."""
+    values = pd.to_numeric(records[column], errors="coerce").astype("float64")
+    bad = values.isna() & (records[column].notna() | (not allow_missing))
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(path, f"{column} {records[column].iloc[position]!r} is not a number",
+                         row=position + 1, key=column)
+    return values
+
+
+def _check_records(records: pd.DataFrame, path) -> pd.DataFrame:
+    """Columns present, at least one record, numbers where numbers belong, HS codes as digits."""
+    missing = [c for c in RECORD_COLUMNS if c not in records]
+    if missing:
+        raise InputError(path, f"missing Comtrade column(s) {missing}; expected the getFinalData "
+                               f"columns {RECORD_COLUMNS}, found {list(records.columns)[:8]}",
+                         key="header")
+    if records.empty:
+        raise InputError(path, "holds no records; expected Comtrade export records")
+    records = records.reset_index(drop=True)
+    records = records.assign(
+        refYear=_numbers(records, "refYear", path, allow_missing=False),
+        primaryValue=_numbers(records, "primaryValue", path, allow_missing=False),
+        netWgt=_numbers(records, "netWgt", path, allow_missing=True))
+    check_range(records["primaryValue"], path, "primaryValue", minimum=0, maximum=MAX_VALUE_USD,
+                expected="an export value in US dollars")
+    codes = records["cmdCode"].astype("string")
+    not_hs = ~codes.str.fullmatch(_HS_CODE).fillna(False)
+    if not_hs.any():
+        position = int(not_hs.to_numpy().nonzero()[0][0])
+        raise InputError(path, f"cmdCode {codes.iloc[position]!r} is not an HS code; expected 2, "
+                               "4 or 6 digits", row=position + 1, key="cmdCode")
+    return records
+
+
 def harmonise_exports(records: pd.DataFrame, *, path) -> pd.DataFrame:
     """Exports to the World: ISO3 exporter, HS revision and code, USD value, kg net weight."""
-    missing = [c for c in ("refYear", "reporterISO", "flowCode", "partnerCode", "cmdCode",
-                           "classificationCode", "primaryValue", "netWgt") if c not in records]
-    if missing:
-        raise InputError(path, f"missing Comtrade column(s) {missing}", key="header")
+    records = _check_records(records, path)
     rows = records[(records["flowCode"] == "X") & (records["partnerCode"] == WORLD)]
     for column, total in (("partner2Code", 0), ("motCode", 0), ("customsCode", "C00")):
         if column in rows:
@@ -133,7 +192,10 @@ def harmonise_exports(records: pd.DataFrame, *, path) -> pd.DataFrame:
                          key="classificationCode")
     known = {code: REPORTER_OVERRIDES.get(code, code) for code in rows["reporterISO"].unique()
              if code in REPORTER_OVERRIDES or pycountry.countries.get(alpha_3=code)}
-    weight = rows["netWgt"].where(rows["netWgt"] > 0)
+    if (rows["netWgt"] < 0).any():
+        log.warning("%s: %d records with a negative net weight: quantity set to missing", path,
+                    int((rows["netWgt"] < 0).sum()))
+    weight = rows["netWgt"].where(rows["netWgt"] > 0)  # 0: not reported
     table = pd.DataFrame({
         "year": rows["refYear"].astype("int64"),
         "exporter": map_codes(rows["reporterISO"], known, source="UN Comtrade", path=path),
@@ -147,6 +209,7 @@ def harmonise_exports(records: pd.DataFrame, *, path) -> pd.DataFrame:
     if duplicated.any():
         first = table[duplicated].iloc[0]
         raise InputError(path, f"more than one World export record for {first['exporter']}, "
-                               f"{first['year']}, {first['hs_code']}", key="reporterISO")
+                               f"{first['year']}, {first['hs_code']}; expected one per exporter, "
+                               "year and code", key="reporterISO")
     log.info("%s: %d records, %d world-partner exports kept", path, len(records), len(table))
     return table.astype({"hs_revision": "string"}).reset_index(drop=True)

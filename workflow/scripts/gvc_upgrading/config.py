@@ -1,10 +1,13 @@
 """Loading and validating the workflow's YAML files against the JSON Schemas beside the workflow.
 
 Errors name the key: ``config key 'classification.tolerance': 'x' is not of type 'number'``.
+A YAML file that is not UTF-8, does not parse, or gives one key twice in a mapping (plain YAML
+keeps the last silently) is refused with its file and line.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import jsonschema
@@ -15,11 +18,34 @@ class ConfigError(ValueError):
     """A configuration file does not match its schema."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice in one mapping; expected each key once",
+                    key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_yaml(path: str | Path) -> dict:
     """Read a YAML mapping; an unreadable or non-mapping file is a ConfigError naming it."""
+    data_bytes = Path(path).read_bytes()
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data_bytes.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}, line {line}: byte 0x{data_bytes[exc.start]:02x} is not UTF-8 "
+                          "text; expected UTF-8 (was the file saved as Latin-1?)") from None
+    stream = io.StringIO(text)
+    stream.name = str(path)  # YAML's error marks name the stream
+    try:
+        data = yaml.load(stream, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):
@@ -57,6 +83,10 @@ def validate(instance: dict, schema: dict | str | Path, *, name: str = "config")
 def check_references(config: dict, gvcs: dict, registry: dict) -> None:
     """Cross-file checks that a schema cannot express: chains and datasets must exist."""
     problems = []
+    first, last = config["years"]["start"], config["years"]["end"]
+    if first > last:
+        problems.append(f"config key 'years': start {first} is after end {last}; expected "
+                        "start <= end")
     for chain in config["value_chains"]:
         if chain not in gvcs:
             problems.append(f"config key 'value_chains': {chain!r} is not defined in "
@@ -69,5 +99,9 @@ def check_references(config: dict, gvcs: dict, registry: dict) -> None:
         if period["start"] >= period["end"]:
             problems.append(f"config key 'classification.periods': period {period['label']!r} "
                             "must start before it ends")
+        elif first <= last and (period["start"] < first or period["end"] > last):
+            problems.append(f"config key 'classification.periods': period {period['label']!r} "
+                            f"({period['start']}-{period['end']}) is outside the years "
+                            f"{first}-{last}; expected a period inside them")
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

@@ -3,14 +3,22 @@
 A file download goes through :func:`gvc_upgrading.fetch.fetch` with the content check of its
 format. API sources are assembled from pages (World Bank API v2) or from queries split under
 the row cap (UN Comtrade) and stored as received, with a manifest beside them like a download's.
+
+Two runs may share one raw store (two checkouts, a scheduled refresh beside a user's run). Every
+write to a raw folder happens under an exclusive lock on ``<folder>/.lock``
+(:func:`gvc_upgrading.locks.exclusive_lock`), and a run that obtains the lock first looks whether
+the other run has meanwhile stored the file: a complete file (its bytes match its manifest, and the
+registry's pinned checksum if there is one) is used as it is, not downloaded again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,17 +27,77 @@ import pandas as pd
 from . import comtrade, wdi
 from .fetch import FetchPolicy, fetch, fetch_json, manifest_path
 from .io import write_table, write_text
+from .locks import LockedError, exclusive_lock
 
 log = logging.getLogger(__name__)
 
 CONTENT_CHECKS = {"baci_zip": "zip", "ilostat_bulk_csv": "gzip", "wdi_bulk_csv": "zip"}
 WDI_PER_PAGE = 20000
+LOCK_NAME = ".lock"
 
 
+def lock_path(dest: str | Path) -> Path:
+    """The lock file of the raw folder that holds ``dest``."""
+    return Path(dest).parent / LOCK_NAME
+
+
+@contextlib.contextmanager
+def raw_store_lock(dest: str | Path) -> Iterator[None]:
+    """Hold the lock of ``dest``'s raw folder, logging when another run holds it and this one
+    waits."""
+    path = lock_path(dest)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive_lock(path, timeout=0))
+        except LockedError as exc:
+            log.info("waiting for another run to finish writing the raw folder (%s)", exc)
+            stack.enter_context(exclusive_lock(path))
+        yield
+
+
+def stored_manifest(dest: str | Path, expected_sha256: str | None = None) -> dict | None:
+    """The manifest of ``dest`` if the file is complete (its size and sha256 match its manifest
+    and, when given, ``expected_sha256``), else None."""
+    dest = Path(dest)
+    manifest_file = manifest_path(dest)
+    if not (dest.is_file() and manifest_file.is_file()):
+        return None
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    digest = hashlib.sha256()
+    with open(dest, "rb") as fh:
+        for block in iter(functools.partial(fh.read, 2**20), b""):
+            digest.update(block)
+    actual = digest.hexdigest()
+    if dest.stat().st_size != manifest.get("bytes") or actual != manifest.get("sha256"):
+        return None
+    if expected_sha256 and actual != expected_sha256.strip().lower():
+        return None
+    return manifest
+
+
+def _locked(retrieval: Callable[..., dict]) -> Callable[..., dict]:
+    """Run ``retrieval(download, dest, ...)`` under the raw folder's lock, unless the file is
+    already complete once the lock is held (another run stored it meanwhile)."""
+    @functools.wraps(retrieval)
+    def locked(download: dict, dest: str | Path, *args, **kwargs) -> dict:
+        with raw_store_lock(dest):
+            manifest = stored_manifest(dest, download.get("sha256"))
+            if manifest is not None:
+                log.info("%s is already stored (sha256 %s); not retrieved again", dest,
+                         manifest["sha256"])
+                return manifest
+            return retrieval(download, dest, *args, **kwargs)
+    return locked
+
+
+@_locked
 def retrieve(download: dict, dest: str | Path, *, policy: FetchPolicy = FetchPolicy()) -> dict:
     """Fetch one registered file (``download`` as built by the workflow from the registry)."""
     if download["format"] == "wdi_api_json":
-        return retrieve_wdi_api(download, dest, policy=policy)
+        return _wdi_api(download, dest, policy=policy)  # the lock is held already
     if download["format"] not in CONTENT_CHECKS:
         raise ValueError(f"dataset {download['dataset']}: format {download['format']!r} is not "
                          "downloaded as a file")
@@ -57,8 +125,8 @@ def _all_pages(get_json: Callable, url: str, params: dict) -> list:
         page += 1
 
 
-def retrieve_wdi_api(download: dict, dest: str | Path, *, policy: FetchPolicy = FetchPolicy(),
-                     get_json: Callable | None = None) -> dict:
+def _wdi_api(download: dict, dest: str | Path, *, policy: FetchPolicy = FetchPolicy(),
+             get_json: Callable | None = None) -> dict:
     """Every page of an API v2 indicator plus the country list, stored as one JSON document."""
     get_json = get_json or (lambda url, params: fetch_json(url, params=params, policy=policy))
     common = {"format": "json", "per_page": str(WDI_PER_PAGE)}
@@ -74,6 +142,10 @@ def retrieve_wdi_api(download: dict, dest: str | Path, *, policy: FetchPolicy = 
                                         "pages": len(indicator_pages)})
 
 
+retrieve_wdi_api = _locked(_wdi_api)
+
+
+@_locked
 def retrieve_comtrade_year(download: dict, dest: str | Path, hs_prefixes: list[str], *,
                            policy: FetchPolicy = FetchPolicy(),
                            cap: int = comtrade.DEFAULT_CAP) -> dict:

@@ -1,0 +1,819 @@
+"""The malformed-input corpus: every loader, fed broken files, ends in a clear error or a logged
+repair, and leaves nothing under a final output name.
+
+Each case builds a small set of inputs in a temporary folder (valid files with one fault), runs the
+harmonisation step that reads them and writes its table through ``gvc_upgrading.io.write_table``
+into an output folder, and checks the outcome:
+
+- an error case must raise :class:`~gvc_upgrading.errors.InputError` (or, for the YAML files,
+  :class:`~gvc_upgrading.config.ConfigError`) whose message matches the case's pattern, names the
+  faulty file and a row or key, and says what was expected; the output folder must stay empty;
+- a repair case must write the table, log the repair, and the repaired table must show it.
+
+The outcomes are tallied in the ``malformed_tally`` fixture, printed as one line at the end of the
+run (see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+import re
+import struct
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+from gvc_upgrading import baci, wdi
+from gvc_upgrading.accounting import ledger_frame
+from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
+from gvc_upgrading.errors import InputError
+from gvc_upgrading.harmonise import (
+    harmonise_comtrade_year,
+    harmonise_labour,
+    harmonise_prices,
+    harmonise_trade_year,
+)
+from gvc_upgrading.io import read_table, write_table, write_text
+
+YEAR = 2020
+VERSION = "202401"
+SCHEMAS = REPO / "workflow" / "schemas"
+
+
+# --- valid inputs, one builder per loader ----------------------------------------------------
+
+FLOWS = ['"t","i","j","k","v","q"',
+         '2020,842,251,610910,120.5,"        3.250"',
+         '2020,251,842,70200,40.25,"           NA"',
+         '2020,842,699,870323,1000,"       12.000"']
+COUNTRIES = ["country_code,country_name,country_iso2,country_iso3",
+             "251,France,FR,FRA", "699,India,IN,IND", "842,USA,US,USA"]
+PRODUCTS = ["code,description", '70200,"Tomatoes, fresh or chilled"',
+            "610910,T-shirts of cotton", "870323,Cars of 1500-3000 cc"]
+
+
+def lines(rows: list[str], encoding: str = "utf-8") -> bytes:
+    return ("\r\n".join(rows) + "\r\n").encode(encoding)
+
+
+def replace(rows: list[str], position: int, row: str) -> list[str]:
+    """``rows`` with ``rows[position]`` replaced by ``row``."""
+    return [*rows[:position], row, *rows[position + 1:]]
+
+
+def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                             compress_type=compression)
+    return buffer.getvalue()
+
+
+def declare_size(archive: bytes, member: str, size: int) -> bytes:
+    """The archive with ``member``'s decompressed size in the central directory set to ``size``
+    (what a zip bomb or a forged archive declares)."""
+    data = bytearray(archive)
+    start = data.find(b"PK\x01\x02")
+    while start != -1:
+        name_length = struct.unpack_from("<H", data, start + 28)[0]
+        if data[start + 46:start + 46 + name_length].decode() == member:
+            struct.pack_into("<I", data, start + 24, size)
+        start = data.find(b"PK\x01\x02", start + 4)
+    return bytes(data)
+
+
+def baci_members(flows=FLOWS, countries=COUNTRIES, products=PRODUCTS,
+                 year_file=f"BACI_HS92_Y{YEAR}_V{VERSION}.csv") -> dict[str, bytes]:
+    return {year_file: lines(flows), f"country_codes_V{VERSION}.csv": lines(countries),
+            f"product_codes_HS92_V{VERSION}.csv": lines(products)}
+
+
+def baci_release(folder: Path, members: dict[str, bytes] | None = None, *, raw: bytes | None = None,
+         year: int = YEAR, **changes) -> dict:
+    """A BACI release zip; ``changes`` go to :func:`baci_members`, ``raw`` replaces the bytes."""
+    path = folder / f"BACI_HS92_V{VERSION}.zip"
+    path.write_bytes(raw if raw is not None else zip_bytes(members or baci_members(**changes)))
+    return {"zip": path, "year": year}
+
+
+INDSTAT = ["04,050,2000,18,18,4200,01,1,2023-06-30,#",
+           "05,050,2000,18,18,1200000,02,1,2023-06-30,LCU",
+           "04,050,2001,18,18,4300,01,1,2023-06-30,#",
+           "05,050,2001,18,18,...,02,1,2023-06-30,LCU",
+           "04,356,2000,18,18,9000,01,1,2023-06-30,#",
+           "05,356,2000,18,18,55000,02,1,2023-06-30,$"]
+ILO_EMPLOYMENT = [
+    "ref_area,indicator,source,classif1,classif2,time,obs_value,obs_status,note_source",
+    "BGD,EMP_TEMP_AGE_EC2_NB,BA:1,AGE_YTHADULT_YGE15,EC2_ISIC4_A01,2000,25000.5,,R1:3513",
+    "BGD,EMP_TEMP_AGE_EC2_NB,BA:1,AGE_YTHADULT_YGE15,EC2_ISIC4_A01,2001,25500,,R1:3513",
+    "IND,EMP_TEMP_AGE_EC2_NB,BA:2,AGE_YTHADULT_YGE15,EC2_ISIC3_A01,2000,200000,,R1:3513"]
+ILO_EARNINGS = [
+    "ref_area,indicator,source,sex,classif1,classif2,time,obs_value,obs_status",
+    "BGD,EAR_4MTH_SEX_ECO_CUR_NB,BA:1,SEX_T,ECO_ISIC4_A,CUR_TYPE_LCU,2000,3000,",
+    "BGD,EAR_4MTH_SEX_ECO_CUR_NB,BA:1,SEX_T,ECO_ISIC4_A,CUR_TYPE_LCU,2001,3150,",
+    "IND,EAR_4MTH_SEX_ECO_CUR_NB,BA:2,SEX_T,ECO_ISIC3_A,CUR_TYPE_LCU,2000,4100,"]
+
+
+def labour(folder: Path, *, indstat: bytes | None = None, employment: bytes | None = None,
+           earnings: bytes | None = None, employment_name: str = "EMP_TEMP_AGE_EC2_NB_A.csv",
+           chains=("apparel", "horticulture")) -> dict:
+    """INDSTAT and ILOSTAT files (valid unless given) for the apparel and horticulture chains."""
+    paths = {"indstat": folder / "INDSTAT2_2024_ISIC3.csv",
+             "employment": folder / employment_name,
+             "earnings": folder / "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"}
+    paths["indstat"].write_bytes(lines(INDSTAT) if indstat is None else indstat)
+    paths["employment"].write_bytes(lines(ILO_EMPLOYMENT) if employment is None else employment)
+    paths["earnings"].write_bytes(lines(ILO_EARNINGS) if earnings is None else earnings)
+    return {**paths, "chains": list(chains)}
+
+
+def wdi_csv(code: str, name: str, values: dict[str, tuple[str, ...]], years=("2009", "2010", "2011"),
+            header: tuple[str, ...] = ("Country Name", "Country Code", "Indicator Name",
+                                       "Indicator Code")) -> list[str]:
+    """A WDI bulk CSV (metadata lines, blank lines, wide years, trailing commas)."""
+    def line(fields):
+        return ",".join(f'"{f}"' for f in fields) + ","
+    rows = ['\ufeff"Data Source","World Development Indicators",', "",
+            '"Last Updated Date","2024-11-13",', "", line([*header, *years])]
+    names = {"BGD": "Bangladesh", "IND": "India", "CIV": "Côte d'Ivoire", "WLD": "World"}
+    return rows + [line([names[c], c, name, code, *v]) for c, v in values.items()]
+
+
+CPI = {"BGD": ("92.5", "100", "111.4"), "IND": ("90", "100", "108.9"),
+       "CIV": ("95", "100", "104.9"), "WLD": ("93", "100", "104.8")}
+FX = {"BGD": ("69.0", "69.6", "74.2"), "IND": ("48.4", "45.7", "46.7"),
+      "CIV": ("472.2", "495.3", "471.9"), "WLD": ("", "", "")}
+METADATA = ['\ufeff"Country Code","Region","IncomeGroup","SpecialNotes","TableName",',
+            '"BGD","South Asia","Lower middle income","","Bangladesh",',
+            '"IND","South Asia","Lower middle income","","India",',
+            '"CIV","Sub-Saharan Africa","Lower middle income","","Côte d\'Ivoire",',
+            '"WLD","","","","World",']
+CPI_NAME = "API_FP.CPI.TOTL_DS2_en_csv_v2_1.csv"
+FX_NAME = "API_PA.NUS.FCRF_DS2_en_csv_v2_2.csv"
+
+
+def cpi_rows(**values) -> list[str]:
+    return wdi_csv("FP.CPI.TOTL", "Consumer price index (2010 = 100)", values or CPI)
+
+
+def prices(folder: Path, *, cpi: bytes | None = None, cpi_path: str = "cpi.zip",
+           fx: list[str] | None = None, metadata: list[str] = METADATA) -> dict:
+    """CPI as the bank's zip (or ``cpi`` bytes under ``cpi_path``) and exchange rates as an
+    extracted CSV pair."""
+    paths = {"cpi": folder / cpi_path, "fx": folder / FX_NAME}
+    paths["cpi"].write_bytes(cpi if cpi is not None else zip_bytes({
+        CPI_NAME: lines(cpi_rows()), f"Metadata_Country_{CPI_NAME}": lines(metadata)}))
+    fx_rows = fx or wdi_csv("PA.NUS.FCRF", "Official exchange rate (LCU per US$)", FX)
+    paths["fx"].write_bytes(lines(fx_rows))
+    (folder / f"Metadata_Country_{FX_NAME}").write_bytes(lines(METADATA))
+    return paths
+
+
+def api_document(records: list, countries: list | None = None) -> bytes:
+    """A stored World Bank API v2 download (see gvc_upgrading.wdi.api_download_document)."""
+    countries = countries if countries is not None else [
+        {"id": "BGD", "region": {"value": "South Asia"}},
+        {"id": "WLD", "region": {"value": "Aggregates"}}]
+    page_info = {"page": 1, "pages": 1, "per_page": 20000, "total": len(records)}
+    return json.dumps(wdi.api_download_document([[page_info, records]],
+                                                [[page_info, countries]])).encode()
+
+
+def api_record(country: str, year: str, value) -> dict:
+    return {"indicator": {"id": "FP.CPI.TOTL", "value": "Consumer price index (2010 = 100)"},
+            "country": {"id": country, "value": country}, "countryiso3code": country,
+            "date": year, "value": value}
+
+
+API_RECORDS = [api_record("BGD", "2010", 100.0), api_record("BGD", "2011", 111.4),
+               api_record("WLD", "2010", 100.0)]
+
+
+def comtrade_record(reporter: int, iso: str, code: str, value=1500.0, weight=20.0) -> dict:
+    return {"refYear": YEAR, "reporterCode": reporter, "reporterISO": iso, "flowCode": "X",
+            "partnerCode": 0, "partner2Code": 0, "motCode": 0, "customsCode": "C00",
+            "classificationCode": "H5", "cmdCode": code, "primaryValue": value, "netWgt": weight}
+
+
+COMTRADE = [comtrade_record(50, "BGD", "610910"), comtrade_record(842, "USA", "870323", 9e6, 5e5),
+            comtrade_record(699, "IND", "070200", 300.0, 0.0)]
+
+
+def comtrade(folder: Path, records: list[dict] | None = None, *, raw: bytes | None = None) -> dict:
+    """Stored Comtrade results for one year (Parquet, as the retrieve step writes them)."""
+    path = folder / f"comtrade_exports_world_{YEAR}.parquet"
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        pd.DataFrame.from_records(COMTRADE if records is None else records).to_parquet(path)
+    return {"path": path}
+
+
+def configs(folder: Path, *, config: Callable[[dict], None] | None = None,
+            gvcs: Callable[[dict], None] | None = None, config_text: bytes | None = None,
+            gvcs_text: bytes | None = None) -> dict:
+    """config.yaml and gvcs.yaml: the committed files, changed as a dict or replaced as bytes."""
+    paths = {"config": folder / "config.yaml", "gvcs": folder / "gvcs.yaml"}
+    for role, change, text in (("config", config, config_text), ("gvcs", gvcs, gvcs_text)):
+        if text is None:
+            data = load_yaml(REPO / "config" / f"{role}.yaml")
+            if change:
+                change(data)
+            text = yaml.safe_dump(data, sort_keys=False).encode()
+        paths[role].write_bytes(text)
+    return paths
+
+
+def committed(role: str) -> bytes:
+    return (REPO / "config" / f"{role}.yaml").read_bytes()
+
+
+# --- what each loader's step does with its inputs -----------------------------------------------
+
+def run_baci(inputs: dict, out: Path, ledgers: list) -> Path:
+    table = harmonise_trade_year(inputs["zip"], inputs["year"], ledgers=ledgers)
+    return write_table(table, out / f"trade_{inputs['year']}.parquet")
+
+
+def run_comtrade(inputs: dict, out: Path, ledgers: list) -> Path:
+    table = harmonise_comtrade_year(inputs["path"], YEAR, ledgers=ledgers)
+    return write_table(table, out / f"trade_{YEAR}.parquet")
+
+
+def labour_prices() -> pd.DataFrame:
+    """Prices as harmonise_prices returns them, for the labour cases."""
+    rows = [(c, y, 100.0 + y - 2000, 100.0 + y - 2000, fx) for c, fx in (("BGD", 69.6), ("IND", 45.7))
+            for y in range(1995, 2023)]
+    frame = pd.DataFrame(rows, columns=["country", "year", "cpi", "cpi_rebased",
+                                        "exchange_rate_lcu_per_usd"])
+    return frame.astype({"country": "string"})
+
+
+
+def run_labour(inputs: dict, out: Path, ledgers: list) -> Path:
+    table = harmonise_labour(indstat_path=inputs["indstat"],
+                             ilostat_employment_path=inputs["employment"],
+                             ilostat_earnings_path=inputs["earnings"], prices=labour_prices(),
+                             gvcs=load_yaml(REPO / "config" / "gvcs.yaml"),
+                             chains=inputs["chains"], years=(1995, 2022), ledgers=ledgers)
+    return write_table(table, out / "labour.parquet")
+
+
+def run_prices(inputs: dict, out: Path, ledgers: list) -> Path:
+    table = harmonise_prices(inputs["cpi"], inputs["fx"], 2010, ledgers=ledgers)
+    return write_table(table, out / "prices.parquet")
+
+
+def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
+    config = validate(load_yaml(inputs["config"]), SCHEMAS / "config.schema.yaml", name="config")
+    gvcs = validate(load_yaml(inputs["gvcs"]), SCHEMAS / "gvcs.schema.yaml", name="value chains")
+    registry = load_yaml(REPO / "config" / "datasets.yaml")
+    check_references(config, gvcs, registry)
+    return write_text(json.dumps({"config": config, "gvcs": gvcs}), out / "resolved_config.json")
+
+
+RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "labour": run_labour,
+           "prices": run_prices, "config": run_configs}
+VALID = {"baci": baci_release, "comtrade": comtrade, "labour": labour, "prices": prices,
+         "config": configs}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One malformed input: ``build`` writes the inputs into a folder and returns them for the
+    step ``step``; ``expect`` must match the error (or, for a repair, the log); ``names`` is the
+    file (or archive member) the error must name; ``check`` tests the repaired table."""
+
+    name: str
+    step: str
+    build: Callable[[Path], dict]
+    expect: str
+    names: str
+    check: Callable[[pd.DataFrame], bool] | None = None
+    whole_file: bool = False  # the fault is the whole file: no row or key to name
+
+    @property
+    def repair(self) -> bool:
+        return self.check is not None
+
+
+BACI_ZIP = f"BACI_HS92_V{VERSION}.zip"
+BACI_YEAR = f"BACI_HS92_Y{YEAR}_V{VERSION}.csv"
+BACI_COUNTRIES = f"country_codes_V{VERSION}.csv"
+BACI_PRODUCTS = f"product_codes_HS92_V{VERSION}.csv"
+GOOD_ZIP = zip_bytes(baci_members())
+STORED_ZIP = zip_bytes(baci_members(), compression=zipfile.ZIP_STORED)
+UTF8_COUNTRIES = [*COUNTRIES, "384,Côte d'Ivoire,CI,CIV"]
+#: How an error says what was expected (or what is missing); the last ones are JSON Schema's.
+SAYS_EXPECTED = re.compile(r"expected|is not|not in the|missing from|no rows for|API error|"
+                           r"minimum of|maximum of|does not match")
+
+
+def flows_with(position: int, row: str) -> dict:
+    return {"flows": replace(FLOWS, position, row)}
+
+
+CASES = [
+    # --- CEPII BACI: the release zip, its year files and code lists ---
+    Case("baci truncated zip", "baci", lambda d: baci_release(d, raw=GOOD_ZIP[:len(GOOD_ZIP) // 2]),
+         r"not a readable zip archive.*expected a complete zip", BACI_ZIP, whole_file=True),
+    Case("baci empty zip", "baci", lambda d: baci_release(d, raw=b""),
+         r"not a readable zip archive", BACI_ZIP, whole_file=True),
+    Case("baci zip with no year files", "baci",
+         lambda d: baci_release(d, {BACI_COUNTRIES: lines(COUNTRIES), BACI_PRODUCTS: lines(PRODUCTS)}),
+         r"no BACI_HS\?\?_Y\?\?\?\?_V\*\.csv year files.*expected a BACI release", BACI_ZIP, whole_file=True),
+    Case("baci release mixed with another release", "baci",
+         lambda d: baci_release(d, {**baci_members(), "BACI_HS92_Y2021_V202301.csv": lines(FLOWS)}),
+         r"mixes BACI releases \(HS92 V202301, HS92 V202401\); expected one release", BACI_ZIP, whole_file=True),
+    Case("baci code list of another release", "baci",
+         lambda d: baci_release(d, {BACI_YEAR: lines(FLOWS), "country_codes_V202301.csv": lines(COUNTRIES),
+                            BACI_PRODUCTS: lines(PRODUCTS)}),
+         r"member 'country_codes_V202301\.csv': code list of another release.*expected one "
+         r"release", BACI_ZIP),
+    Case("baci year outside the release", "baci", lambda d: baci_release(d, year=1990),
+         r"no file for year 1990; expected a year the archive has \(2020-2020\)", BACI_ZIP, whole_file=True),
+    Case("baci rows of another year", "baci",
+         lambda d: baci_release(d, **flows_with(2, '2021,251,842,70200,40.25,"1.000"')),
+         r"row 3, t: holds rows for another year \(2021\); expected only 2020", BACI_YEAR),
+    Case("baci renamed column", "baci",
+         lambda d: baci_release(d, **flows_with(0, '"year","i","j","k","v","q"')),
+         r"row 1: header is \['year', .*expected \['t', 'i', 'j', 'k', 'v', 'q'\]", BACI_YEAR),
+    Case("baci missing column", "baci",
+         lambda d: baci_release(d, flows=[r.rsplit(",", 1)[0] for r in FLOWS]),
+         r"row 1: header is \['t', 'i', 'j', 'k', 'v'\]; expected", BACI_YEAR),
+    Case("baci semicolon delimiter", "baci",
+         lambda d: baci_release(d, flows=[r.replace(",", ";") for r in FLOWS]),
+         r"row 1: header is .*semicolon-separated; expected commas", BACI_YEAR),
+    Case("baci empty year file", "baci",
+         lambda d: baci_release(d, {**baci_members(), BACI_YEAR: b""}),
+         r"row 1: is empty; expected the header t,i,j,k,v,q and flows", BACI_YEAR),
+    Case("baci header only", "baci", lambda d: baci_release(d, flows=FLOWS[:1]),
+         r"row 2: has a header but no flows; expected one row per exporter", BACI_YEAR),
+    Case("baci negative value", "baci",
+         lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,-1000,"12.000"')),
+         r"row 4, v: v -1000 is negative; expected a trade value in thousand USD", BACI_YEAR),
+    Case("baci negative quantity", "baci",
+         lambda d: baci_release(d, **flows_with(1, '2020,842,251,610910,120.5,"       -3.250"')),
+         r"row 2, q: q -3\.25 is negative; expected a quantity in tonnes", BACI_YEAR),
+    Case("baci non-numeric value", "baci",
+         lambda d: baci_release(d, **flows_with(2, '2020,251,842,70200,n/a,"1.000"')),
+         r"row 3: v 'n/a' is not a number \(thousand USD\)", BACI_YEAR),
+    Case("baci empty value", "baci", lambda d: baci_release(d, **flows_with(2, '2020,251,842,70200,,"1"')),
+         r"row 3: v '' is not a number \(thousand USD\)", BACI_YEAR),
+    Case("baci non-numeric quantity", "baci",
+         lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,1000,"   twelve"')),
+         r"row 4: q 'twelve' is not a number \(tonnes\) or NA", BACI_YEAR),
+    Case("baci short row", "baci", lambda d: baci_release(d, **flows_with(2, "2020,251,842")),
+         r"row 3: has 3 fields; expected 6 \(t,i,j,k,v,q\)", BACI_YEAR),
+    Case("baci absurd value", "baci",
+         lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,4.2e13,"12.000"')),
+         r"row 4, v: v 4\.2e\+13 is above 1e\+10, an impossible magnitude", BACI_YEAR),
+    Case("baci infinite quantity", "baci",
+         lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,1000,"inf"')),
+         r"row 4, q: q inf is not finite; expected a quantity", BACI_YEAR),
+    Case("baci duplicate flow", "baci",
+         lambda d: baci_release(d, flows=[*FLOWS, '2020,842,251,610910,99,"1.000"']),
+         r"row 5, i,j,k: flow 842 -> 251 of product 610910 is listed twice; expected one row",
+         BACI_YEAR),
+    Case("baci unknown country code", "baci",
+         lambda d: baci_release(d, **flows_with(2, '2020,251,999,70200,40.25,"1.000"')),
+         r"column j: .*'999'.*not in the release's country list", BACI_YEAR),
+    Case("baci unknown product code", "baci",
+         lambda d: baci_release(d, **flows_with(2, '2020,251,842,999999,40.25,"1.000"')),
+         r"row 3, k: product code\(s\) \['999999'\] not in the release's product list; expected "
+         r"HS6 codes", BACI_YEAR),
+    Case("baci codes of another HS revision", "baci",
+         lambda d: baci_release(d, **flows_with(1, '2020,842,251,851712,120.5,"3.250"')),
+         r"row 2, k: product code\(s\) \['851712'\].*codes of another revision", BACI_YEAR),
+    Case("baci country list in latin-1", "baci",
+         lambda d: baci_release(d, {**baci_members(),
+                            BACI_COUNTRIES: lines(UTF8_COUNTRIES, encoding="latin-1")}),
+         r"row 5: byte 0xf4 is not UTF-8 text; expected UTF-8", BACI_COUNTRIES),
+    Case("baci year file in latin-1", "baci",
+         lambda d: baci_release(d, {**baci_members(), BACI_YEAR: lines(FLOWS) + "2020,842,251,610990,1,"
+                                                          "\"é\"\r\n".encode("latin-1")}),
+         r"row 5: byte 0xe9 is not UTF-8 text", BACI_YEAR),
+    Case("baci country code listed twice", "baci",
+         lambda d: baci_release(d, countries=[*COUNTRIES, "842,United States,US,USA"]),
+         r"row 5, country_code: country code '842' is listed twice; expected one row per code",
+         BACI_COUNTRIES),
+    Case("baci renamed country list column", "baci",
+         lambda d: baci_release(d, countries=replace(COUNTRIES, 0, "code,name,iso2,iso3")),
+         r"row 1, header: country list has columns .*; expected country_code with country_iso3",
+         BACI_COUNTRIES),
+    Case("baci product list without code column", "baci",
+         lambda d: baci_release(d, products=replace(PRODUCTS, 0, "hs6,description")),
+         r"row 1, header: product list has columns \['hs6', 'description'\]; expected code",
+         BACI_PRODUCTS),
+    Case("baci corrupt year member", "baci",
+         lambda d: baci_release(d, raw=STORED_ZIP.replace(b"2020,842,699", b"2020,842,698")),
+         r"archive member is corrupt \(Bad CRC-32.*expected a complete, undamaged member",
+         BACI_YEAR, whole_file=True),
+    # --- archive safety (BACI and WDI zips) ---
+    Case("baci member with '..'", "baci",
+         lambda d: baci_release(d, {**baci_members(), "../../outside.csv": b"x"}),
+         r"member '\.\./\.\./outside\.csv': member has an absolute path or '\.\.'; refused",
+         BACI_ZIP),
+    Case("baci member with an absolute path", "baci",
+         lambda d: baci_release(d, {**baci_members(), "/etc/cron.d/job": b"x"}),
+         r"member '/etc/cron\.d/job': member has an absolute path", BACI_ZIP),
+    Case("baci zip bomb (declared size)", "baci",
+         lambda d: baci_release(d, raw=declare_size(GOOD_ZIP, BACI_YEAR, 0xFFFF_FFF0)),
+         rf"member would decompress to 4,294,967,280 bytes; expected at most "
+         rf"{baci.MAX_MEMBER_BYTES:,} \(a zip bomb\?\); refused", BACI_ZIP),
+    Case("baci member larger than declared", "baci",
+         lambda d: baci_release(d, raw=declare_size(STORED_ZIP, BACI_YEAR, 40)),
+         r"archive member is corrupt", BACI_YEAR, whole_file=True),
+    Case("wdi member with a windows absolute path", "prices",
+         lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines(cpi_rows()),
+                                            f"Metadata_Country_{CPI_NAME}": lines(METADATA),
+                                            "C:\\Windows\\x.dll": b"MZ"})),
+         r"member 'C:\\\\Windows\\\\x\.dll': member has an absolute path", "cpi.zip"),
+    Case("wdi zip bomb (declared size)", "prices",
+         lambda d: prices(d, cpi=declare_size(zip_bytes({
+             CPI_NAME: lines(cpi_rows()), f"Metadata_Country_{CPI_NAME}": lines(METADATA)}),
+             CPI_NAME, 2**30)),
+         rf"member would decompress to 1,073,741,824 bytes; expected at most "
+         rf"{wdi.MAX_MEMBER_BYTES:,}",
+         "cpi.zip"),
+    # --- UN Comtrade records ---
+    Case("comtrade missing column", "comtrade",
+         lambda d: comtrade(d, [{k: v for k, v in r.items() if k != "netWgt"} for r in COMTRADE]),
+         r"header: missing Comtrade column\(s\) \['netWgt'\]; expected the getFinalData columns",
+         "comtrade_exports_world"),
+    Case("comtrade no records", "comtrade",
+         lambda d: comtrade(d, raw=pd.DataFrame(columns=list(COMTRADE[0])).astype(str)
+                            .to_parquet()),
+         r"holds no records; expected Comtrade export records", "comtrade_exports_world", whole_file=True),
+    Case("comtrade truncated file", "comtrade",
+         lambda d: comtrade(d, raw=pd.DataFrame(COMTRADE).to_parquet()[:300]),
+         r"not a readable Parquet file.*expected the stored Comtrade records",
+         "comtrade_exports_world", whole_file=True),
+    Case("comtrade negative value", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", -300.0)]),
+         r"row 3, primaryValue: primaryValue -300 is negative; expected an export value",
+         "comtrade_exports_world"),
+    Case("comtrade non-numeric value", "comtrade",
+         lambda d: comtrade(d, [{**r, "primaryValue": str(r["primaryValue"])} for r in COMTRADE[:2]]
+                            + [comtrade_record(699, "IND", "070200", "1,500")]),
+         r"row 3, primaryValue: primaryValue '1,500' is not a number", "comtrade_exports_world"),
+    Case("comtrade absurd value", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", 3e15)]),
+         r"row 3, primaryValue: primaryValue 3e\+15 is above 1e\+13, an impossible magnitude",
+         "comtrade_exports_world"),
+    Case("comtrade duplicate record", "comtrade", lambda d: comtrade(d, [*COMTRADE, COMTRADE[0]]),
+         r"more than one World export record for BGD, 2020, 610910", "comtrade_exports_world"),
+    Case("comtrade unknown reporter", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE, comtrade_record(999, "XYZ", "610910")]),
+         r"country code\(s\) .*(XYZ|999)", "comtrade_exports_world"),
+    Case("comtrade codes of another classification", "comtrade",
+         lambda d: comtrade(d, [{**r, "classificationCode": "S4"} for r in COMTRADE]),
+         r"classificationCode: classification code\(s\) \['S4'\]; expected H0-H6",
+         "comtrade_exports_world"),
+    Case("comtrade product code that is not HS", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE, comtrade_record(50, "BGD", "TOTAL")]),
+         r"row 4, cmdCode: cmdCode 'TOTAL' is not an HS code; expected 2, 4 or 6 digits",
+         "comtrade_exports_world"),
+    Case("comtrade records of another year", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE, {**comtrade_record(50, "BGD", "620342"),
+                                            "refYear": 2019}]),
+         r"refYear: holds records for \[2019\]; expected only 2020", "comtrade_exports_world"),
+    Case("comtrade negative net weight", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", 300.0, -5.0)]),
+         r"1 records with a negative net weight: quantity set to missing",
+         "comtrade_exports_world",
+         check=lambda t: t.loc[t["exporter"].isin(["IND", "356"]), "quantity_kg"].isna().all()),
+    # --- UNIDO INDSTAT2 ---
+    Case("indstat empty file", "labour", lambda d: labour(d, indstat=b""),
+         r"file is empty; expected INDSTAT2 records", "INDSTAT2_2024_ISIC3.csv", whole_file=True),
+    Case("indstat missing field", "labour",
+         lambda d: labour(d, indstat=lines([r.rsplit(",", 1)[0] for r in INDSTAT])),
+         r"row 1: has 9 fields per record; expected 10", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat semicolon delimiter", "labour",
+         lambda d: labour(d, indstat=lines([r.replace(",", ";") for r in INDSTAT])),
+         r"row 1: has 1 fields per record; expected 10 .*semicolon-separated",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat latin-1", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 3, "05,050,2001,18,18,...,02,1,"
+                                                                "2023-06-30,LCU é"), "latin-1")),
+         r"row 4: byte 0xe9 is not UTF-8 text", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat with a header line", "labour",
+         lambda d: labour(d, indstat=lines(["ctable,country,year,isic,isiccomb,value,utable,"
+                                            "source,lastupdated,unit", *INDSTAT])),
+         r"row 1, value: value 'value' is not a number or '\.\.\.'", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat negative employees", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 2, "04,050,2001,18,18,-4300,01,1,"
+                                                               "2023-06-30,#"))),
+         r"row 3, value: value -4300 is negative; expected employees \(table 04\)",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat non-numeric value", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 4, "04,356,2000,18,18,9 000,01,1,"
+                                                               "2023-06-30,#"))),
+         r"row 5, value: value '9 000' is not a number", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat year that is not a year", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 4, "04,356,20000,18,18,9000,01,1,"
+                                                               "2023-06-30,#"))),
+         r"row 5, year: year '20000' is not a year between 1900 and 2100",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat absurd employees", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 4, "04,356,2000,18,18,9e12,01,1,"
+                                                               "2023-06-30,#"))),
+         r"row 5, value: value 9e\+12 is above 8\.2e\+09, an impossible magnitude",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat unknown unit", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 5, "05,356,2000,18,18,55000,02,1,"
+                                                               "2023-06-30,EUR"))),
+         r"row 6, unit: unit\(s\) \['EUR'\] unknown; expected one of", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat duplicate record", "labour",
+         lambda d: labour(d, indstat=lines([*INDSTAT, INDSTAT[0]])),
+         r"isic: table 04 holds more than one record for country 050, year 2000",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat unknown country code", "labour",
+         lambda d: labour(d, indstat=lines([*INDSTAT, "04,999,2000,18,18,10,01,1,2023-06-30,#"])),
+         r"country code\(s\) 999", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat years outside the configured range", "labour",
+         lambda d: labour(d, indstat=lines([*INDSTAT, "04,050,1985,18,18,3900,01,1,2023-06-30,#"]),
+                          chains=["apparel"]),
+         r"outside", "INDSTAT2_2024_ISIC3.csv",
+         check=lambda t: t["year"].between(1995, 2022).all()),
+    # --- ILOSTAT bulk CSV ---
+    Case("ilostat renamed column", "labour",
+         lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 0, ILO_EMPLOYMENT[0].replace(
+             "obs_value", "value")))),
+         r"row 1, header: missing column\(s\) \['obs_value'\]; expected ILOSTAT bulk columns",
+         "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat semicolon delimiter", "labour",
+         lambda d: labour(d, employment=lines([r.replace(",", ";") for r in ILO_EMPLOYMENT])),
+         r"header: missing column\(s\).*semicolon-separated; expected commas",
+         "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat latin-1", "labour",
+         lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 2, ILO_EMPLOYMENT[2].replace(
+             "R1:3513", "Enquête")), "latin-1")),
+         r"row 3: byte 0xea is not UTF-8 text", "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat empty file", "labour", lambda d: labour(d, earnings=b""),
+         r"file is empty; expected an ILOSTAT bulk CSV", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv", whole_file=True),
+    Case("ilostat header only", "labour", lambda d: labour(d, earnings=lines(ILO_EARNINGS[:1])),
+         r"row 2: has a header but no data rows", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"),
+    Case("ilostat negative value", "labour",
+         lambda d: labour(d, earnings=lines(replace(ILO_EARNINGS, 3, ILO_EARNINGS[3].replace(
+             "4100", "-4100")))),
+         r"row 4, obs_value: obs_value -4100 is negative", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"),
+    Case("ilostat non-numeric value", "labour",
+         lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 2, ILO_EMPLOYMENT[2].replace(
+             "25500", "25 500")))),
+         r"row 3, obs_value: obs_value '25 500' is not a number", "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat quarterly period", "labour",
+         lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 1, ILO_EMPLOYMENT[1].replace(
+             ",2000,", ",2000Q1,")))),
+         r"row 2, time: time '2000Q1' is not a year \(an annual observation\)",
+         "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat duplicate observation", "labour",
+         lambda d: labour(d, employment=lines([*ILO_EMPLOYMENT, ILO_EMPLOYMENT[2]])),
+         r"row 5, key: observation ref_area=BGD, .*time=2001 is given twice",
+         "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat unknown country code", "labour",
+         lambda d: labour(d, employment=lines([*ILO_EMPLOYMENT, ILO_EMPLOYMENT[1].replace(
+             "BGD", "ZZZ")])),
+         r"country code\(s\) ZZZ", "EMP_TEMP_AGE_EC2_NB_A.csv"),
+    Case("ilostat truncated gzip", "labour",
+         lambda d: labour(d, employment=gzip.compress(lines(ILO_EMPLOYMENT * 40))[:200],
+                          employment_name="EMP_TEMP_AGE_EC2_NB_A.csv.gz"),
+         r"compressed file is corrupt or cut short.*expected a complete gzip file",
+         "EMP_TEMP_AGE_EC2_NB_A.csv.gz", whole_file=True),
+    Case("ilostat absurd employment", "labour",
+         lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 3, ILO_EMPLOYMENT[3].replace(
+             "200000", "21703520770")))),
+         r"EMP_TEMP_AGE_EC2_NB_A\.csv: 1 employment value\(s\) above 8\.2e\+06 thousand .* set to "
+         r"missing: rows \[4\]", "EMP_TEMP_AGE_EC2_NB_A.csv",
+         check=lambda t: t.loc[(t["country"] == "IND") & (t["value_chain"] == "horticulture"),
+                               "employment_persons"].isna().all()),
+    Case("ilostat years outside the configured range", "labour",
+         lambda d: labour(d, employment=lines([*ILO_EMPLOYMENT, ILO_EMPLOYMENT[1].replace(
+             ",2000,", ",1980,")]), chains=["horticulture"]),
+         r"outside", "EMP_TEMP_AGE_EC2_NB_A.csv",
+         check=lambda t: t["year"].between(1995, 2022).all()),
+    # --- World Bank WDI: bulk zip, extracted CSV pair, API JSON ---
+    Case("wdi truncated zip", "prices",
+         lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines(cpi_rows()),
+                                            f"Metadata_Country_{CPI_NAME}": lines(METADATA)})[:150]),
+         r"not a readable zip archive", "cpi.zip", whole_file=True),
+    Case("wdi zip with no data file", "prices",
+         lambda d: prices(d, cpi=zip_bytes({f"Metadata_Country_{CPI_NAME}": lines(METADATA)})),
+         r"expected one API_\*\.csv and one Metadata_Country_\*\.csv member", "cpi.zip", whole_file=True),
+    Case("wdi renamed column", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate", FX, header=(
+             "Country Name", "Country Code", "Indicator Name", "Series Code"))),
+         r"row 5, header: missing column\(s\) \['Indicator Code'\]; expected \['Country Name'",
+         FX_NAME),
+    Case("wdi semicolon delimiter", "prices",
+         lambda d: prices(d, fx=[r.replace('","', '";"') for r in wdi_csv(
+             "PA.NUS.FCRF", "Official exchange rate", FX)]),
+         r"header: missing column\(s\).*semicolon-separated", FX_NAME),
+    Case("wdi latin-1", "prices",
+         lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines([r.lstrip("\ufeff") for r in cpi_rows()],
+                                                           encoding="latin-1"),
+                                            f"Metadata_Country_{CPI_NAME}": lines(METADATA)})),
+         r"row 8: byte 0xf4 is not UTF-8 text", CPI_NAME),
+    Case("wdi empty file", "prices", lambda d: prices(d, fx=[""]),
+         r'no "Country Name","Country Code",\.\.\. header line; expected the WDI bulk CSV', FX_NAME, whole_file=True),
+    Case("wdi header only", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate", {})),
+         r"Indicator Code: no rows for indicator PA\.NUS\.FCRF", FX_NAME),
+    Case("wdi negative exchange rate", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate",
+                                        {**FX, "IND": ("48.4", "-45.7", "46.7")})),
+         r"row 7, PA\.NUS\.FCRF value: PA\.NUS\.FCRF value \(IND 2010\) -45\.7 is not above zero; "
+         r"expected an exchange rate", FX_NAME),
+    Case("wdi non-numeric value", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate",
+                                        {**FX, "CIV": ("472.2", "n.a.", "471.9")})),
+         r"row 8, value for 2010: value for 2010 'n\.a\.' is not a number", FX_NAME),
+    Case("wdi absurd value", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate",
+                                        {**FX, "BGD": ("69.0", "1e400", "74.2")})),
+         r"row 6, value: value \(BGD 2010\) inf is not finite", FX_NAME),
+    Case("wdi duplicate country", "prices",
+         lambda d: prices(d, fx=[*wdi_csv("PA.NUS.FCRF", "Official exchange rate", FX),
+                                 '"India","IND","Official exchange rate","PA.NUS.FCRF","1","2","3",']),
+         r"row 10, Country Code: country IND has more than one row for PA\.NUS\.FCRF", FX_NAME),
+    Case("wdi country missing from the metadata", "prices",
+         lambda d: prices(d, metadata=METADATA[:2] + METADATA[3:]),
+         r"Country Code: country code\(s\) \['IND'\] missing from the country metadata", "cpi.zip"),
+    Case("wdi metadata without region", "prices",
+         lambda d: prices(d, metadata=[r.replace('"Region",', '"Area",') for r in METADATA]),
+         r"header: missing column 'Region'; expected WDI country metadata", "Metadata_Country_"),
+    Case("wdi api truncated json", "prices",
+         lambda d: prices(d, cpi=api_document(API_RECORDS)[:120], cpi_path="cpi.json"),
+         r"not valid JSON .*line 1.*expected a stored World Bank API download", "cpi.json", whole_file=True),
+    Case("wdi api empty file", "prices", lambda d: prices(d, cpi=b"", cpi_path="cpi.json"),
+         r"not valid JSON", "cpi.json", whole_file=True),
+    Case("wdi api error document", "prices",
+         lambda d: prices(d, cpi=json.dumps(wdi.api_download_document(
+             [[{"message": [{"id": "120", "key": "Invalid value",
+                             "value": "The provided parameter value is not valid"}]}]], [])).encode(),
+             cpi_path="cpi.json"),
+         r"indicator_pages page 1: World Bank API error: Invalid value", "cpi.json"),
+    Case("wdi api record without date", "prices",
+         lambda d: prices(d, cpi=api_document([*API_RECORDS, {
+             k: v for k, v in api_record("BGD", "2012", 118.0).items() if k != "date"}]),
+             cpi_path="cpi.json"),
+         r"indicator_pages page 1: record without 'date'; expected", "cpi.json"),
+    Case("wdi api non-numeric value", "prices",
+         lambda d: prices(d, cpi=api_document([*API_RECORDS, api_record("BGD", "2012", "high")]),
+                          cpi_path="cpi.json"),
+         r"record BGD FP\.CPI\.TOTL '2012': expected a year as date and a number as value, got "
+         r"'high'", "cpi.json"),
+    Case("wdi api negative value", "prices",
+         lambda d: prices(d, cpi=api_document([*API_RECORDS, api_record("BGD", "2012", -1.0)]),
+                          cpi_path="cpi.json"),
+         r"FP\.CPI\.TOTL value: FP\.CPI\.TOTL value \(BGD 2012\) -1 is not above zero", "cpi.json"),
+    Case("wdi api duplicate value", "prices",
+         lambda d: prices(d, cpi=api_document([*API_RECORDS, API_RECORDS[0]]), cpi_path="cpi.json"),
+         r"more than one value for BGD, FP\.CPI\.TOTL, 2010", "cpi.json"),
+    # --- configuration and value-chain definitions ---
+    Case("config invalid yaml", "config",
+         lambda d: configs(d, config_text=committed("config") + b"\nbroken: [unclosed\n"),
+         r"(?s)config\.yaml: not valid YAML .*line 12\d, column 9", "config.yaml"),
+    Case("config empty file", "config", lambda d: configs(d, config_text=b""),
+         r"config\.yaml: expected a mapping of keys at the top level", "config.yaml",
+         whole_file=True),
+    Case("config key given twice", "config",
+         lambda d: configs(d, config_text=committed("config") + b"\nrun_name: again\n"),
+         r"(?s)key 'run_name' is given twice in one mapping; expected each key once.*config\.yaml"
+         r"\", line 12\d",
+         "config.yaml"),
+    Case("config latin-1", "config",
+         lambda d: configs(d, config_text=b"# r\xe9sum\xe9 of the run\n" + committed("config")),
+         r"config\.yaml, line 1: byte 0xe9 is not UTF-8 text", "config.yaml"),
+    Case("config renamed key", "config",
+         lambda d: configs(d, config=lambda c: c["classification"].update(
+             tolerence=c["classification"].pop("tolerance"))),
+         r"key 'classification\.tolerence' is not allowed", "classification.tolerence"),
+    Case("config negative tolerance", "config",
+         lambda d: configs(d, config=lambda c: c["classification"].update(tolerance=-0.1)),
+         r"key 'classification\.tolerance': -0\.1 is less than the minimum of 0",
+         "classification.tolerance"),
+    Case("config non-numeric seed", "config",
+         lambda d: configs(d, config=lambda c: c["demo"].update(seed="forty-two")),
+         r"key 'demo\.seed': 'forty-two' is not of type 'integer'", "demo.seed"),
+    Case("config years reversed", "config",
+         lambda d: configs(d, config=lambda c: c["years"].update(start=2022, end=1995)),
+         r"config key 'years': start 2022 is after end 1995; expected start <= end", "years"),
+    Case("config period outside the years", "config",
+         lambda d: configs(d, config=lambda c: c["classification"]["periods"][0].update(
+             start=1980)),
+         r"period '1995-2008' \(1980-2008\) is outside the years 1995-2022; expected a period "
+         r"inside them", "classification.periods"),
+    Case("config year out of range", "config",
+         lambda d: configs(d, config=lambda c: c["years"].update(end=2200)),
+         r"key 'years\.end': 2200 is greater than the maximum of 2100", "years.end"),
+    Case("value chains chain given twice", "config",
+         lambda d: configs(d, gvcs_text=committed("gvcs") + b"\napparel:\n  label: Again\n"),
+         r"(?s)gvcs\.yaml: not valid YAML .*key 'apparel' is given twice.*line", "gvcs.yaml"),
+    Case("value chains unknown HS revision", "config",
+         lambda d: configs(d, gvcs=lambda g: g["apparel"]["hs"].update(HS2017=["61"])),
+         r"key 'apparel\.hs\.HS2017' is not allowed", "apparel.hs.HS2017"),
+    Case("value chains HS code as a number", "config",
+         lambda d: configs(d, gvcs=lambda g: g["horticulture"]["hs"].update(HS92=[7, "08"])),
+         r"key 'horticulture\.hs\.HS92\.0': 7 is not of type 'string'", "horticulture.hs.HS92"),
+    Case("value chains HS code of odd length", "config",
+         lambda d: configs(d, gvcs=lambda g: g["automotive"]["hs"].update(HS92=["87031"])),
+         r"key 'automotive\.hs\.HS92\.0': '87031' does not match", "automotive.hs.HS92"),
+    Case("value chains ISIC code of another revision", "config",
+         lambda d: configs(d, gvcs=lambda g: g["apparel"]["isic"].update(rev4="C14")),
+         r"key 'apparel\.isic\.rev4': 'C14' does not match", "apparel.isic.rev4"),
+    Case("value chains unknown labour source", "config",
+         lambda d: configs(d, gvcs=lambda g: g["apparel"].update(labour_source="unido")),
+         r"key 'apparel\.labour_source': 'unido' is not one of", "apparel.labour_source"),
+    Case("value chains chain missing", "config",
+         lambda d: configs(d, gvcs=lambda g: g.pop("automotive")),
+         r"config key 'value_chains': 'automotive' is not defined", "value_chains"),
+]
+
+
+def test_corpus_is_large_and_covers_every_loader() -> None:
+    assert len(CASES) >= 40
+    assert len({case.name for case in CASES}) == len(CASES)
+    assert {case.step for case in CASES} == set(RUNNERS)
+    assert sum(case.repair for case in CASES) >= 3
+
+
+@pytest.mark.parametrize("step", sorted(RUNNERS))
+def test_valid_inputs_pass(step, tmp_path) -> None:
+    """The corpus's base files are valid, so each case fails only by its own fault."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    written = RUNNERS[step](VALID[step](folder), out, [])
+    assert written.exists() and [p.name for p in out.iterdir()] == [written.name]
+    if written.suffix == ".parquet":
+        assert len(read_table(written)) > 0
+
+
+def _dropped(ledgers: list) -> list[str]:
+    """The harmonisation ledgers' dropped-row entries as text ("<file>: 3 rows dropped: <reason>")."""
+    if not ledgers:
+        return []
+    frame = ledger_frame(ledgers)
+    dropped = frame[(frame["entry"] == "dropped") & (frame["measure"] == "rows")]
+    return [f"{row.file}: {row.total:g} rows dropped: {row.reason}" for row in dropped.itertuples()]
+
+
+def _leftovers(out: Path) -> list[str]:
+    """Every file in the output folder, including hidden temporary files."""
+    return sorted(p.name for p in out.rglob("*")) if out.exists() else []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_malformed_input(case: Case, tmp_path, caplog, malformed_tally) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    inputs = case.build(folder)
+    malformed_tally["cases"] += 1
+    caplog.set_level(logging.INFO, logger="gvc_upgrading")
+    if case.repair:
+        _check_repair(case, inputs, out, caplog, malformed_tally)
+    else:
+        _check_error(case, inputs, out, malformed_tally)
+
+
+def _check_repair(case: Case, inputs: dict, out: Path, caplog, tally: dict) -> None:
+    """The step writes its table (and nothing else), logs the repair, and the table shows it."""
+    ledgers = []
+    written = RUNNERS[case.step](inputs, out, ledgers)
+    left = [name for name in _leftovers(out) if name != written.name]
+    tally["partial"] += len(left)
+    assert left == [], f"partial output left behind: {left}"
+    notes = [record.getMessage() for record in caplog.records] + _dropped(ledgers)
+    assert any(re.search(case.expect, note) for note in notes), notes
+    assert case.check(read_table(written))
+    tally["repairs"] += 1
+
+
+def _check_error(case: Case, inputs: dict, out: Path, tally: dict) -> None:
+    """The step raises a clear error naming file, row or key and what was expected; nothing is
+    written."""
+    with pytest.raises((InputError, ConfigError)) as info:
+        RUNNERS[case.step](inputs, out, [])
+    left = _leftovers(out)
+    tally["partial"] += len(left)
+    assert left == [], f"partial output left behind: {left}"
+    message = str(info.value)
+    assert info.match(case.expect)
+    assert case.names in message, f"the error does not name {case.names!r}: {message}"
+    assert SAYS_EXPECTED.search(message), f"the error does not say what was expected: {message}"
+    if isinstance(info.value, InputError):
+        located = info.value.row is not None or info.value.key is not None
+    else:
+        located = "key '" in message or "line" in message
+    assert located or case.whole_file, f"the error names no row or key: {message}"
+    tally["errors"] += 1
