@@ -147,7 +147,8 @@ def test_comtrade_year_feeds_the_indicators_per_revision(tmp_path):
     from gvc_upgrading.io import write_table
 
     def row(iso, revision, code, value, weight):
-        return {"refYear": 2012, "reporterISO": iso, "flowCode": "X", "partnerCode": 0,
+        return {"refYear": 2012, "reporterCode": {"CHN": 156, "VNM": 704, "KOR": 410}[iso],
+                "reporterISO": iso, "flowCode": "X", "partnerCode": 0,
                 "classificationCode": revision, "cmdCode": code, "primaryValue": value,
                 "netWgt": weight}
 
@@ -169,3 +170,25 @@ def test_comtrade_year_feeds_the_indicators_per_revision(tmp_path):
     assert table["market_share"].sum() == pytest.approx(1.0)
     # each revision's product is compared with the world price of that product alone
     assert table.loc["KOR", "relative_unit_value"] == pytest.approx(1.0)
+
+
+def test_two_chains_of_one_division_copy_its_records_and_keep_file_rows(tmp_path, prices):
+    # a second chain on ISIC 18: both get Bangladesh's record, counted as a copy; a duplicated
+    # record is still named by its row in the file
+    indstat = tmp_path / "indstat.csv"
+    indstat.write_text("04,050,2015,15,15,7,01,1,2023-06-30,#\n"
+                       "04,050,2015,18,18,1000,01,1,2023-06-30,#\n")
+    gvcs = {**GVCS, "knitwear": {**GVCS["apparel"], "label": "Knitwear"}}
+    ledgers = []
+    labour = harmonise_labour(indstat_path=indstat, ilostat_employment_path=None,
+                              ilostat_earnings_path=None, prices=prices, gvcs=gvcs,
+                              chains=["apparel", "knitwear"], years=(1995, 2022), ledgers=ledgers)
+    assert labour.set_index("value_chain")["employment_persons"].to_dict() == {
+        "apparel": 1000.0, "knitwear": 1000.0}
+    copied = ledgers[0].frame().query("entry == 'copied'").set_index("measure")["total"]
+    assert copied.to_dict() == {"employment_persons": 1000.0, "rows": 1.0}
+    indstat.write_text(indstat.read_text() + "04,050,2015,18,18,1100,01,1,2023-06-30,#\n")
+    with pytest.raises(InputError, match=r"indstat\.csv, row 2, isic: table 04"):
+        harmonise_labour(indstat_path=indstat, ilostat_employment_path=None,
+                         ilostat_earnings_path=None, prices=prices, gvcs=gvcs,
+                         chains=["apparel"], years=(1995, 2022))

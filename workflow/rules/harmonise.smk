@@ -2,18 +2,21 @@ rule harmonise_trade:
     input:
         raw=trade_raw_file,
     output:
-        "results/harmonised/trade/trade_{year}.parquet",
+        table="results/harmonised/trade/trade_{year}.parquet",
+        accounting="results/harmonised/accounting/trade_{year}.csv",
     params:
         dataset=config["datasets"]["trade"],
         format=dataset("trade")["format"],
+        historical_entities=config["harmonise"]["historical_entities"],
     log:
         "results/logs/harmonise_trade/{year}.log",
     benchmark:
         "results/benchmarks/harmonise_trade/{year}.tsv"
     resources:
         mem_mb=1000,
+        runtime=20,
     message:
-        "Harmonising {wildcards.year} trade flows (ISO3 countries, HS6 strings, USD and kg)"
+        "Harmonising {wildcards.year} trade flows (ISO3 countries, HS6 strings, USD, kg; accounted)"
     conda:
         "../../envs/workflow.yaml"
     script:
@@ -25,9 +28,11 @@ rule harmonise_prices:
         cpi=raw_files("wdi_cpi"),
         fx=raw_files("wdi_exchange_rate"),
     output:
-        "results/harmonised/prices.parquet",
+        table="results/harmonised/prices.parquet",
+        accounting="results/harmonised/accounting/prices.csv",
     params:
         base_year=config["prices"]["cpi_base_year"],
+        historical_entities=config["harmonise"]["historical_entities"],
     log:
         "results/logs/harmonise_prices.log",
     benchmark:
@@ -47,18 +52,72 @@ rule harmonise_labour:
         ilostat_earnings=raw_files("ilostat_earnings")[0],
         prices="results/harmonised/prices.parquet",
     output:
-        "results/harmonised/labour.parquet",
+        table="results/harmonised/labour.parquet",
+        accounting="results/harmonised/accounting/labour.csv",
     params:
         gvcs={chain: GVCS[chain] for chain in CHAINS},
         chains=CHAINS,
         years=[config["years"]["start"], config["years"]["end"]],
+        historical_entities=config["harmonise"]["historical_entities"],
+        isic_break=config["harmonise"]["isic_break"],
     log:
         "results/logs/harmonise_labour.log",
     benchmark:
         "results/benchmarks/harmonise_labour.tsv"
     message:
-        "Harmonising employment and wages per value chain (persons; real wages in national currency)"
+        "Harmonising employment and wages per value chain (ISIC break: {params.isic_break})"
     conda:
         "../../envs/workflow.yaml"
     script:
         "../scripts/harmonise_labour.py"
+
+
+rule tabulate_accounting:
+    input:
+        expand("results/harmonised/accounting/trade_{year}.csv", year=YEARS),
+        "results/harmonised/accounting/prices.csv",
+        "results/harmonised/accounting/labour.csv",
+    output:
+        csv="results/harmonised/accounting.csv",
+        html=report(
+            "results/harmonised/accounting.html",
+            category="Data",
+            subcategory="Row accounting",
+            caption="../report/accounting.rst",
+        ),
+    log:
+        "results/logs/tabulate_accounting.log",
+    benchmark:
+        "results/benchmarks/tabulate_accounting.tsv"
+    message:
+        "Collecting the row accounting of every harmonisation step"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/tabulate_accounting.py"
+
+
+rule plot_coverage:
+    input:
+        "results/indicators/indicators.parquet",
+    output:
+        reported(
+            expand("results/figures/coverage.{ext}", ext=config["figures"]["formats"]),
+            category="Data",
+            subcategory="Data coverage",
+            caption="../report/coverage.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        formats=config["figures"]["formats"],
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/logs/plot_coverage.log",
+    benchmark:
+        "results/benchmarks/plot_coverage.tsv"
+    message:
+        "Plotting data coverage: trade and labour data per country, year and value chain"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/plot_coverage.py"

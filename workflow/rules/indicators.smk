@@ -2,6 +2,7 @@ rule compute_indicators:
     input:
         trade=expand("results/harmonised/trade/trade_{year}.parquet", year=YEARS),
         labour="results/harmonised/labour.parquet",
+        prices="results/harmonised/prices.parquet",
     output:
         table="results/indicators/indicators.parquet",
         csv="results/indicators/indicators.csv",
@@ -9,12 +10,14 @@ rule compute_indicators:
         gvcs={chain: GVCS[chain] for chain in CHAINS},
         chains=CHAINS,
         years=[config["years"]["start"], config["years"]["end"]],
+        usd_deflator=config["prices"]["usd_deflator"],
     log:
         "results/logs/compute_indicators.log",
     benchmark:
         "results/benchmarks/compute_indicators.tsv"
     resources:
         mem_mb=4000,
+        runtime=60,
     message:
         "Computing market shares, unit values, employment and real wages per country, chain and year"
     conda:

@@ -1,5 +1,6 @@
 """Rule compute_indicators: market shares, unit values, employment and real wages."""
 
+from gvc_upgrading.harmonise import usd_deflator
 from gvc_upgrading.indicators import UNITS, compute_indicators
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table
 
@@ -10,6 +11,8 @@ with rule_logging(snakemake) as log:
         snakemake.params.gvcs,
         snakemake.params.chains,
         tuple(snakemake.params.years),
+        usd_deflator=usd_deflator(read_table(snakemake.input.prices),
+                                  **snakemake.params.usd_deflator),
     )
     log.info("indicators: %d rows, %d countries", len(table), table["country"].nunique())
     write_table(table, snakemake.output.table, metadata={"units": UNITS})

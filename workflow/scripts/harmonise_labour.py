@@ -1,10 +1,13 @@
-"""Rule harmonise_labour: employment and wages per country x value chain x year."""
+"""Rule harmonise_labour: employment and wages per country x value chain x year, with the row
+accounting of each labour file."""
 
+from gvc_upgrading.accounting import write_ledgers
 from gvc_upgrading.harmonise import harmonise_labour
-from gvc_upgrading.indicators import UNITS
-from gvc_upgrading.io import read_table, rule_logging, write_table
+from gvc_upgrading.io import read_table, rule_logging
+from gvc_upgrading.schema import LABOUR, write_checked
 
 with rule_logging(snakemake) as log:
+    ledgers = []
     labour = harmonise_labour(
         indstat_path=snakemake.input.indstat,
         ilostat_employment_path=snakemake.input.ilostat_employment,
@@ -13,7 +16,11 @@ with rule_logging(snakemake) as log:
         gvcs=snakemake.params.gvcs,
         chains=snakemake.params.chains,
         years=tuple(snakemake.params.years),
+        historical_entities=snakemake.params.historical_entities,
+        isic_break=snakemake.params.isic_break,
+        ledgers=ledgers,
     )
     log.info("labour: %d country-chain-years", len(labour))
-    units = {k: v for k, v in UNITS.items() if k in labour.columns}
-    write_table(labour, snakemake.output[0], metadata={"units": units})
+    write_checked(labour, snakemake.output.table, LABOUR,
+                  metadata={"isic_break": snakemake.params.isic_break})
+    write_ledgers(ledgers, snakemake.output.accounting)

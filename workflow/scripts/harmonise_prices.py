@@ -1,13 +1,18 @@
-"""Rule harmonise_prices: WDI CPI and exchange rates for countries (aggregates dropped)."""
+"""Rule harmonise_prices: WDI CPI and exchange rates for countries (aggregates dropped), with the
+row accounting."""
 
+from gvc_upgrading.accounting import write_ledgers
 from gvc_upgrading.harmonise import harmonise_prices
-from gvc_upgrading.io import rule_logging, write_table
+from gvc_upgrading.io import rule_logging
+from gvc_upgrading.schema import PRICES, write_checked
 
 with rule_logging(snakemake) as log:
+    ledgers = []
     prices = harmonise_prices(snakemake.input.cpi[0], snakemake.input.fx[0],
-                              snakemake.params.base_year)
+                              snakemake.params.base_year,
+                              historical_entities=snakemake.params.historical_entities,
+                              ledgers=ledgers)
     log.info("prices: %d country-years", len(prices))
-    write_table(prices, snakemake.output[0], metadata={
-        "units": {"cpi": "index as published", "cpi_rebased": f"{snakemake.params.base_year} = 100",
-                  "exchange_rate_lcu_per_usd": "national currency per US dollar, period average"},
-    })
+    write_checked(prices, snakemake.output.table, PRICES,
+                  metadata={"cpi_base_year": snakemake.params.base_year})
+    write_ledgers(ledgers, snakemake.output.accounting)

@@ -403,3 +403,69 @@ def plot_robustness(
         colourbar.outline.set_visible(False)
         fig.suptitle("Robustness of the upgrading verdicts to the analyst's choices")
         return save_figure(fig, path_stem, formats, dpi)
+
+
+# --- data coverage -------------------------------------------------------------------------
+
+#: Coverage classes of a country-year in a value chain, in the legend's order, with colours.
+COVERAGE_CLASSES = {
+    "trade and labour": OKABE_ITO["blue"],
+    "trade only": OKABE_ITO["sky_blue"],
+    "labour only": OKABE_ITO["orange"],
+    "neither": "#F2F2F2",
+}
+
+
+def coverage_classes(indicators: pd.DataFrame) -> pd.Series:
+    """Coverage class of each indicator row: trade means an export value, labour an employment
+    or real-wage value (see :data:`COVERAGE_CLASSES`)."""
+    trade = indicators["export_value_usd"].notna().to_numpy()
+    labour = (indicators["employment_persons"].notna()
+              | indicators["real_wage_per_employee_lcu"].notna()).to_numpy()
+    names = np.select([trade & labour, trade, labour], list(COVERAGE_CLASSES)[:3], "neither")
+    return pd.Series(names, index=indicators.index, name="coverage")
+
+
+def plot_coverage(
+    indicators: pd.DataFrame,
+    path_stem: str | os.PathLike,
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: int = 150,
+    chain_labels: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Heat map of data coverage: one panel per value chain, one row per country, one column
+    per year, each cell coloured by whether the indicator table has trade data, labour data,
+    both or neither for that country, chain and year."""
+    if indicators.empty:
+        raise ValueError("no indicator rows to plot")
+    chain_labels = chain_labels or {}
+    present = list(pd.unique(indicators["value_chain"]))
+    chains = [c for c in chain_labels if c in present] + [c for c in present
+                                                          if c not in chain_labels]
+    countries = sorted(set(indicators["country"]))
+    years = list(range(int(indicators["year"].min()), int(indicators["year"].max()) + 1))
+    codes = {name: i for i, name in enumerate(COVERAGE_CLASSES)}
+    cells = indicators.assign(code=coverage_classes(indicators).map(codes))
+    cmap = matplotlib.colors.ListedColormap(list(COVERAGE_CLASSES.values()))
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(1.6 + 2.6 * len(chains), 2.2 + 0.15 * len(countries)),
+                     layout="constrained")
+        axes = fig.subplots(1, len(chains), sharey=True, squeeze=False)[0]
+        for ax, chain in zip(axes, chains):
+            grid = (cells[cells["value_chain"] == chain]
+                    .pivot(index="country", columns="year", values="code")
+                    .reindex(index=countries, columns=years).fillna(codes["neither"]))
+            ax.pcolormesh(grid.to_numpy(dtype="float64"), cmap=cmap, vmin=-0.5,
+                          vmax=len(codes) - 0.5, edgecolors="white", linewidth=0.3)
+            ax.set_ylim(len(countries), 0)
+            ax.set_xticks(np.arange(0, len(years), 5) + 0.5, years[::5])
+            ax.set_title(chain_labels.get(chain, chain))
+            ax.grid(False)
+            ax.tick_params(length=0)
+        axes[0].set_yticks(np.arange(len(countries)) + 0.5, countries, fontsize=6)
+        handles = [matplotlib.patches.Patch(facecolor=colour, edgecolor="0.6", label=name)
+                   for name, colour in COVERAGE_CLASSES.items()]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+        fig.suptitle("Data coverage: trade and labour data per country, year and value chain")
+        return save_figure(fig, path_stem, formats, dpi)

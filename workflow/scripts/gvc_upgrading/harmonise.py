@@ -1,13 +1,21 @@
-"""Harmonisation of raw sources to tidy tables with one country code system (ISO3) and named units.
+"""Harmonisation of raw sources to tidy tables with one country code system and named units.
 
-- Trade (per year): ISO3 exporter and importer, six-character HS6 string, value in current USD,
-  quantity in kg.
+- Trade (per year): exporter and importer through the country crosswalk
+  (:mod:`gvc_upgrading.countries`), six-character HS6 string, value in current USD, quantity in kg.
 - Prices: national CPI (as published and rebased to the configured base year) and the official
   exchange rate (LCU per USD), countries only.
 - Labour: per country x value chain x year, employment in persons and the nominal and real wage per
   employee in national currency, from the chain's configured labour source, and value added in
-  national currency where the source has it (INDSTAT table 20; ILOSTAT has none).
-Each function logs rows in, rows out and rows dropped by reason.
+  national currency where the source has it (INDSTAT table 20; ILOSTAT has none). Series
+  published in ISIC Rev.3 and Rev.4 are bridged as configured (:func:`bridge_isic_break`).
+
+Two choices are configured and apply everywhere: ``historical_entities`` (``drop`` or ``keep``
+the rows of historical entities such as the USSR or Belgium-Luxembourg; regional aggregates are
+always dropped from country samples) and ``isic_break`` (``splice`` or ``flag``).
+
+Every step follows its input through a :class:`~gvc_upgrading.accounting.Ledger`: rows and value
+totals in, rows dropped by named reason, rows merged, values rescaled, rows out. Pass a list as
+``ledgers`` to collect them; each ledger checks its own balance before the step returns.
 """
 
 from __future__ import annotations
@@ -21,33 +29,63 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import baci, comtrade, ilostat, indstat, wdi
-from .countries import baci_crosswalk, iso3_codes, m49_to_iso3
+from .accounting import Ledger
+from .countries import baci_crosswalk, drop_reasons, iso3_codes, numeric_codes
 from .errors import InputError
+from .schema import LABOUR, TRADE
 from .valuechains import isic_section
 
 log = logging.getLogger(__name__)
 
-TRADE_UNITS = {"value_usd": "current US dollars", "quantity_kg": "kilograms"}
+TRADE_COLUMNS = TRADE.names
+TRADE_MEASURES = ["value_usd", "quantity_kg"]
+LABOUR_COLUMNS = LABOUR.names
+ISIC_BREAK_POLICIES = ("splice", "flag")
 
 
-TRADE_COLUMNS = ["year", "exporter", "importer", "hs_revision", "hs6", "value_usd", "quantity_kg"]
+def _keep(ledgers: list | None, ledger: Ledger) -> Ledger:
+    if ledgers is not None:
+        ledgers.append(ledger)
+    return ledger
 
 
-def harmonise_trade_year(zip_path: str | Path, year: int) -> pa.Table:
-    """One BACI year as :data:`TRADE_COLUMNS` (HS revision as in config/gvcs.yaml, e.g. HS92)."""
+def drop_non_countries(table, column: str, policy: str, ledger: Ledger, role: str | None = None):
+    """Drop the rows whose ``column`` is a regional aggregate or (``policy`` ``drop``) a
+    historical entity, each reason counted in ``ledger``. ``table``: pandas or Arrow."""
+    arrow = isinstance(table, pa.Table)
+    codes = pd.Series(pc.unique(table[column]).to_pylist() if arrow else table[column].unique(),
+                      dtype="string")
+    reasons = drop_reasons(codes, policy, role or column)
+    for reason, group in codes.groupby(reasons):
+        mask = (pc.is_in(table[column], value_set=pa.array(group.tolist(), pa.string())) if arrow
+                else table[column].isin(group.tolist()))
+        table = ledger.drop(table, mask, reason)
+    return table
+
+
+# --- trade -------------------------------------------------------------------------------------
+
+def harmonise_trade_year(zip_path: str | Path, year: int, *, historical_entities: str = "drop",
+                         ledgers: list | None = None) -> pa.Table:
+    """One BACI year as :data:`TRADE_COLUMNS` (HS revision as in config/gvcs.yaml, e.g. HS92).
+
+    Exporters that are historical entities follow ``historical_entities``; importers keep their
+    code (the flow is part of its exporter's exports either way).
+    """
     flows = baci.read_year(zip_path, year)
+    where = f"{zip_path}:{baci.year_members(zip_path)[year]}"
     crosswalk = baci_crosswalk(baci.read_country_codes(zip_path))
     codes = pa.array(list(crosswalk), pa.string())
-    iso3 = pa.array(list(crosswalk.values()), pa.string())
+    mapped_codes = pa.array(list(crosswalk.values()), pa.string())
     mapped = {}
     for column in ("i", "j"):
         index = pc.index_in(flows[column], value_set=codes)
         unknown = pc.unique(pc.filter(flows[column], pc.is_null(index))).to_pylist()
         if unknown:
-            member = baci.year_members(zip_path)[year]
-            raise InputError(f"{zip_path}:{member}", f"BACI country code(s) {sorted(unknown)[:10]} "
-                             "not in the release's country list", key=f"column {column}")
-        mapped[column] = pc.take(iso3, index)
+            raise InputError(where, f"BACI country code(s) {sorted(unknown)[:10]} not in the "
+                                    "release's country list or the crosswalk",
+                             key=f"column {column}")
+        mapped[column] = pc.take(mapped_codes, index)
     table = pa.table({
         "year": pc.cast(flows["t"], pa.int64()),
         "exporter": mapped["i"],
@@ -57,30 +95,69 @@ def harmonise_trade_year(zip_path: str | Path, year: int) -> pa.Table:
         "value_usd": pc.multiply(flows["v"], 1000.0),
         "quantity_kg": pc.multiply(flows["q"], 1000.0),
     })
+    ledger = _keep(ledgers, Ledger("harmonise_trade", "CEPII BACI", where, TRADE_MEASURES,
+                                   part=str(year)))
+    table = drop_non_countries(ledger.read(table), "exporter", historical_entities, ledger)
     log.info("trade %s: %d flows in, %d out (%d without a quantity)", year, flows.num_rows,
              table.num_rows, table["quantity_kg"].null_count)
-    return table
+    return ledger.write(table)
 
 
-def harmonise_comtrade_year(path: str | Path, year: int) -> pa.Table:
+def _comtrade_exporters(records: pd.DataFrame, exports: pd.DataFrame, path) -> pd.Series:
+    """The crosswalk code of each exporter of ``exports``, from the records' ``reporterCode``.
+
+    comtrade.harmonise_exports names exporters by ``reporterISO``, which does not tell
+    Belgium-Luxembourg (58) from Belgium or former Sudan (736) from Sudan; the numeric code does.
+    """
+    if "reporterCode" not in records:
+        raise InputError(path, "missing Comtrade column(s) ['reporterCode']", key="header")
+    codes = numeric_codes(records["reporterCode"].astype("string"), source="UN Comtrade",
+                          path=path)
+    iso = records["reporterISO"].map(lambda c: comtrade.REPORTER_OVERRIDES.get(c, c))
+    pairs = pd.DataFrame({"iso": iso, "code": codes}).drop_duplicates()
+    ambiguous = pairs[pairs["iso"].duplicated(keep=False)]
+    if len(ambiguous):
+        raise InputError(path, f"reporterISO {ambiguous['iso'].iloc[0]} stands for more than "
+                               f"one reporterCode ({', '.join(ambiguous['code'])})",
+                         key="reporterCode")
+    return exports["exporter"].map(dict(zip(pairs["iso"], pairs["code"]))).astype("string")
+
+
+def harmonise_comtrade_year(path: str | Path, year: int, *, historical_entities: str = "drop",
+                            ledgers: list | None = None) -> pa.Table:
     """One year of stored Comtrade results as :data:`TRADE_COLUMNS` (importer ``WLD``: exports
     to the World; each row keeps the HS revision its reporter used)."""
-    exports = comtrade.harmonise_exports(pd.read_parquet(path), path=path)
+    records = comtrade.read_records(path)
+    exports = comtrade.harmonise_exports(records, path=path)
     wrong_year = exports["year"] != year
     if wrong_year.any():
         raise InputError(path, f"holds records for {sorted(set(exports.loc[wrong_year, 'year']))}; "
                                f"expected only {year}", key="refYear")
-    six_digit = exports["hs_code"].str.len() == 6
-    log.info("Comtrade %s: %d exports, %d not at six digits dropped", year, len(exports),
-             int((~six_digit).sum()))
-    table = exports[six_digit].rename(columns={"hs_code": "hs6"})[TRADE_COLUMNS]
-    return pa.Table.from_pandas(table.astype({"hs6": "string", "exporter": "string"}),
-                                preserve_index=False)
+    ledger = _keep(ledgers, Ledger("harmonise_trade", "UN Comtrade", path, TRADE_MEASURES,
+                                   part=str(year)))
+    weight = records["netWgt"].where(records["netWgt"] > 0)  # 0: not reported
+    measured = ledger.read(records.assign(value_usd=records["primaryValue"], quantity_kg=weight))
+    ledger.filtered(measured, exports, "not a total export to the World (imports, partner "
+                                           "countries, breakdowns by second partner, mode of "
+                                           "transport or customs procedure)")
+    exports["exporter"] = _comtrade_exporters(records, exports, path)
+    exports = drop_non_countries(exports, "exporter", historical_entities, ledger)
+    exports = ledger.drop(exports, exports["hs_code"].str.len() != 6,
+                          "HS code not at six digits (a heading or chapter total)")
+    table = exports.rename(columns={"hs_code": "hs6"})[TRADE_COLUMNS]
+    log.info("Comtrade %s: %d records, %d six-digit exports kept", year, len(records), len(table))
+    return ledger.write(pa.Table.from_pandas(table, preserve_index=False))
 
 
-def _wdi_countries(path, indicator: str, column: str) -> pd.DataFrame:
+# --- prices ------------------------------------------------------------------------------------
+
+def _wdi_countries(path, indicator: str, column: str, policy: str,
+                   ledgers: list | None) -> tuple[pd.DataFrame, Ledger]:
     values, meta = wdi.read_wdi_download(path)
-    values = values[values["indicator_code"] == indicator]
+    ledger = _keep(ledgers, Ledger("harmonise_prices", f"World Bank WDI {indicator}", path,
+                                   [column]))
+    values = ledger.read(values.rename(columns={"value": column}))
+    values = ledger.drop(values, values["indicator_code"] != indicator, "another indicator")
     if values.empty:
         raise InputError(path, f"no rows for indicator {indicator}", key="Indicator Code")
     unknown = sorted(set(values["country_code"]) - set(meta["country_code"]))
@@ -88,20 +165,22 @@ def _wdi_countries(path, indicator: str, column: str) -> pd.DataFrame:
         raise InputError(path, f"country code(s) {unknown[:10]} missing from the country metadata",
                          key="Country Code")
     aggregates = set(meta.loc[meta["is_aggregate"], "country_code"])
-    countries = values[~values["country_code"].isin(aggregates)]
-    log.info("%s: %d values in, %d aggregate values dropped, %d kept", indicator, len(values),
-             len(values) - len(countries), len(countries))
-    return countries.rename(columns={"country_code": "country", "value": column})[
-        ["country", "year", column]]
+    values["country"] = iso3_codes(values["country_code"], source="World Bank WDI", path=path,
+                                   aggregates=aggregates)
+    values = drop_non_countries(values, "country", policy, ledger)
+    log.info("%s: %d country values kept", indicator, len(values))
+    return values[["country", "year", column]], ledger
 
 
-def harmonise_prices(cpi_path, fx_path, base_year: int) -> pd.DataFrame:
+def harmonise_prices(cpi_path, fx_path, base_year: int, *, historical_entities: str = "drop",
+                     ledgers: list | None = None) -> pd.DataFrame:
     """CPI (published and rebased to ``base_year`` = 100) and LCU per USD by country and year.
 
     Each path is a WDI download as :func:`gvc_upgrading.wdi.read_wdi_download` reads it.
     """
-    cpi = _wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi")
-    fx = _wdi_countries(fx_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd")
+    cpi, cpi_ledger = _wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi", historical_entities, ledgers)
+    fx, fx_ledger = _wdi_countries(fx_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd",
+                                   historical_entities, ledgers)
     prices = cpi.merge(fx, on=["country", "year"], how="outer")
     base = prices.loc[prices["year"] == base_year, ["country", "cpi"]].dropna()
     base = base.rename(columns={"cpi": "cpi_in_base_year"})
@@ -112,19 +191,35 @@ def harmonise_prices(cpi_path, fx_path, base_year: int) -> pd.DataFrame:
         log.warning("CPI without a %d value (no real wages) for: %s", base_year,
                     ", ".join(sorted(set(no_base))))
     prices = prices.drop(columns="cpi_in_base_year").astype({"country": "string"})
+    cpi_ledger.write(prices[prices["cpi"].notna()])
+    fx_ledger.write(prices[prices["exchange_rate_lcu_per_usd"].notna()])
     return prices.sort_values(["country", "year"], ignore_index=True)
 
+
+def usd_deflator(prices: pd.DataFrame, country: str, base_year: int) -> pd.Series:
+    """The CPI of ``country`` by year, ``base_year`` = 100: the deflator of US-dollar values
+    (config ``prices.usd_deflator``; the United States' CPI turns current into constant USD)."""
+    rows = prices[(prices["country"] == country) & prices["cpi"].notna()]
+    cpi = rows.set_index("year")["cpi"]
+    if base_year not in cpi.index:
+        raise ValueError(f"prices.usd_deflator: no CPI of {country} in {base_year} in the prices "
+                         f"table (it has {', '.join(map(str, cpi.index[:3]))}"
+                         f"{' ...' if len(cpi) > 3 else ''})")
+    return (cpi / cpi[base_year] * 100.0).rename("usd_deflator")
+
+
+# --- labour: UNIDO INDSTAT ---------------------------------------------------------------------
 
 #: INDSTAT tables holding money values (current USD or national currency) -> column name.
 INDSTAT_MONEY_TABLES = {"05": "wages", "20": "value_added"}
 
 
-def _indstat_chain(raw: pd.DataFrame, path, chain: str, division: str) -> pd.DataFrame:
+def _indstat_chain(rows: pd.DataFrame, path, chain: str, division: str) -> pd.DataFrame:
     """Employees, wages and value added of one ISIC division, one row per country-year.
 
     Each money column comes with its unit column (``wages_unit``, ``value_added_unit``).
     """
-    rows = raw[(raw["isic"] == division) & raw["ctable"].isin(["04", *INDSTAT_MONEY_TABLES])]
+    rows = rows[rows["isic"] == division]
     duplicated = rows.duplicated(["ctable", "country", "year"], keep=False)
     if duplicated.any():
         first = rows[duplicated].iloc[0]
@@ -154,32 +249,53 @@ def _indstat_lcu(df: pd.DataFrame, name: str) -> np.ndarray:
     return np.where(usd, df[name] * df["exchange_rate_lcu_per_usd"], df[name])
 
 
-def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame) -> pd.DataFrame:
+def _select_chains(frame: pd.DataFrame, pieces: dict[str, pd.DataFrame], ledger: Ledger,
+                   what: str) -> pd.DataFrame:
+    """The rows that serve a value chain (``pieces``: chain -> its rows, index of ``frame``),
+    tagged with the chain and keeping ``frame``'s index (the file rows; repeated for a row that
+    serves two chains, which is counted as a copy); the other rows are counted as dropped."""
+    selected = pd.concat([rows.assign(value_chain=chain) for chain, rows in pieces.items()])
+    ledger.drop(frame, ~frame.index.isin(selected.index), f"{what} of no configured value chain")
+    ledger.copy(selected[selected.index.duplicated()], "row serves more than one value chain")
+    return selected
+
+
+def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
+                    years: tuple[int, int], policy: str, ledgers: list | None) -> pd.DataFrame:
     raw = indstat.read_indstat2(path)
-    pieces = [_indstat_chain(raw, path, chain, gvcs[chain]["isic"]["rev3"]) for chain in chains]
-    df = pd.concat(pieces, ignore_index=True)
-    df["country"] = m49_to_iso3(df["country"], source="UNIDO INDSTAT", path=path)
+    ledger = _keep(ledgers, Ledger("harmonise_labour", "UNIDO INDSTAT", path,
+                                   ["employment_persons"]))
+    raw = ledger.read(raw.assign(employment_persons=raw["value"].where(raw["ctable"] == "04")))
+    raw = ledger.drop(raw, ~raw["ctable"].isin(["04", *INDSTAT_MONEY_TABLES]),
+                      "table other than employees (04), wages (05) and value added (20)")
+    raw = ledger.drop(raw, ~raw["year"].between(*years), "outside the configured years")
+    divisions = {chain: gvcs[chain]["isic"]["rev3"] for chain in chains}
+    selected = _select_chains(raw, {chain: raw[raw["isic"] == division]
+                                    for chain, division in divisions.items()}, ledger,
+                              "ISIC division")
+    df = pd.concat([_indstat_chain(selected[selected["value_chain"] == chain], path, chain,
+                                   division) for chain, division in divisions.items()],
+                   ignore_index=True)
+    ledger.merge(len(selected), len(df), "employees, wages and value added of a country, year "
+                                         "and value chain joined in one row")
+    df["country"] = numeric_codes(df["country"], source="UNIDO INDSTAT", path=path)
+    df = drop_non_countries(df, "country", policy, ledger)
     fx = prices[["country", "year", "exchange_rate_lcu_per_usd"]]
     df = df.merge(fx, on=["country", "year"], how="left")
     df["nominal_wage_per_employee_lcu"] = _indstat_lcu(df, "wages") / df["employment_persons"]
     df["value_added_lcu"] = _indstat_lcu(df, "value_added")
     df["labour_source"] = "indstat"
     df["isic_revision"] = "3"
+    df["series_break"] = False
     log.info("INDSTAT: %d records read, %d country-chain-years for %s (%d with value added)",
              len(raw), len(df), ", ".join(chains), int(df["value_added_lcu"].notna().sum()))
-    return df
+    return ledger.write(df)
 
 
-def _ilostat_iso3(df: pd.DataFrame, path) -> pd.DataFrame:
-    """Keep countries; drop ILOSTAT's regional aggregates (X01 ...); unknown codes are errors."""
-    aggregate = df["ref_area"].str.fullmatch(r"X\d\d")
-    if aggregate.any():
-        log.info("%s: %d rows of regional aggregates dropped", path, int(aggregate.sum()))
-    df = df[~aggregate]
-    return df.assign(country=iso3_codes(df["ref_area"], source="ILOSTAT", path=path))
+# --- labour: ILOSTAT ---------------------------------------------------------------------------
 
-
-def _ilostat_activity(df: pd.DataFrame, column: str, prefix: str, codes: dict[str, str]) -> pd.DataFrame:
+def _ilostat_activity(df: pd.DataFrame, column: str, prefix: str,
+                      codes: dict[str, str]) -> pd.DataFrame:
     """Rows whose activity code is one of ``codes`` (revision -> code), tagged with the revision."""
     parsed = df[column].str.extract(rf"^{prefix}_ISIC(?P<revision>[34])_(?P<code>[A-Z0-9]+)$")
     wanted = pd.Series(False, index=df.index)
@@ -188,53 +304,126 @@ def _ilostat_activity(df: pd.DataFrame, column: str, prefix: str, codes: dict[st
     return df[wanted].assign(isic_revision=parsed.loc[wanted, "revision"])
 
 
-def _latest_revision(df: pd.DataFrame) -> pd.DataFrame:
-    """Where Rev.3 and Rev.4 both cover a country-year, keep Rev.4 (the current classification)."""
-    ordered = df.sort_values(["country", "year", "isic_revision"], ascending=[True, True, False])
-    return ordered.drop_duplicates(["country", "year"], keep="first")
+def bridge_isic_break(series: pd.DataFrame, value: str, policy: str,
+                      ledger: Ledger) -> pd.DataFrame:
+    """One value per country, value chain and year from series published in ISIC Rev.3 and Rev.4.
+
+    Where both revisions cover a year (an overlap year), the Rev.4 value is kept. With ``policy``
+    ``splice``, a series with an overlap year (both values positive) has its Rev.3 segment
+    multiplied by the ratio Rev.4 / Rev.3 of the latest overlap year, so that the whole series is
+    on the Rev.4 level; a series without an overlap year cannot be spliced and is flagged. With
+    ``flag``, both segments keep their published values. ``series_break`` is true in each year
+    whose revision differs from the series' previous year and that no splice bridges.
+    """
+    if policy not in ISIC_BREAK_POLICIES:
+        raise ValueError(f"ISIC break policy {policy!r}; expected one of {ISIC_BREAK_POLICIES}")
+    keys = ["country", "value_chain"]
+    rev3 = series[series["isic_revision"] == "3"]
+    rev4 = series[series["isic_revision"] == "4"]
+    overlap = rev3.merge(rev4, on=[*keys, "year"], suffixes=("_3", "_4"))
+    covered = series.set_index([*keys, "year"]).index.isin(
+        overlap.set_index([*keys, "year"]).index) & (series["isic_revision"] == "3").to_numpy()
+    series = ledger.drop(series, covered, "ISIC Rev.3 value in a year that Rev.4 also covers")
+    spliced = pd.Series(False, index=series.index)
+    if policy == "splice":
+        usable = overlap[(overlap[f"{value}_3"] > 0) & (overlap[f"{value}_4"] > 0)]
+        latest = usable.sort_values("year").groupby(keys).last()
+        ratio = (latest[f"{value}_4"] / latest[f"{value}_3"]).rename("ratio")
+        factor = series.join(ratio, on=keys)["ratio"]
+        spliced = factor.notna()
+        scale = spliced & (series["isic_revision"] == "3")
+        before = series[scale]
+        series = series.assign(**{value: series[value].where(~scale, series[value] * factor)})
+        ledger.rescale(before, series[scale], "ISIC Rev.3 segment scaled to the Rev.4 level "
+                                              "(ratio in the latest overlap year)")
+        for row in latest.join(ratio).itertuples():
+            log.info("%s %s: ISIC Rev.3 %s spliced to Rev.4 in %d (ratio %.4f)", *row.Index,
+                     value, row.year, row.ratio)
+    series = series.sort_values([*keys, "year"])
+    previous = series.groupby(keys)["isic_revision"].shift()
+    series["series_break"] = (previous.notna() & (previous != series["isic_revision"])
+                              & ~spliced.reindex(series.index))
+    return series.reset_index(drop=True)
 
 
-def _ilostat_labour(emp_path, ear_path, gvcs: dict, chains: list[str]) -> pd.DataFrame:
-    emp = _ilostat_iso3(ilostat.read_ilostat_bulk(emp_path), emp_path)
-    emp = emp[emp["classif1"] == "AGE_YTHADULT_YGE15"]
-    ear = ilostat.read_ilostat_bulk(ear_path)
-    if "sex" not in ear.columns or "classif2" not in ear.columns:
-        raise InputError(ear_path, "expected columns sex and classif2 (currency) in the earnings file",
+#: Per ILOSTAT file: the value column (output units), the conversion from ``obs_value``, the
+#: classification column with the activity, its prefix and ISIC level, and row filters.
+_ILOSTAT_FILES = {
+    "employment": {"value": "employment_persons", "factor": 1000.0,  # thousands -> persons
+                   "activity": "classif2", "prefix": "EC2", "level": "division",
+                   "filters": [("classif1", "AGE_YTHADULT_YGE15", "age group other than 15+")]},
+    "earnings": {"value": "nominal_wage_per_employee_lcu", "factor": 12.0,  # monthly -> annual
+                 "activity": "classif1", "prefix": "ECO", "level": "section",
+                 "filters": [("sex", "SEX_T", "by sex (the total is kept)"),
+                             ("classif2", "CUR_TYPE_LCU", "currency other than national")]},
+}
+
+
+def _activity_codes(isic: dict, level: str) -> dict[str, str]:
+    """ILOSTAT activity codes of a chain per revision: division (``C14``) or section (``C``)."""
+    codes = {}
+    for revision in ("3", "4"):
+        division = isic[f"rev{revision}"]
+        section = isic_section(division, revision)
+        codes[revision] = section + division if level == "division" else section
+    return codes
+
+
+def _ilostat_file(path, kind: str, gvcs: dict, chains: list[str], years: tuple[int, int],
+                  policy: str, isic_break: str,
+                  ledgers: list | None) -> tuple[pd.DataFrame, Ledger]:
+    """One ILOSTAT file as one value per country, value chain and year, with its ledger."""
+    spec = _ILOSTAT_FILES[kind]
+    df = ilostat.read_ilostat_bulk(path)
+    missing = [column for column, _, _ in spec["filters"] if column not in df.columns]
+    if missing:
+        raise InputError(path, f"expected column(s) {missing} in the ILOSTAT {kind} file",
                          key="header")
-    ear = _ilostat_iso3(ear, ear_path)
-    ear = ear[(ear["sex"] == "SEX_T") & (ear["classif2"] == "CUR_TYPE_LCU")]
-    pieces = []
-    for chain in chains:
-        isic = gvcs[chain]["isic"]
-        divisions = {"3": isic_section(isic["rev3"], "3") + isic["rev3"],
-                     "4": isic_section(isic["rev4"], "4") + isic["rev4"]}
-        sections = {"3": isic_section(isic["rev3"], "3"), "4": isic_section(isic["rev4"], "4")}
-        e = _ilostat_activity(emp, "classif2", "EC2", divisions).rename(columns={"time": "year"})
-        e = _latest_revision(ilostat.pick_source(e, ["country", "year", "isic_revision"]))
-        w = _ilostat_activity(ear, "classif1", "ECO", sections).rename(columns={"time": "year"})
-        w = _latest_revision(ilostat.pick_source(w, ["country", "year", "isic_revision"]))
-        merged = e[["country", "year", "obs_value", "isic_revision"]].rename(
-            columns={"obs_value": "employment_thousands"}).merge(
-            w[["country", "year", "obs_value"]].rename(columns={"obs_value": "monthly_earnings_lcu"}),
-            on=["country", "year"], how="outer")
-        merged["value_chain"] = chain
-        pieces.append(merged)
-    df = pd.concat(pieces, ignore_index=True)
-    df["employment_persons"] = df["employment_thousands"] * 1000.0
-    df["nominal_wage_per_employee_lcu"] = df["monthly_earnings_lcu"] * 12.0
+    value = spec["value"]
+    ledger = _keep(ledgers, Ledger("harmonise_labour", f"ILOSTAT {kind}", path, [value]))
+    df = ledger.read(df.assign(**{value: df["obs_value"] * spec["factor"]}))
+    df = ledger.drop(df, df[value].isna(), "no value (obs_value empty)")
+    df = ledger.drop(df, ~df["time"].between(*years), "outside the configured years")
+    for column, kept, reason in spec["filters"]:
+        df = ledger.drop(df, df[column] != kept, reason)
+    aggregates = set(df["ref_area"][df["ref_area"].str.fullmatch(r"X\d\d")])
+    df["country"] = iso3_codes(df["ref_area"], source="ILOSTAT", path=path, aggregates=aggregates)
+    df = drop_non_countries(df.reset_index(drop=True), "country", policy, ledger)
+    pieces = {chain: _ilostat_activity(df, spec["activity"], spec["prefix"],
+                                       _activity_codes(gvcs[chain]["isic"], spec["level"]))
+              for chain in chains}
+    df = _select_chains(df, pieces, ledger, "economic activity").reset_index(drop=True)
+    df = df.rename(columns={"time": "year"})
+    keys = ["country", "value_chain", "year", "isic_revision"]
+    chosen = ilostat.pick_source(df, keys)
+    df = ledger.drop(df, ~df.index.isin(chosen.index),
+                     "lower-priority survey source for the same country, year and revision")
+    df = bridge_isic_break(df, value, isic_break, ledger)
+    return df[["country", "value_chain", "year", value, "isic_revision", "series_break"]], ledger
+
+
+def _ilostat_labour(emp_path, ear_path, gvcs: dict, chains: list[str], years: tuple[int, int],
+                    policy: str, isic_break: str, ledgers: list | None) -> pd.DataFrame:
+    emp, emp_ledger = _ilostat_file(emp_path, "employment", gvcs, chains, years, policy,
+                                    isic_break, ledgers)
+    ear, ear_ledger = _ilostat_file(ear_path, "earnings", gvcs, chains, years, policy,
+                                    isic_break, ledgers)
+    df = emp.merge(ear.drop(columns="isic_revision"), on=["country", "value_chain", "year"],
+                   how="outer", suffixes=("", "_earnings"))
+    df["series_break"] = (df["series_break"].astype("boolean").fillna(False)
+                          | df.pop("series_break_earnings").astype("boolean").fillna(False))
     df["labour_source"] = "ilostat"
-    log.info("ILOSTAT: %d country-chain-years for %s", len(df), ", ".join(chains))
+    emp_ledger.write(df[df["employment_persons"].notna()])
+    ear_ledger.write(df[df["nominal_wage_per_employee_lcu"].notna()])
+    log.info("ILOSTAT: %d country-chain-years for %s (%d with an ISIC break flagged)", len(df),
+             ", ".join(chains), int(df["series_break"].sum()))
     return df
-
-
-LABOUR_COLUMNS = ["country", "value_chain", "year", "employment_persons",
-                  "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu", "value_added_lcu",
-                  "labour_source", "isic_revision"]
 
 
 def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_path,
                      prices: pd.DataFrame, gvcs: dict, chains: list[str],
-                     years: tuple[int, int]) -> pd.DataFrame:
+                     years: tuple[int, int], historical_entities: str = "drop",
+                     isic_break: str = "splice", ledgers: list | None = None) -> pd.DataFrame:
     """Employment and wages per country x value chain x year, each chain from its own source.
 
     Real wage = nominal wage / CPI x CPI(base year), i.e. nominal / ``cpi_rebased`` x 100.
@@ -244,18 +433,19 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
         by_source.setdefault(gvcs[chain]["labour_source"], []).append(chain)
     pieces = []
     if by_source.get("indstat"):
-        pieces.append(_indstat_labour(indstat_path, gvcs, by_source["indstat"], prices))
+        pieces.append(_indstat_labour(indstat_path, gvcs, by_source["indstat"], prices, years,
+                                      historical_entities, ledgers))
     if by_source.get("ilostat"):
         pieces.append(_ilostat_labour(ilostat_employment_path, ilostat_earnings_path, gvcs,
-                                      by_source["ilostat"]))
+                                      by_source["ilostat"], years, historical_entities,
+                                      isic_break, ledgers))
     df = pd.concat(pieces, ignore_index=True)
-    in_range = df["year"].between(*years)
-    log.info("labour: %d rows outside %d-%d dropped", int((~in_range).sum()), *years)
-    df = df[in_range]
     df = df.merge(prices[["country", "year", "cpi_rebased"]], on=["country", "year"], how="left")
-    df["real_wage_per_employee_lcu"] = df["nominal_wage_per_employee_lcu"] / df["cpi_rebased"] * 100.0
+    df["real_wage_per_employee_lcu"] = (df["nominal_wage_per_employee_lcu"] / df["cpi_rebased"]
+                                        * 100.0)
     # reindex: ILOSTAT has no value added, so an ILOSTAT-only run has no such column yet
-    df = df.reindex(columns=LABOUR_COLUMNS).astype({"country": "string", "value_chain": "string",
-                                    "labour_source": "string", "isic_revision": "string",
-                                    "year": "int64"})
+    df = df.reindex(columns=LABOUR_COLUMNS).astype({
+        "country": "string", "value_chain": "string", "labour_source": "string",
+        "isic_revision": "string", "year": "int64", "series_break": "bool",
+        "value_added_lcu": "float64"})
     return df.sort_values(["value_chain", "country", "year"], ignore_index=True)

@@ -29,7 +29,8 @@ from .valuechains import prefixes_by_revision
 log = logging.getLogger(__name__)
 
 INDICATOR_COLUMNS = [
-    "country", "value_chain", "year", "export_value_usd", "world_export_value_usd", "market_share",
+    "country", "value_chain", "year", "export_value_usd", "export_value_usd_constant",
+    "world_export_value_usd", "market_share",
     "export_quantity_kg", "unit_value_coverage", "unit_value_usd_per_kg", "relative_unit_value",
     "employment_persons", "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu",
     "value_added_lcu", "labour_productivity_lcu", "wage_bill_share_of_value_added",
@@ -37,6 +38,8 @@ INDICATOR_COLUMNS = [
 ]
 UNITS = {
     "export_value_usd": "current US dollars",
+    "export_value_usd_constant": "US dollars at constant prices of prices.usd_deflator.base_year "
+                                 "(deflated by the CPI of prices.usd_deflator.country)",
     "world_export_value_usd": "current US dollars",
     "market_share": "fraction of world exports of the value chain (0-1)",
     "export_quantity_kg": "kilograms (lines with a reported quantity)",
@@ -130,8 +133,13 @@ def labour_ratios(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, gvcs: dict,
-                       chains: Sequence[str], years: tuple[int, int]) -> pd.DataFrame:
-    """The indicator table: trade indicators joined with labour, one row per country-chain-year."""
+                       chains: Sequence[str], years: tuple[int, int],
+                       usd_deflator: pd.Series | None = None) -> pd.DataFrame:
+    """The indicator table: trade indicators joined with labour, one row per country-chain-year.
+
+    ``usd_deflator`` (a price index by year, 100 in the base year) gives the export value in
+    constant US dollars, ``export_value_usd / deflator x 100``; without it that column is NaN.
+    """
     pieces = []
     for chain in chains:
         flows = chain_flows(trade_paths, prefixes_by_revision(gvcs, chain))
@@ -145,5 +153,7 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     table = trade.astype({"country": "string", "value_chain": "string"}).merge(
         labour, on=["country", "value_chain", "year"], how="outer")
     table = labour_ratios(table.reindex(columns=table.columns.union(LABOUR_HOOKS, sort=False)))
+    deflator = table["year"].map(usd_deflator) if usd_deflator is not None else np.nan
+    table["export_value_usd_constant"] = table["export_value_usd"] / deflator * 100.0
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
     return table.sort_values(["value_chain", "country", "year"], ignore_index=True)

@@ -1,0 +1,11 @@
+"""Rule plot_coverage: country x year heat map of trade and labour data per value chain."""
+
+from pathlib import Path
+
+from gvc_upgrading.figures import plot_coverage
+from gvc_upgrading.io import read_table, rule_logging
+
+with rule_logging(snakemake):
+    plot_coverage(read_table(snakemake.input[0]), Path(snakemake.output[0]).with_suffix(""),
+                  formats=snakemake.params.formats, dpi=snakemake.params.dpi,
+                  chain_labels=snakemake.params.labels)
