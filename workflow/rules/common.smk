@@ -8,16 +8,18 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.config import check_references, load_yaml, validate
 from gvc_upgrading.provenance import rule_catalogue
+from gvc_upgrading.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
-REGISTRY_FILE = "config/datasets.yaml"
+REGISTRY_FILE = CURATED_FILE  # plus releases found by gvc-refresh, in DISCOVERED_FILE
 
 validate(config, SCHEMAS / "config.schema.yaml", name="config")
 GVCS = validate(
     load_yaml(config["value_chains_file"]), SCHEMAS / "gvcs.schema.yaml", name="value chains"
 )
 REGISTRY = validate(
-    load_yaml(REGISTRY_FILE), SCHEMAS / "datasets.schema.yaml", name="dataset registry"
+    load_registry(REGISTRY_FILE, DISCOVERED_FILE), SCHEMAS / "datasets.schema.yaml",
+    name="dataset registry",
 )
 check_references(config, GVCS, REGISTRY)
 
