@@ -37,6 +37,8 @@ rule all:
         coefficient_figures(),
         expand("results/tables/descriptives.{ext}", ext=["csv", "md", "tex", "html"]),
         expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),
+        expand("results/figures/coverage.{ext}", ext=config["figures"]["formats"]),
+        "results/harmonised/accounting.html",
         "results/provenance/provenance.html",
         "results/numbers.json",
         "results/outputs_map.html",

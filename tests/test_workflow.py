@@ -253,3 +253,58 @@ def test_report_files_every_figure_and_table_under_a_category(demo_run):
     for category in ["Data", "Regressions", "Upgrading", "Provenance"]:
         assert category in html, category
 
+
+
+# --- harmonisation: row accounting, schemas, coverage (issue 4) --------------------------------
+
+def test_demo_value_totals_agree_except_for_the_counted_drops(demo_run):
+    """Per step and measure the accounting balances (the rule would have failed otherwise), its
+    'in' totals are those of the raw demo files and its 'out' totals those of the tables."""
+    import zipfile
+
+    from gvc_upgrading.accounting import read_accounting
+
+    results = demo_run / "results" / "harmonised"
+    accounting = read_accounting([results / "accounting.csv"])  # raises when unbalanced
+    total = accounting.groupby(["source", "entry", "measure"])["total"].sum()
+    with zipfile.ZipFile(demo_run / "resources/raw/demo/baci/BACI_HS92_V202401.zip") as zf:
+        raw = pd.concat([pd.read_csv(zf.open(name)) for name in zf.namelist()
+                         if name.startswith("BACI_HS92_Y")])
+    assert total["CEPII BACI", "in", "rows"] == len(raw)
+    assert total["CEPII BACI", "in", "value_usd"] == pytest.approx(raw["v"].sum() * 1000, rel=1e-12)
+    trade = pd.read_parquet(results / "trade")
+    assert total["CEPII BACI", "out", "value_usd"] == pytest.approx(trade["value_usd"].sum(),
+                                                                    rel=1e-12)
+    labour = pd.read_parquet(results / "labour.parquet")
+    for source, label in [("indstat", "UNIDO INDSTAT"), ("ilostat", "ILOSTAT employment")]:
+        rows = labour[labour["labour_source"] == source]
+        assert total[label, "out", "employment_persons"] == pytest.approx(
+            rows["employment_persons"].sum(), rel=1e-12), source
+    prices = pd.read_parquet(results / "prices.parquet")
+    assert total["World Bank WDI FP.CPI.TOTL", "out", "cpi"] == pytest.approx(prices["cpi"].sum())
+    # the WDI aggregates of the demo (World, High income, ...) are counted where they leave
+    dropped = accounting[(accounting["entry"] == "dropped") & (accounting["measure"] == "rows")]
+    assert "country is a regional aggregate or unspecified area" in set(dropped["reason"])
+    assert set(prices["country"]).isdisjoint({"WLD", "HIC", "SSF", "EMU", "XNS"})
+
+
+def test_demo_tables_declare_schema_and_units_and_coverage_is_reported(demo_run):
+    from gvc_upgrading.io import read_metadata
+
+    results = demo_run / "results"
+    for name, schema in [("trade/trade_2001.parquet", "harmonised trade"),
+                         ("prices.parquet", "harmonised prices"),
+                         ("labour.parquet", "harmonised labour")]:
+        meta = read_metadata(results / "harmonised" / name)
+        assert meta["schema"] == schema and meta["units"], name
+    indicators = pd.read_parquet(results / "indicators" / "indicators.parquet")
+    usa_cpi = pd.read_parquet(results / "harmonised" / "prices.parquet").query("country == 'USA'")
+    cpi = usa_cpi.set_index("year")["cpi"]
+    row = indicators.dropna(subset=["export_value_usd"]).iloc[0]
+    assert row["export_value_usd_constant"] == pytest.approx(
+        row["export_value_usd"] / cpi[row["year"]] * cpi[2010])
+    for relative in ["figures/coverage.png", "figures/coverage.pdf", "harmonised/accounting.html"]:
+        assert (results / relative).stat().st_size > 0, relative
+    snakemake(demo_run, "--report", "results/report_issue4.html")
+    html = (results / "report_issue4.html").read_text(encoding="utf-8", errors="replace")
+    assert "coverage.png" in html and "accounting.html" in html
