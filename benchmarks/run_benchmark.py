@@ -1,0 +1,177 @@
+"""Time the project's BACI ingest and value-chain aggregation against the fastest engines.
+
+In one run, on the same release zip (see make_baci_release.py), each task runs in a fresh
+process so that its peak memory is its own:
+
+- ingest: what rule ``harmonise_trade`` does (``harmonise_trade_year`` streaming the year's CSV
+  from inside the zip, then the schema-checked zstd Parquet write) against DuckDB ``COPY`` of the extracted CSV to Parquet (extraction not timed) and
+  a naive pandas ``read_csv`` + ``to_parquet``;
+- aggregation: the project's value-chain indicators (``chain_flows`` + ``trade_indicators`` for the
+  default chains) against the same group-by written in DuckDB SQL on the same Parquet file.
+
+It prints wall time, rows per second, peak RSS and the ratios the targets are stated in.
+
+    python benchmarks/make_baci_release.py --rows 11000000 --out /tmp/bench
+    python benchmarks/run_benchmark.py /tmp/bench/BACI_HS92_V209901.zip --year 2021
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAIN_PREFIXES = {"apparel": ["61", "62"], "mobile_phones": ["852520"],
+                  "horticulture": ["07", "08", "0603"], "automotive": ["8703", "8708"]}
+
+
+def task_project_ingest(zip_path: str, year: int, work: str) -> int:
+    """What rule harmonise_trade does for one BACI year."""
+    from gvc_upgrading.harmonise import harmonise_trade_year
+    from gvc_upgrading.schema import TRADE, write_checked
+
+    table = harmonise_trade_year(zip_path, year)
+    write_checked(table, Path(work) / "project.parquet", TRADE)
+    return table.num_rows
+
+
+def task_duckdb_copy(zip_path: str, year: int, work: str, csv: Path | None = None) -> int:
+    import duckdb
+
+    csv = csv or Path(work) / "extracted.csv"
+    out = Path(work) / "duckdb.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM read_csv('{csv}', header=true,
+                   columns={{'t': 'SMALLINT', 'i': 'VARCHAR', 'j': 'VARCHAR', 'k': 'VARCHAR',
+                             'v': 'DOUBLE', 'q': 'VARCHAR'}}))
+                   TO '{out}' (FORMAT parquet, COMPRESSION zstd)""")
+    return duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall()[0][0]
+
+
+def task_unzip_and_duckdb_copy(zip_path: str, year: int, work: str) -> int:
+    """What a user of a raw engine does with a release: unzip the member, then COPY."""
+    import shutil
+
+    csv = Path(work) / "unzipped.csv"
+    with zipfile.ZipFile(zip_path) as zf, zf.open(_member(zip_path, year)) as src, \
+            open(csv, "wb") as out:
+        shutil.copyfileobj(src, out, 1 << 22)
+    rows = task_duckdb_copy(zip_path, year, work, csv)
+    csv.unlink()
+    return rows
+
+
+def task_pandas_naive(zip_path: str, year: int, work: str) -> int:
+    import pandas as pd
+
+    with zipfile.ZipFile(zip_path) as zf, zf.open(_member(zip_path, year)) as fh:
+        df = pd.read_csv(fh, dtype={"k": str, "q": str})
+    df.to_parquet(Path(work) / "pandas.parquet", compression="zstd")
+    return len(df)
+
+
+def task_project_aggregate(zip_path: str, year: int, work: str) -> int:
+    from gvc_upgrading.indicators import chain_flows, trade_indicators
+
+    rows = 0
+    for prefixes in CHAIN_PREFIXES.values():
+        flows = chain_flows([Path(work) / "project.parquet"], {"HS92": prefixes})
+        rows += len(trade_indicators(flows))
+    return rows
+
+
+def task_duckdb_aggregate(zip_path: str, year: int, work: str) -> int:
+    import duckdb
+
+    source = Path(work) / "project.parquet"
+    rows = 0
+    for prefixes in CHAIN_PREFIXES.values():
+        match = " OR ".join(f"starts_with(hs6, '{p}')" for p in prefixes)
+        rows += duckdb.sql(f"""
+            WITH flows AS (
+                SELECT year, exporter, hs6, value_usd,
+                       CASE WHEN value_usd > 0 AND quantity_kg > 0 THEN value_usd ELSE 0 END AS vq,
+                       CASE WHEN value_usd > 0 AND quantity_kg > 0 THEN quantity_kg ELSE 0 END AS q
+                FROM '{source}' WHERE {match}),
+            product AS (SELECT year, exporter, hs6, sum(value_usd) AS v, sum(vq) AS vq, sum(q) AS q
+                        FROM flows GROUP BY ALL),
+            world AS (SELECT year, hs6, sum(vq) / nullif(sum(q), 0) AS world_uv
+                      FROM product GROUP BY ALL),
+            country AS (
+                SELECT p.year, exporter, sum(v) AS export_value, sum(vq) AS vq, sum(q) AS q,
+                       sum(CASE WHEN p.q > 0 THEN (p.vq / p.q) / w.world_uv * p.vq ELSE 0 END) AS wr
+                FROM product p JOIN world w USING (year, hs6) GROUP BY ALL)
+            SELECT year, exporter, export_value,
+                   export_value / sum(export_value) OVER (PARTITION BY year) AS market_share,
+                   vq / nullif(q, 0) AS unit_value, wr / nullif(vq, 0) AS relative_unit_value
+            FROM country""").df().shape[0]
+    return rows
+
+
+TASKS = {name[5:]: fn for name, fn in globals().items() if name.startswith("task_")}
+
+
+def _member(zip_path: str, year: int) -> str:
+    with zipfile.ZipFile(zip_path) as zf:
+        return next(n for n in zf.namelist() if f"_Y{year}_" in n)
+
+
+def run_task(name: str, zip_path: str, year: int, work: str) -> dict:
+    """Run one task in a fresh process; wall time and that process's peak RSS."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "workflow" / "scripts")}
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, __file__, "--task", name, zip_path,
+                                "--year", str(year), "--work", work],
+                               stdout=subprocess.PIPE, text=True, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    output = process.stdout.read()
+    if status != 0:
+        raise RuntimeError(f"task {name} failed")
+    return {"task": name, "wall_s": wall, "rows": json.loads(output)["rows"],
+            "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("zip", help="BACI-format release zip")
+    parser.add_argument("--year", type=int, default=2021)
+    parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.task:
+        started = time.perf_counter()
+        rows = TASKS[args.task](args.zip, args.year, args.work)
+        print(json.dumps({"rows": rows, "inner_s": time.perf_counter() - started}))
+        return
+    with tempfile.TemporaryDirectory() as work:
+        with zipfile.ZipFile(args.zip) as zf:
+            zf.extract(_member(args.zip, args.year), work)
+        Path(work, _member(args.zip, args.year)).rename(Path(work) / "extracted.csv")
+        results = {name: run_task(name, args.zip, args.year, work)
+                   for name in ["project_ingest", "duckdb_copy", "unzip_and_duckdb_copy",
+                                "pandas_naive",
+                                "project_aggregate", "duckdb_aggregate"]}
+    print(f"{'task':<24}{'wall s':>9}{'rows/s':>14}{'peak RSS MB':>14}")
+    for r in results.values():
+        print(f"{r['task']:<24}{r['wall_s']:9.2f}{r['rows'] / r['wall_s']:14,.0f}"
+              f"{r['peak_rss_mb']:14,.0f}")
+    ingest = results["project_ingest"]["wall_s"]
+    print(f"ingest throughput vs DuckDB COPY of the extracted CSV: "
+          f"{results['duckdb_copy']['wall_s'] / ingest:.2f} x (target >= 0.8)")
+    print(f"ingest throughput vs unzip + DuckDB COPY: "
+          f"{results['unzip_and_duckdb_copy']['wall_s'] / ingest:.2f} x")
+    print(f"ingest speed-up vs naive pandas: {results['pandas_naive']['wall_s'] / ingest:.2f} x")
+    print(f"aggregation time vs DuckDB: {results['project_aggregate']['wall_s'] / results['duckdb_aggregate']['wall_s']:.2f} x "
+          "(target <= 2)")
+    print(f"peak RSS of the ingest job: {results['project_ingest']['peak_rss_mb']:.0f} MB (target <= 1024)")
+
+
+if __name__ == "__main__":
+    main()
