@@ -113,15 +113,20 @@ def _check_unique(codes: pd.Series, where, what: str) -> None:
                                 "row per code", row=position + 2, key=codes.name)
 
 
+def _read_list(zip_path: str | Path, prefix: str, what: str) -> tuple[str, pd.DataFrame]:
+    """The release's code list whose member name starts with ``prefix``, and where it was read."""
+    with _open(zip_path) as zf:
+        member = _member_matching(zf, prefix)
+        if member is None:
+            raise InputError(zip_path, f"no {prefix}*.csv member in the archive; expected the "
+                                       f"release's {what}")
+        where = f"{zip_path}:{member}"
+        return where, _code_list(zf, member, where)
+
+
 def read_country_codes(zip_path: str | Path) -> pd.DataFrame:
     """The release's country list as ``country_code`` (string) and ``iso3``."""
-    with _open(zip_path) as zf:
-        member = _member_matching(zf, "country_codes_V")
-        if member is None:
-            raise InputError(zip_path, "no country_codes_V*.csv member in the archive; expected "
-                                       "the release's country list")
-        where = f"{zip_path}:{member}"
-        df = _code_list(zf, member, where)
+    where, df = _read_list(zip_path, "country_codes_V", "country list")
     for iso_col, (code_col, _) in COUNTRY_HEADERS.items():
         if iso_col in df.columns and code_col in df.columns:
             codes = df[code_col].str.strip()
@@ -137,13 +142,7 @@ def read_country_codes(zip_path: str | Path) -> pd.DataFrame:
 
 def read_product_codes(zip_path: str | Path) -> pd.DataFrame:
     """The release's HS6 product list with codes zero-padded to six characters."""
-    with _open(zip_path) as zf:
-        member = _member_matching(zf, "product_codes_")
-        if member is None:
-            raise InputError(zip_path, "no product_codes_*.csv member in the archive; expected "
-                                       "the release's product list")
-        where = f"{zip_path}:{member}"
-        df = _code_list(zf, member, where)
+    where, df = _read_list(zip_path, "product_codes_", "product list")
     if "code" not in df.columns:
         raise InputError(where, f"product list has columns {list(df.columns)}; expected code and "
                                 f"description{delimiter_hint(df.columns)}", row=1, key="header")
