@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_helpers import matching_pyfixest_options
 
 from conftest import REPO
 from gvc_upgrading.estimate import (
@@ -122,9 +123,7 @@ def test_matches_pyfixest_with_full_fixed_effect_count(panel, cluster):
         "y ~ x1 + x2 | country + year",
         log_frame(panel, "apparel"),
         vcov={"CRV1": "+".join(cluster)},
-        ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
-        fixef_rm="none",
-        demeaner=pf.MapDemeaner(fixef_tol=1e-12),
+        **matching_pyfixest_options(pf),
     )
     tidy = fit.tidy()
     np.testing.assert_allclose(ours["estimate"], tidy["Estimate"], rtol=1e-8)
@@ -267,9 +266,7 @@ def test_weighted_estimates_match_pyfixest(panel, cluster):
         sample.assign(year=sample["year"].astype(str)),
         weights="_weight",
         vcov={"CRV1": "+".join(cluster)},
-        ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
-        fixef_rm="none",
-        demeaner=pf.MapDemeaner(fixef_tol=1e-12),
+        **matching_pyfixest_options(pf),
     )
     tidy = fit.tidy()
     np.testing.assert_allclose(ours["estimate"], tidy["Estimate"], rtol=1e-8)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_helpers import copy_repo, snakemake
+from workflow_helpers import copy_repo, matching_pyfixest_options, snakemake
 
 from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
 from gvc_upgrading.estimate import normalise_spec, prepare_sample, spec_terms
@@ -166,9 +166,7 @@ def test_demo_estimates_match_pyfixest(demo_run):
                 data,
                 weights="_weight" if spec["weights"] else None,
                 vcov={"CRV1": "+".join(spec["cluster"])},
-                ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
-                fixef_rm="none",
-                demeaner=pf.MapDemeaner(fixef_tol=1e-12),
+                **matching_pyfixest_options(pf),
             )
             tidy = fit.tidy()
             assert list(tidy.index) == list(ours["term"])

@@ -1,4 +1,5 @@
-"""Helpers for tests that run the Snakemake workflow in a temporary copy of the repository."""
+"""Helpers shared by tests: Snakemake runs in a temporary copy of the repository, and the
+pyfixest settings that match the project's estimator."""
 
 from __future__ import annotations
 
@@ -30,3 +31,11 @@ def copy_repo(target: Path) -> Path:
         else:
             shutil.copy2(source, target / name)
     return target
+
+
+def matching_pyfixest_options(pf) -> dict:
+    """pyfixest ``feols`` options that reproduce the project's statsmodels estimator exactly:
+    small-sample correction G/(G-1)*(N-1)/(N-K) with every fixed-effect dummy in K, singletons
+    kept, and a tight demeaning tolerance."""
+    return {"ssc": pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
+            "fixef_rm": "none", "demeaner": pf.MapDemeaner(fixef_tol=1e-12)}
