@@ -47,7 +47,7 @@ def _products(n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` distinct six-digit codes spread over chapters 01-97, as integers (no leading zero)."""
     chapters = rng.integers(1, 98, size=n * 2)
     rest = rng.integers(0, 10_000, size=n * 2)
-    return np.unique(chapters * 10_000 + rest)[:n]
+    return np.sort(rng.choice(np.unique(chapters * 10_000 + rest), size=n, replace=False))
 
 
 def _allocate(rows: int, weight: np.ndarray, cap: int) -> np.ndarray:

@@ -40,7 +40,7 @@ from gvc_upgrading.harmonise import (
     harmonise_comtrade_year,
     harmonise_labour,
     harmonise_prices,
-    harmonise_trade_year,
+    write_trade_year,
 )
 from gvc_upgrading.io import read_table, write_table, write_text
 
@@ -241,8 +241,10 @@ def committed(role: str) -> bytes:
 # --- what each loader's step does with its inputs -----------------------------------------------
 
 def run_baci(inputs: dict, out: Path, ledgers: list) -> Path:
-    table = harmonise_trade_year(inputs["zip"], inputs["year"], ledgers=ledgers)
-    return write_table(table, out / f"trade_{inputs['year']}.parquet")
+    """What rule harmonise_trade does: stream the year from the zip into Parquet."""
+    path = out / f"trade_{inputs['year']}.parquet"
+    write_trade_year(inputs["zip"], inputs["year"], path, ledgers=ledgers)
+    return path
 
 
 def run_comtrade(inputs: dict, out: Path, ledgers: list) -> Path:

@@ -1,20 +1,22 @@
 """Rule harmonise_trade: one year of trade flows to tidy Parquet (crosswalk codes, HS6 strings,
-USD, kg), checked against its declared schema, with the year's row accounting."""
+USD, kg), checked against its declared schema, with the year's row accounting. A BACI year is
+streamed from the release zip to Parquet batch by batch; a Comtrade year is small and read whole."""
 
 from gvc_upgrading.accounting import write_ledgers
-from gvc_upgrading.harmonise import harmonise_comtrade_year, harmonise_trade_year
+from gvc_upgrading.harmonise import harmonise_comtrade_year, write_trade_year
 from gvc_upgrading.io import rule_logging
 from gvc_upgrading.schema import TRADE, write_checked
-
-READERS = {"baci_zip": harmonise_trade_year, "comtrade_api": harmonise_comtrade_year}
 
 with rule_logging(snakemake) as log:
     year = int(snakemake.wildcards.year)
     ledgers = []
-    table = READERS[snakemake.params.format](
-        snakemake.input.raw, year, historical_entities=snakemake.params.historical_entities,
-        ledgers=ledgers)
-    write_checked(table, snakemake.output.table, TRADE, metadata={
-        "dataset": snakemake.params.dataset, "source_file": snakemake.input.raw, "year": year,
-    })
+    metadata = {"dataset": snakemake.params.dataset, "source_file": snakemake.input.raw,
+                "year": year}
+    options = {"historical_entities": snakemake.params.historical_entities, "ledgers": ledgers}
+    if snakemake.params.format == "baci_zip":
+        write_trade_year(snakemake.input.raw, year, snakemake.output.table, metadata=metadata,
+                         **options)
+    else:
+        table = harmonise_comtrade_year(snakemake.input.raw, year, **options)
+        write_checked(table, snakemake.output.table, TRADE, metadata=metadata)
     write_ledgers(ledgers, snakemake.output.accounting)

@@ -113,10 +113,14 @@ class Ledger:
         if any(changes.values()):
             self._add("rescaled", reason, {"rows": 0.0, **changes})
 
-    def write(self, table: Table) -> Table:
-        """Record ``table`` as the step's output, check the balance and return the table."""
+    def write(self, table: Table, *, check: bool = True) -> Table:
+        """Record ``table`` as the step's output, check the balance and return the table.
+
+        A step that writes its output in batches records each with ``check=False`` and calls
+        :meth:`check` after the last one."""
         self._add("out", "", _totals(table, self.measures))
-        self.check()
+        if check:
+            self.check()
         return table
 
     def frame(self) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ import pyarrow.csv as pacsv
 
 from .archives import CORRUPT_MEMBER, open_zip, read_member
 from .errors import InputError, check_range, decode_utf8, delimiter_hint
+from .io import prefetch
 
 YEAR_MEMBER = re.compile(r"^BACI_HS(?P<rev>\d\d)_Y(?P<year>\d{4})_V(?P<version>\w+)\.csv$")
 CODE_LIST_MEMBER = re.compile(r"^(?:country_codes|product_codes_HS(?P<rev>\d\d))_V(?P<version>\w+)"
@@ -151,11 +153,25 @@ def read_product_codes(zip_path: str | Path) -> pd.DataFrame:
     return df
 
 
-def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 24) -> pa.Table:
-    """Stream one year's flows from the zip into an Arrow table.
+def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 22) -> pa.Table:
+    """One year's flows as an Arrow table (all of :func:`iter_year`'s batches).
 
     Columns: ``t`` int16, ``i``/``j`` strings (BACI numeric codes), ``k`` six-character HS6
     string, ``v`` float64 (thousand USD), ``q`` float64 (tonnes, null where unknown).
+    """
+    return pa.Table.from_batches(list(iter_year(zip_path, year, block_size)), schema=_CLEAN_SCHEMA)
+
+
+def iter_year(zip_path: str | Path, year: int, block_size: int = 1 << 22
+              ) -> Iterator[pa.RecordBatch]:
+    """Stream one year's flows from inside the zip as cleaned, checked record batches.
+
+    Each batch is checked as it is read (its year, value and quantity ranges, product codes);
+    the checks that need the whole year (at least one flow, no flow listed twice) run after the
+    last batch, so a consumer must read the iterator to its end before trusting what it wrote.
+    Memory stays at a few batches of ``block_size`` bytes of CSV, whatever the year's size
+    (measured on an 11-million-flow year: 4 MB blocks, 0.5 GB peak; 16 MB blocks, 0.8 GB at
+    the same speed).
     """
     members = year_members(zip_path)
     if year not in members:
@@ -164,23 +180,24 @@ def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 24) -> pa.
     member = members[year]
     where = f"{zip_path}:{member}"
     with _open(zip_path) as zf:
+        has_products = _member_matching(zf, "product_codes_") is not None
+    checks = _FlowChecks(where, year, read_product_codes(zip_path)["code"] if has_products else None)
+    with _open(zip_path) as zf:
         try:
             with zf.open(member) as fh:
-                table = _read_flows(fh, where, block_size)
+                for batch in _read_flows(fh, where, block_size):
+                    checks.batch(batch)
+                    yield batch
         except pa.ArrowInvalid as exc:
             raise _first_bad_row(zf, member, where, exc) from None
         except CORRUPT_MEMBER as exc:
             raise InputError(where, f"archive member is corrupt ({exc}); expected a complete, "
                                     "undamaged member") from exc
-        has_products = _member_matching(zf, "product_codes_") is not None
-    _check_flows(table, where, year)
-    if has_products:
-        _check_products(table, where, read_product_codes(zip_path)["code"])
-    return table
+    checks.finish()
 
 
-def _read_flows(fh, where, block_size: int) -> pa.Table:
-    """The flows of an open year member, after checking its header line."""
+def _read_flows(fh, where, block_size: int) -> Iterator[pa.RecordBatch]:
+    """The cleaned flow batches of an open year member, after checking its header line."""
     first = fh.readline()
     if not first.strip():
         raise InputError(where, f"is empty; expected the header {','.join(FLOW_COLUMNS)} and flows",
@@ -190,7 +207,7 @@ def _read_flows(fh, where, block_size: int) -> pa.Table:
         raise InputError(where, f"header is {header}; expected {FLOW_COLUMNS}{delimiter_hint(header)}",
                          row=1)
     if not fh.peek(1):
-        return _CLEAN_SCHEMA.empty_table()
+        return
     types = {"t": pa.int16(), "i": pa.string(), "j": pa.string(), "k": pa.string(),
              "v": pa.float64(), "q": pa.string()}
     # no null tokens: an empty or "NA" value (v) is an error; q's NA is handled in _clean_batch
@@ -198,9 +215,9 @@ def _read_flows(fh, where, block_size: int) -> pa.Table:
                                    null_values=[], strings_can_be_null=False,
                                    quoted_strings_can_be_null=False)
     read = pacsv.ReadOptions(column_names=FLOW_COLUMNS, block_size=block_size)
-    batches = [_clean_batch(batch)
-               for batch in pacsv.open_csv(fh, read_options=read, convert_options=convert)]
-    return pa.Table.from_batches(batches, schema=_CLEAN_SCHEMA) if batches else _CLEAN_SCHEMA.empty_table()
+    # decompressing, parsing and cleaning run in their own thread, ahead of the checks
+    batches = pacsv.open_csv(fh, read_options=read, convert_options=convert)
+    yield from prefetch(_clean_batch(batch) for batch in batches if batch.num_rows)
 
 
 def _first_bad_row(zf: zipfile.ZipFile, member: str, where, error: pa.ArrowInvalid) -> InputError:
@@ -233,55 +250,132 @@ def _row_problem(fields: list[str]) -> str | None:
     return None
 
 
-def _check_flows(table: pa.Table, where, year: int) -> None:
-    """One year, at least one flow, each flow once, values and quantities plausible."""
-    if table.num_rows == 0:
-        raise InputError(where, "has a header but no flows; expected one row per exporter, "
-                                "importer and product", row=2)
-    rows = range(2, table.num_rows + 2)  # file rows: the header is row 1
-    other_year = pc.not_equal(table["t"], year)
-    if pc.any(other_year).as_py():
-        position = pc.indices_nonzero(other_year)[0].as_py()
-        raise InputError(where, f"holds rows for another year ({table['t'][position].as_py()}); "
-                                f"expected only {year}", row=position + 2, key="t")
-    check_range(table["v"].to_pandas(), where, "v", minimum=0, maximum=MAX_VALUE, rows=rows,
-                expected="a trade value in thousand USD")
-    check_range(table["q"].to_pandas(), where, "q", minimum=0, maximum=MAX_QUANTITY, rows=rows,
-                expected="a quantity in tonnes")
-    if _has_duplicate_flows(table):
-        flows = table.select(["i", "j", "k"]).to_pandas()
-        position = int(flows.duplicated().to_numpy().nonzero()[0][0])
-        i, j, k = flows.iloc[position]
-        raise InputError(where, f"flow {i} -> {j} of product {k} is listed twice; expected one row "
-                                "per exporter, importer and product", row=position + 2,
-                         key="i,j,k")
+class _FlowChecks:
+    """The checks of one year file, run batch by batch (see the module docstring).
+
+    Duplicates are found without holding the flows: each flow's key ``(i, j, k)`` is packed into
+    one integer (BACI codes are numbers: countries below 1,000, products below 1,000,000). BACI
+    writes its years sorted by that key, so a strictly increasing key proves there is no
+    duplicate; otherwise the keys (8 bytes a flow) are sorted once at the end. Codes that are not
+    such numbers (malformed files) fall back to keeping the code columns and grouping them.
+    """
+
+    def __init__(self, where, year: int, products: pd.Series | None):
+        self.where, self.year, self.rows = where, year, 0
+        self.products = None if products is None else pa.array(products.tolist(), pa.string())
+        self.keys: list[np.ndarray] = []
+        self.codes: list[pa.Table] | None = None  # only when a code is not a BACI number
+        self.increasing, self.last_key = True, -1
+
+    def batch(self, batch: pa.RecordBatch) -> None:
+        first_row = self.rows + 2  # file rows: the header is row 1
+        self.rows += batch.num_rows
+        other_year = pc.not_equal(batch["t"], self.year)
+        if pc.any(other_year).as_py():
+            position = pc.indices_nonzero(other_year)[0].as_py()
+            raise InputError(self.where, f"holds rows for another year "
+                                         f"({batch['t'][position].as_py()}); expected only "
+                                         f"{self.year}", row=first_row + position, key="t")
+        check_range(batch["v"].to_numpy(zero_copy_only=False), self.where, "v", minimum=0,
+                    maximum=MAX_VALUE, first_row=first_row, expected="a trade value in thousand USD")
+        check_range(batch["q"].to_numpy(zero_copy_only=False), self.where, "q", minimum=0,
+                    maximum=MAX_QUANTITY, first_row=first_row, expected="a quantity in tonnes")
+        if self.products is not None:
+            self._check_products(batch, first_row)
+        self._add_keys(batch, first_row)
+
+    def _check_products(self, batch: pa.RecordBatch, first_row: int) -> None:
+        """Every product code must be in the release's product list (else: another revision?)."""
+        known = pc.is_in(batch["k"], value_set=self.products)
+        if not pc.all(known).as_py():
+            unknown = pc.invert(known)
+            shown = sorted(set(pc.filter(batch["k"], unknown).to_pylist()))[:10]
+            raise InputError(self.where, f"product code(s) {shown} not in the release's product "
+                                         "list; expected HS6 codes of the release's HS revision "
+                                         "(codes of another revision?)",
+                             row=first_row + pc.indices_nonzero(unknown)[0].as_py(), key="k")
+
+    def _add_keys(self, batch: pa.RecordBatch, first_row: int) -> None:
+        if self.codes is not None:
+            self.codes.append(pa.table(batch.select(["i", "j", "k"])))
+            return
+        key = _flow_key(batch)
+        if key is None:  # a code that is not a BACI number: keep the codes instead
+            self.codes = [pa.table(b.select(["i", "j", "k"])) for b in self._decoded()]
+            self.codes.append(pa.table(batch.select(["i", "j", "k"])))
+            self.keys = []
+            return
+        self.keys.append(key)
+        if self.increasing:
+            steps = np.diff(key, prepend=self.last_key)
+            if (steps == 0).any():
+                raise self._duplicate_error(first_row + int(np.flatnonzero(steps == 0)[0]))
+            self.increasing = bool((steps > 0).all())
+        self.last_key = int(key[-1])
+
+    def _decoded(self) -> list[pa.RecordBatch]:
+        """The codes of the keys kept so far (when a later batch forces the fallback)."""
+        batches = []
+        for key in self.keys:
+            i, rest = np.divmod(key, _I_FACTOR)
+            j, k = np.divmod(rest, _J_FACTOR)
+            batches.append(pa.record_batch({
+                "i": pa.array(i.astype(str)), "j": pa.array(j.astype(str)),
+                "k": pc.utf8_lpad(pa.array(k.astype(str)), width=6, padding="0")}))
+        return batches
+
+    def _duplicate_error(self, row: int, i=None, j=None, k=None) -> InputError:
+        if i is None:
+            i, rest = divmod(self._key_at(row), _I_FACTOR)
+            j, k = divmod(rest, _J_FACTOR)
+            k = f"{k:06d}"
+        return InputError(self.where, f"flow {i} -> {j} of product {k} is listed twice; expected "
+                                      "one row per exporter, importer and product", row=row,
+                          key="i,j,k")
+
+    def _key_at(self, row: int) -> int:
+        position = row - 2
+        for key in self.keys:
+            if position < len(key):
+                return int(key[position])
+            position -= len(key)
+        raise IndexError(row)
+
+    def finish(self) -> None:
+        """The checks that need the whole year: at least one flow, each flow listed once."""
+        if self.rows == 0:
+            raise InputError(self.where, "has a header but no flows; expected one row per "
+                                         "exporter, importer and product", row=2)
+        if self.codes is not None:
+            flows = pa.concat_tables(self.codes)
+            if flows.group_by(["i", "j", "k"]).aggregate([]).num_rows < flows.num_rows:
+                frame = flows.to_pandas()
+                position = int(frame.duplicated().to_numpy().nonzero()[0][0])
+                raise self._duplicate_error(position + 2, *frame.iloc[position])
+        elif not self.increasing:
+            keys = np.concatenate(self.keys)
+            ordered = np.sort(keys)
+            if (ordered[1:] == ordered[:-1]).any():
+                position = int(pd.Series(keys).duplicated().to_numpy().nonzero()[0][0])
+                raise self._duplicate_error(position + 2)
 
 
-def _has_duplicate_flows(table: pa.Table) -> bool:
-    """Whether an exporter-importer-product key occurs twice (codes dictionary-encoded into one
-    integer, then sorted: much faster than grouping by three string columns)."""
-    key = np.zeros(table.num_rows, dtype=np.int64)
-    combinations = 1
-    for column in ("i", "j", "k"):
-        encoded = pc.dictionary_encode(table[column].combine_chunks())
-        combinations *= max(len(encoded.dictionary), 1)
-        if combinations >= 2**62:  # too many distinct codes for one integer key
-            return table.group_by(["i", "j", "k"]).aggregate([]).num_rows < table.num_rows
-        key = key * len(encoded.dictionary) + encoded.indices.to_numpy().astype(np.int64)
-    key.sort()
-    return bool((key[1:] == key[:-1]).any())
+#: Packing of a flow key: ``(i * 1,000 + j) * 1,000,000 + k``.
+_J_FACTOR = 1_000_000
+_I_FACTOR = 1_000 * _J_FACTOR
 
 
-def _check_products(table: pa.Table, where, codes: pd.Series) -> None:
-    """Every product code must be in the release's product list (else: another HS revision?)."""
-    known = pc.is_in(table["k"], value_set=pa.array(codes.tolist(), pa.string()))
-    if not pc.all(known).as_py():
-        unknown = pc.filter(table["k"], pc.invert(known))
-        position = pc.indices_nonzero(pc.invert(known))[0].as_py()
-        shown = sorted(set(unknown.to_pylist()))[:10]
-        raise InputError(where, f"product code(s) {shown} not in the release's product list; "
-                                "expected HS6 codes of the release's HS revision (codes of "
-                                "another revision?)", row=position + 2, key="k")
+def _flow_key(batch: pa.RecordBatch) -> np.ndarray | None:
+    """The packed ``(i, j, k)`` key of every flow, or None when a code is not a BACI number."""
+    try:
+        numbers = [pc.cast(batch[c], pa.int64()).to_numpy() for c in ("i", "j", "k")]
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    i, j, k = numbers
+    limits = ((i, 1_000), (j, 1_000), (k, _J_FACTOR))
+    if any(len(v) and (v.min() < 0 or v.max() >= limit) for v, limit in limits):
+        return None
+    return (i * 1_000 + j) * _J_FACTOR + k
 
 
 _CLEAN_SCHEMA = pa.schema([("t", pa.int16()), ("i", pa.string()), ("j", pa.string()),
@@ -289,13 +383,20 @@ _CLEAN_SCHEMA = pa.schema([("t", pa.int16()), ("i", pa.string()), ("j", pa.strin
 
 
 def _clean_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Zero-pad ``k``; turn the space-padded ``q`` strings into numbers with ``NA`` as null."""
-    k = pc.utf8_lpad(pc.utf8_trim_whitespace(batch["k"]), width=6, padding="0")
-    q_text = pc.utf8_trim_whitespace(batch["q"])
-    missing = pc.or_(pc.equal(q_text, "NA"), pc.equal(q_text, ""))
+    """Zero-pad ``k``; turn the space-padded ``q`` strings into numbers with ``NA`` as null.
+
+    The ASCII kernels are enough (codes and numbers are ASCII; the reader has already checked
+    that the text is UTF-8) and twice as fast as the Unicode ones.
+    """
+    k = pc.ascii_lpad(pc.ascii_trim_whitespace(batch["k"]), width=6, padding="0")
+    q_text = pc.ascii_trim_whitespace(batch["q"])
+    missing = pc.is_in(q_text, value_set=_MISSING_QUANTITY)
     q = pc.cast(pc.if_else(missing, pa.scalar(None, pa.string()), q_text), pa.float64())
     return pa.RecordBatch.from_arrays(
-        [batch["t"], pc.utf8_trim_whitespace(batch["i"]), pc.utf8_trim_whitespace(batch["j"]), k,
-         batch["v"], q],
+        [batch["t"], pc.ascii_trim_whitespace(batch["i"]), pc.ascii_trim_whitespace(batch["j"]),
+         k, batch["v"], q],
         schema=_CLEAN_SCHEMA,
     )
+
+
+_MISSING_QUANTITY = pa.array(["NA", ""], pa.string())

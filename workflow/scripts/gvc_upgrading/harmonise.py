@@ -21,6 +21,7 @@ totals in, rows dropped by named reason, rows merged, values rescaled, rows out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,8 @@ from . import baci, comtrade, ilostat, indstat, wdi
 from .accounting import Ledger
 from .countries import baci_crosswalk, drop_reasons, iso3_codes, numeric_codes
 from .errors import InputError
-from .schema import LABOUR, TRADE
 from .valuechains import isic_section
+from .schema import LABOUR, TRADE, write_checked_batches
 
 log = logging.getLogger(__name__)
 
@@ -49,58 +50,111 @@ def _keep(ledgers: list | None, ledger: Ledger) -> Ledger:
     return ledger
 
 
-def drop_non_countries(table, column: str, policy: str, ledger: Ledger, role: str | None = None):
+def drop_non_countries(table, column: str, policy: str, ledger: Ledger, role: str | None = None,
+                       *, reasons: dict[str, list[str]] | None = None):
     """Drop the rows whose ``column`` is a regional aggregate or (``policy`` ``drop``) a
-    historical entity, each reason counted in ``ledger``. ``table``: pandas or Arrow."""
+    historical entity, each reason counted in ``ledger``. ``table``: pandas or Arrow.
+    ``reasons`` (from :func:`non_country_codes`) saves working them out for every batch."""
     arrow = isinstance(table, pa.Table)
-    codes = pd.Series(pc.unique(table[column]).to_pylist() if arrow else table[column].unique(),
-                      dtype="string")
-    reasons = drop_reasons(codes, policy, role or column)
-    for reason, group in codes.groupby(reasons):
-        mask = (pc.is_in(table[column], value_set=pa.array(group.tolist(), pa.string())) if arrow
-                else table[column].isin(group.tolist()))
-        table = ledger.drop(table, mask, reason)
+    if reasons is None:
+        codes = pc.unique(table[column]).to_pylist() if arrow else table[column].unique()
+        reasons = non_country_codes(codes, policy, role or column)
+    for reason, codes in reasons.items():
+        mask = (pc.is_in(table[column], value_set=pa.array(codes, pa.string())) if arrow
+                else table[column].isin(codes))
+        if mask.any() if not arrow else pc.any(mask).as_py():
+            table = ledger.drop(table, mask, reason)
     return table
+
+
+def non_country_codes(codes, policy: str, role: str) -> dict[str, list[str]]:
+    """Reason -> the ``codes`` that leave a country sample for it (see :func:`drop_reasons`)."""
+    codes = pd.Series(list(codes), dtype="string")
+    return {reason: group.tolist()
+            for reason, group in codes.groupby(drop_reasons(codes, policy, role))}
 
 
 # --- trade -------------------------------------------------------------------------------------
 
 def harmonise_trade_year(zip_path: str | Path, year: int, *, historical_entities: str = "drop",
                          ledgers: list | None = None) -> pa.Table:
-    """One BACI year as :data:`TRADE_COLUMNS` (HS revision as in config/gvcs.yaml, e.g. HS92).
+    """One BACI year as :data:`TRADE_COLUMNS` (HS revision as in config/gvcs.yaml, e.g. HS92),
+    in memory; :func:`write_trade_year` streams the same rows to Parquet.
 
     Exporters that are historical entities follow ``historical_entities``; importers keep their
     code (the flow is part of its exporter's exports either way).
     """
-    flows = baci.read_year(zip_path, year)
-    where = f"{zip_path}:{baci.year_members(zip_path)[year]}"
+    batches = list(_trade_batches(zip_path, year, historical_entities, ledgers))
+    return pa.Table.from_batches(batches, schema=TRADE.arrow_schema())
+
+
+def write_trade_year(zip_path: str | Path, year: int, path: str | Path, *,
+                     historical_entities: str = "drop", ledgers: list | None = None,
+                     metadata: dict | None = None) -> int:
+    """Harmonise one BACI year batch by batch into the zstd Parquet file ``path`` (the rule
+    harmonise_trade): memory stays at a few batches whatever the year's size, and the file
+    appears only once every check of the year has passed. Returns the number of rows written.
+    """
+    return write_checked_batches(
+        _trade_batches(zip_path, year, historical_entities, ledgers), path, TRADE,
+        metadata=metadata,
+        unique_key_proof="the year file's (i, j, k) are unique and distinct BACI codes map to "
+                         "distinct crosswalk codes (checked while reading)")
+
+
+def _trade_batches(zip_path, year: int, historical_entities: str, ledgers: list | None
+                   ) -> Iterator[pa.RecordBatch]:
+    """The harmonised flows of one BACI year, batch by batch, through one ledger."""
+    where = f"{zip_path}:{baci.year_members(zip_path).get(year, '')}"
     crosswalk = baci_crosswalk(baci.read_country_codes(zip_path))
     codes = pa.array(list(crosswalk), pa.string())
     mapped_codes = pa.array(list(crosswalk.values()), pa.string())
-    mapped = {}
-    for column in ("i", "j"):
-        index = pc.index_in(flows[column], value_set=codes)
-        unknown = pc.unique(pc.filter(flows[column], pc.is_null(index))).to_pylist()
-        if unknown:
-            raise InputError(where, f"BACI country code(s) {sorted(unknown)[:10]} not in the "
-                                    "release's country list or the crosswalk",
-                             key=f"column {column}")
-        mapped[column] = pc.take(mapped_codes, index)
-    table = pa.table({
-        "year": pc.cast(flows["t"], pa.int64()),
-        "exporter": mapped["i"],
-        "importer": mapped["j"],
-        "hs_revision": pa.array([baci.hs_revision(zip_path)] * flows.num_rows, pa.string()),
-        "hs6": flows["k"],
-        "value_usd": pc.multiply(flows["v"], 1000.0),
-        "quantity_kg": pc.multiply(flows["q"], 1000.0),
-    })
+    revision = pa.scalar(baci.hs_revision(zip_path), pa.string())
     ledger = _keep(ledgers, Ledger("harmonise_trade", "CEPII BACI", where, TRADE_MEASURES,
                                    part=str(year)))
-    table = drop_non_countries(ledger.read(table), "exporter", historical_entities, ledger)
-    log.info("trade %s: %d flows in, %d out (%d without a quantity)", year, flows.num_rows,
-             table.num_rows, table["quantity_kg"].null_count)
-    return ledger.write(table)
+    leaving = non_country_codes(set(crosswalk.values()), historical_entities, "exporter")
+    rows_in = rows_out = missing_quantity = 0
+    used: set[str] = set()
+    for flows in baci.iter_year(zip_path, year):
+        mapped = {}
+        for column in ("i", "j"):
+            used.update(pc.unique(flows[column]).to_pylist())
+            index = pc.index_in(flows[column], value_set=codes)
+            if index.null_count:
+                unknown = pc.unique(pc.filter(flows[column], pc.is_null(index))).to_pylist()
+                raise InputError(where, f"BACI country code(s) {sorted(unknown)[:10]} not in the "
+                                        "release's country list or the crosswalk",
+                                 key=f"column {column}")
+            mapped[column] = pc.take(mapped_codes, index)
+        table = pa.table({
+            "year": pc.cast(flows["t"], pa.int64()),
+            "exporter": mapped["i"],
+            "importer": mapped["j"],
+            "hs_revision": pa.repeat(revision, flows.num_rows),
+            "hs6": flows["k"],
+            "value_usd": pc.multiply(flows["v"], 1000.0),
+            "quantity_kg": pc.multiply(flows["q"], 1000.0),
+        })
+        table = drop_non_countries(ledger.read(table), "exporter", historical_entities, ledger,
+                                   reasons=leaving)
+        rows_in, rows_out = rows_in + flows.num_rows, rows_out + table.num_rows
+        missing_quantity += table["quantity_kg"].null_count
+        yield from ledger.write(table, check=False).to_batches()
+    _check_injective({code: crosswalk[code] for code in sorted(used)}, where)
+    ledger.check()
+    log.info("trade %s: %d flows in, %d out (%d without a quantity)", year, rows_in, rows_out,
+             missing_quantity)
+
+
+def _check_injective(crosswalk: dict[str, str], where) -> None:
+    """Two BACI codes used in one year may not stand for one crosswalk code (their flows would
+    collide on the harmonised key)."""
+    seen: dict[str, str] = {}
+    for code, mapped in crosswalk.items():
+        if mapped in seen:
+            raise InputError(where, f"BACI country codes {seen[mapped]} and {code} both stand for "
+                                    f"{mapped}; expected one code per country", key="country_code")
+        seen[mapped] = code
 
 
 def _comtrade_exporters(records: pd.DataFrame, exports: pd.DataFrame, path) -> pd.Series:

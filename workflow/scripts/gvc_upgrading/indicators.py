@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from .valuechains import prefixes_by_revision
 
@@ -59,6 +60,10 @@ UNITS = {
 LABOUR_HOOKS = ["female_employment_share", "labour_rights_index"]
 
 
+#: Columns of the harmonised trade table that the trade indicators use.
+FLOW_COLUMNS = ["year", "exporter", "hs_revision", "hs6", "value_usd", "quantity_kg"]
+
+
 def chain_flows(trade_paths: Sequence[str | Path], prefixes: dict[str, Sequence[str]]) -> pd.DataFrame:
     """Exporter x HS6 x year flows of a chain: rows of each HS revision whose code starts with
     one of that revision's ``prefixes``.
@@ -67,21 +72,78 @@ def chain_flows(trade_paths: Sequence[str | Path], prefixes: dict[str, Sequence[
     ``hs6`` becomes ``<revision>/<code>`` so that world unit values compare one product of one
     nomenclature.
     """
-    dataset = ds.dataset([str(p) for p in trade_paths], format="parquet")
-    condition = None
-    for revision, codes in prefixes.items():
-        matches = None
-        for prefix in codes:
-            term = pc.starts_with(pc.field("hs6"), pattern=prefix)
-            matches = term if matches is None else matches | term
-        term = (pc.field("hs_revision") == revision) & matches
-        condition = term if condition is None else condition | term
-    table = dataset.to_table(
-        columns=["year", "exporter", "hs_revision", "hs6", "value_usd", "quantity_kg"],
-        filter=condition).to_pandas()
-    if table["hs_revision"].nunique() > 1:
-        table["hs6"] = table["hs_revision"] + "/" + table["hs6"]
-    return table.drop(columns="hs_revision")
+    flows = pd.concat([_chain_rows(path, {"chain": prefixes})["chain"] for path in trade_paths],
+                      ignore_index=True)
+    return _product_keys(flows)
+
+
+def trade_indicators_by_chain(trade_paths: Sequence[str | Path],
+                              prefixes: dict[str, dict[str, Sequence[str]]],
+                              years: tuple[int, int]) -> dict[str, pd.DataFrame]:
+    """:func:`trade_indicators` of every chain in ``prefixes`` (chain -> revision -> HS
+    prefixes), reading each harmonised trade file once, a row group at a time.
+
+    Everything :func:`trade_indicators` computes is within a year (world totals, world unit
+    values of a product), so a file of one year gives that year's indicators whole; memory is
+    bounded by one row group plus the chains' flows of one year, whatever the number of years.
+    """
+    pieces: dict[str, list[pd.DataFrame]] = {chain: [] for chain in prefixes}
+    for path in trade_paths:
+        for chain, flows in _chain_rows(path, prefixes).items():
+            flows = _product_keys(flows)
+            flows = flows[flows["year"].between(*years)]
+            if len(flows):
+                pieces[chain].append(trade_indicators(flows))
+    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+        ("year", "int64"), ("exporter", "string"), ("hs6", "string"), ("value_usd", "float64"),
+        ("quantity_kg", "float64"))})
+    return {chain: pd.concat(found, ignore_index=True) if found else trade_indicators(empty)
+            for chain, found in pieces.items()}
+
+
+def _chain_rows(path: str | Path, prefixes: dict[str, dict[str, Sequence[str]]]
+                ) -> dict[str, pd.DataFrame]:
+    """The flows of one harmonised trade file that belong to each chain of ``prefixes``.
+
+    Codes are read as dictionaries, so a prefix test runs once per distinct code of a row group
+    instead of once per flow.
+    """
+    selected: dict[str, list[pa.RecordBatch]] = {chain: [] for chain in prefixes}
+    source = pq.ParquetFile(path, read_dictionary=["exporter", "hs_revision", "hs6"])
+    for batch in source.iter_batches(batch_size=1 << 20, columns=FLOW_COLUMNS):
+        hs6, revision = batch["hs6"], batch["hs_revision"]
+        for chain, by_revision in prefixes.items():
+            keep = pa.array(np.zeros(batch.num_rows, dtype=bool))
+            for name, codes in by_revision.items():
+                in_codes = pc.take(_starts_with_any(hs6.dictionary, codes), hs6.indices)
+                in_revision = pc.take(pc.equal(revision.dictionary, name), revision.indices)
+                keep = pc.or_(keep, pc.and_(in_codes, in_revision))
+            selected[chain].append(_decoded(batch.filter(keep)))
+    schema = _decoded(source.schema_arrow.empty_table().select(FLOW_COLUMNS)).schema
+    return {chain: pa.Table.from_batches(batches, schema=schema).to_pandas()
+            for chain, batches in selected.items()}
+
+
+def _decoded(data):
+    """``data`` (record batch or table) with its dictionary columns as plain strings."""
+    for index, field in enumerate(data.schema):
+        if pa.types.is_dictionary(field.type):
+            data = data.set_column(index, field.name, pc.cast(data[field.name], pa.string()))
+    return data
+
+
+def _starts_with_any(values: pa.Array, prefixes: Sequence[str]) -> pa.Array:
+    match = pa.array(np.zeros(len(values), dtype=bool))
+    for prefix in prefixes:
+        match = pc.or_(match, pc.starts_with(values, pattern=prefix))
+    return match
+
+
+def _product_keys(flows: pd.DataFrame) -> pd.DataFrame:
+    """Drop the revision column; where it holds several revisions, ``hs6`` names its revision."""
+    if flows["hs_revision"].nunique() > 1:
+        flows = flows.assign(hs6=flows["hs_revision"] + "/" + flows["hs6"])
+    return flows.drop(columns="hs_revision")
 
 
 def trade_indicators(flows: pd.DataFrame) -> pd.DataFrame:
@@ -141,11 +203,11 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     constant US dollars, ``export_value_usd / deflator x 100``; without it that column is NaN.
     """
     pieces = []
+    by_chain = trade_indicators_by_chain(
+        trade_paths, {chain: prefixes_by_revision(gvcs, chain) for chain in chains}, years)
     for chain in chains:
-        flows = chain_flows(trade_paths, prefixes_by_revision(gvcs, chain))
-        flows = flows[flows["year"].between(*years)]
-        trade = trade_indicators(flows).assign(value_chain=chain)
-        log.info("%s: %d flows -> %d country-years of trade indicators", chain, len(flows), len(trade))
+        trade = by_chain[chain].assign(value_chain=chain)
+        log.info("%s: %d country-years of trade indicators", chain, len(trade))
         pieces.append(trade)
     trade = pd.concat(pieces, ignore_index=True)
     labour = labour[labour["value_chain"].isin(list(chains)) & labour["year"].between(*years)]
