@@ -21,6 +21,7 @@ include: "workflow/rules/estimate.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/replicate.smk"
 
 
 rule all:
@@ -42,4 +43,5 @@ rule all:
         "results/provenance/provenance.html",
         "results/numbers.json",
         "results/outputs_map.html",
+        replication_outputs(),
     default_target: True

@@ -685,14 +685,14 @@ CASES = [
     # --- configuration and value-chain definitions ---
     Case("config invalid yaml", "config",
          lambda d: configs(d, config_text=committed("config") + b"\nbroken: [unclosed\n"),
-         r"(?s)config\.yaml: not valid YAML .*line 12\d, column 9", "config.yaml"),
+         r"(?s)config\.yaml: not valid YAML .*line 1\d\d, column 9", "config.yaml"),
     Case("config empty file", "config", lambda d: configs(d, config_text=b""),
          r"config\.yaml: expected a mapping of keys at the top level", "config.yaml",
          whole_file=True),
     Case("config key given twice", "config",
          lambda d: configs(d, config_text=committed("config") + b"\nrun_name: again\n"),
          r"(?s)key 'run_name' is given twice in one mapping; expected each key once.*config\.yaml"
-         r"\", line 12\d",
+         r"\", line 1\d\d",
          "config.yaml"),
     Case("config latin-1", "config",
          lambda d: configs(d, config_text=b"# r\xe9sum\xe9 of the run\n" + committed("config")),

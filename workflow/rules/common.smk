@@ -129,3 +129,21 @@ def coefficient_figures():
 def reported(paths, **kwargs):
     """Mark the PNG files among ``paths`` for the report (PDFs stay plain outputs)."""
     return [report(p, **kwargs) if p.endswith(".png") else p for p in paths]
+
+
+def replication_outputs():
+    """The replication report when config replication.published names a table, else nothing."""
+    if not config["replication"]["published"]:
+        return []
+    return expand("results/replication/replication.{ext}", ext=["csv", "md", "html"])
+
+
+def published_table(wildcards):
+    """The table of published values (config replication.published), for compare_with_published."""
+    path = config["replication"]["published"]
+    if not path:
+        raise ValueError(
+            "config replication.published is not set; name a CSV of published values "
+            "(README, 'Replication report') to make the replication report"
+        )
+    return path
