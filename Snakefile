@@ -43,5 +43,6 @@ rule all:
         "results/provenance/provenance.html",
         "results/numbers.json",
         "results/outputs_map.html",
+        group_comparison_tables(),
         replication_outputs(),
     default_target: True

@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from gvc_upgrading.config import check_references, load_yaml, validate
 from gvc_upgrading.provenance import rule_catalogue
 from gvc_upgrading.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
+from gvc_upgrading.valuechains import check_chains, is_tourism
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 REGISTRY_FILE = CURATED_FILE  # plus releases found by gvc-refresh, in DISCOVERED_FILE
@@ -22,9 +23,17 @@ REGISTRY = validate(
     name="dataset registry",
 )
 check_references(config, GVCS, REGISTRY)
+check_chains(GVCS, config["value_chains_file"])
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])
+TOURISM_CHAINS = [chain for chain in CHAINS if is_tourism(GVCS[chain])]
+for _role in ("wdi_tourism_receipts", "wdi_tourism_arrivals"):
+    if TOURISM_CHAINS and _role not in config["datasets"]:
+        raise ValueError(
+            f"config key 'datasets.{_role}' is needed by the tourism chain(s) "
+            f"{', '.join(TOURISM_CHAINS)}; expected a registry id (config/datasets.yaml)"
+        )
 
 
 wildcard_constraints:
@@ -90,7 +99,25 @@ def download(source, version, file):
 
 def comtrade_hs_prefixes():
     """The HS codes of the configured value chains, all revisions (Comtrade's cmdCode list)."""
-    return sorted({code for chain in CHAINS for codes in GVCS[chain]["hs"].values() for code in codes})
+    return sorted(
+        {code for chain in CHAINS for codes in GVCS[chain].get("hs", {}).values() for code in codes}
+    )
+
+
+def tourism_inputs():
+    """The harmonised tourism table, when a configured chain is a tourism chain (else none)."""
+    return ["results/harmonised/tourism.parquet"] if TOURISM_CHAINS else []
+
+
+def tourism_accounting():
+    return ["results/harmonised/accounting/tourism.csv"] if TOURISM_CHAINS else []
+
+
+def group_comparison_tables():
+    """The country-group comparison tables, when config country_groups names groups."""
+    if not config.get("country_groups", {}).get("groups"):
+        return []
+    return expand("results/tables/group_comparison.{ext}", ext=["csv", "md", "html"])
 
 
 def demo_files():

@@ -60,6 +60,7 @@ rule harmonise_labour:
         years=[config["years"]["start"], config["years"]["end"]],
         historical_entities=config["harmonise"]["historical_entities"],
         isic_break=config["harmonise"]["isic_break"],
+        labour_fallback=config["harmonise"].get("labour_fallback", "country"),
     log:
         "results/logs/harmonise_labour.log",
     benchmark:
@@ -72,11 +73,33 @@ rule harmonise_labour:
         "../scripts/harmonise_labour.py"
 
 
+rule harmonise_tourism:
+    input:
+        receipts=raw_files("wdi_tourism_receipts") if TOURISM_CHAINS else [],
+        arrivals=raw_files("wdi_tourism_arrivals") if TOURISM_CHAINS else [],
+    output:
+        table="results/harmonised/tourism.parquet",
+        accounting="results/harmonised/accounting/tourism.csv",
+    params:
+        historical_entities=config["harmonise"]["historical_entities"],
+    log:
+        "results/logs/harmonise_tourism.log",
+    benchmark:
+        "results/benchmarks/harmonise_tourism.tsv"
+    message:
+        "Harmonising international tourism receipts and arrivals (WDI) for the tourism chains"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/harmonise_tourism.py"
+
+
 rule tabulate_accounting:
     input:
         expand("results/harmonised/accounting/trade_{year}.csv", year=YEARS),
         "results/harmonised/accounting/prices.csv",
         "results/harmonised/accounting/labour.csv",
+        tourism_accounting(),
     output:
         csv="results/harmonised/accounting.csv",
         html=report(

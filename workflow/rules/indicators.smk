@@ -3,6 +3,7 @@ rule compute_indicators:
         trade=expand("results/harmonised/trade/trade_{year}.parquet", year=YEARS),
         labour="results/harmonised/labour.parquet",
         prices="results/harmonised/prices.parquet",
+        tourism=tourism_inputs(),
     output:
         table="results/indicators/indicators.parquet",
         csv="results/indicators/indicators.csv",

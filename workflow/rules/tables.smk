@@ -50,6 +50,34 @@ rule tabulate_quadrants:
         "../scripts/tabulate_quadrants.py"
 
 
+rule compare_country_groups:
+    input:
+        "results/classification/classification.parquet",
+    output:
+        csv="results/tables/group_comparison.csv",
+        md="results/tables/group_comparison.md",
+        html=report(
+            "results/tables/group_comparison.html",
+            category="Upgrading",
+            subcategory="Country groups",
+            caption="../report/group_comparison.rst",
+        ),
+    params:
+        groups=config.get("country_groups", {}).get("groups", {}),
+        rest=config.get("country_groups", {}).get("rest"),
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/compare_country_groups.log",
+    benchmark:
+        "results/benchmarks/compare_country_groups.tsv"
+    message:
+        "Comparing upgrading classes between the country groups of config country_groups"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/compare_country_groups.py"
+
+
 rule tabulate_descriptives:
     input:
         "results/indicators/indicators.parquet",

@@ -13,6 +13,7 @@ with rule_logging(snakemake) as log:
         tuple(snakemake.params.years),
         usd_deflator=usd_deflator(read_table(snakemake.input.prices),
                                   **snakemake.params.usd_deflator),
+        tourism=read_table(snakemake.input.tourism[0]) if snakemake.input.tourism else None,
     )
     log.info("indicators: %d rows, %d countries", len(table), table["country"].nunique())
     write_table(table, snakemake.output.table, metadata={"units": UNITS})

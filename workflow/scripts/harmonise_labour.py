@@ -18,6 +18,7 @@ with rule_logging(snakemake) as log:
         years=tuple(snakemake.params.years),
         historical_entities=snakemake.params.historical_entities,
         isic_break=snakemake.params.isic_break,
+        labour_fallback=snakemake.params.labour_fallback,
         ledgers=ledgers,
     )
     log.info("labour: %d country-chain-years", len(labour))

@@ -33,8 +33,8 @@ from . import baci, comtrade, ilostat, indstat, wdi
 from .accounting import Ledger
 from .countries import baci_crosswalk, drop_reasons, iso3_codes, numeric_codes
 from .errors import InputError
-from .valuechains import isic_section
 from .schema import LABOUR, TRADE, write_checked_batches
+from .valuechains import LABOUR_SOURCES, isic_divisions, isic_section, labour_sources
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ TRADE_COLUMNS = TRADE.names
 TRADE_MEASURES = ["value_usd", "quantity_kg"]
 LABOUR_COLUMNS = LABOUR.names
 ISIC_BREAK_POLICIES = ("splice", "flag")
+LABOUR_FALLBACKS = ("country", "country_year")
 
 
 def _keep(ledgers: list | None, ledger: Ledger) -> Ledger:
@@ -268,18 +269,46 @@ def usd_deflator(prices: pd.DataFrame, country: str, base_year: int) -> pd.Serie
 INDSTAT_MONEY_TABLES = {"05": "wages", "20": "value_added"}
 
 
-def _indstat_chain(rows: pd.DataFrame, path, chain: str, division: str) -> pd.DataFrame:
-    """Employees, wages and value added of one ISIC division, one row per country-year.
+def _sum_divisions(rows: pd.DataFrame, divisions: list[str], column: str, keys: list[str],
+                   values: list[str], ledger: Ledger, unit: str | None = None) -> pd.DataFrame:
+    """One row per ``keys`` with ``values`` summed over the chain's ``divisions`` (``column``
+    holds each row's division). A group that lacks a division, or in which the first of
+    ``values`` is missing, cannot be summed: its rows are dropped, counted in ``ledger``; so are
+    groups whose ``unit`` differs between divisions. One division: ``rows`` as they are."""
+    if len(divisions) == 1 or rows.empty:
+        return rows
+    grouped = rows.groupby(keys, dropna=False)
+    complete = ((grouped[column].transform("nunique") == len(divisions))
+                & rows[values[0]].notna().groupby([rows[k] for k in keys], dropna=False)
+                .transform("all"))
+    if unit is not None:
+        complete &= grouped[unit].transform("nunique") == 1
+    label = "+".join(divisions)
+    rows = ledger.drop(rows, ~complete, f"not every ISIC division of {label} reported (in one "
+                                        "unit) for the country and year: no sum")
+    summed = rows.groupby(keys, as_index=False, dropna=False, sort=False).agg(
+        {**{v: lambda x: x.sum(min_count=1) for v in values},
+         **{c: "first" for c in rows.columns if c not in (*keys, *values)}})
+    ledger.merge(len(rows), len(summed), f"ISIC divisions {label} summed")
+    return summed.assign(**{column: label})[rows.columns]
+
+
+def _indstat_chain(rows: pd.DataFrame, path, chain: str, divisions: list[str],
+                   ledger: Ledger) -> pd.DataFrame:
+    """Employees, wages and value added of the chain's ISIC division(s) (summed), one row per
+    country-year.
 
     Each money column comes with its unit column (``wages_unit``, ``value_added_unit``).
     """
-    rows = rows[rows["isic"] == division]
-    duplicated = rows.duplicated(["ctable", "country", "year"], keep=False)
+    rows = rows[rows["isic"].isin(divisions)]
+    duplicated = rows.duplicated(["ctable", "country", "year", "isic"], keep=False)
     if duplicated.any():
         first = rows[duplicated].iloc[0]
         raise InputError(path, f"table {first['ctable']} holds more than one record for country "
-                               f"{first['country']}, year {first['year']}, ISIC {division}; "
+                               f"{first['country']}, year {first['year']}, ISIC {first['isic']}; "
                                "expected one", row=int(rows.index[duplicated][0]) + 1, key="isic")
+    rows = _sum_divisions(rows, divisions, "isic", ["ctable", "country", "year"],
+                          ["value", "employment_persons"], ledger, unit="unit")
     employees = rows[rows["ctable"] == "04"]
     if (employees["unit"] != "#").any():
         raise InputError(path, "employees (table 04) must be counted in persons (unit '#')",
@@ -294,6 +323,8 @@ def _indstat_chain(rows: pd.DataFrame, path, chain: str, division: str) -> pd.Da
             columns={"value": name, "unit": f"{name}_unit"})
         merged = merged.merge(money, on=["country", "year"], how="outer")
     merged["value_chain"] = chain
+    ledger.merge(len(rows), len(merged), "employees, wages and value added of a country, year "
+                                         "and value chain joined in one row")
     return merged
 
 
@@ -323,15 +354,13 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
     raw = ledger.drop(raw, ~raw["ctable"].isin(["04", *INDSTAT_MONEY_TABLES]),
                       "table other than employees (04), wages (05) and value added (20)")
     raw = ledger.drop(raw, ~raw["year"].between(*years), "outside the configured years")
-    divisions = {chain: gvcs[chain]["isic"]["rev3"] for chain in chains}
-    selected = _select_chains(raw, {chain: raw[raw["isic"] == division]
-                                    for chain, division in divisions.items()}, ledger,
+    divisions = {chain: isic_divisions(gvcs[chain]["isic"], "3") for chain in chains}
+    selected = _select_chains(raw, {chain: raw[raw["isic"].isin(codes)]
+                                    for chain, codes in divisions.items()}, ledger,
                               "ISIC division")
     df = pd.concat([_indstat_chain(selected[selected["value_chain"] == chain], path, chain,
-                                   division) for chain, division in divisions.items()],
+                                   codes, ledger) for chain, codes in divisions.items()],
                    ignore_index=True)
-    ledger.merge(len(selected), len(df), "employees, wages and value added of a country, year "
-                                         "and value chain joined in one row")
     df["country"] = numeric_codes(df["country"], source="UNIDO INDSTAT", path=path)
     df = drop_non_countries(df, "country", policy, ledger)
     fx = prices[["country", "year", "exchange_rate_lcu_per_usd"]]
@@ -349,13 +378,15 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
 # --- labour: ILOSTAT ---------------------------------------------------------------------------
 
 def _ilostat_activity(df: pd.DataFrame, column: str, prefix: str,
-                      codes: dict[str, str]) -> pd.DataFrame:
-    """Rows whose activity code is one of ``codes`` (revision -> code), tagged with the revision."""
+                      codes: dict[str, list[str]]) -> pd.DataFrame:
+    """Rows whose activity code is one of ``codes`` (revision -> codes), tagged with the
+    revision and the code (``activity``)."""
     parsed = df[column].str.extract(rf"^{prefix}_ISIC(?P<revision>[34])_(?P<code>[A-Z0-9]+)$")
     wanted = pd.Series(False, index=df.index)
-    for revision, code in codes.items():
-        wanted |= (parsed["revision"] == revision) & (parsed["code"] == code)
-    return df[wanted].assign(isic_revision=parsed.loc[wanted, "revision"])
+    for revision, listed in codes.items():
+        wanted |= (parsed["revision"] == revision) & parsed["code"].isin(listed)
+    return df[wanted].assign(isic_revision=parsed.loc[wanted, "revision"],
+                             activity=parsed.loc[wanted, "code"])
 
 
 def bridge_isic_break(series: pd.DataFrame, value: str, policy: str,
@@ -413,13 +444,15 @@ _ILOSTAT_FILES = {
 }
 
 
-def _activity_codes(isic: dict, level: str) -> dict[str, str]:
-    """ILOSTAT activity codes of a chain per revision: division (``C14``) or section (``C``)."""
+def _activity_codes(isic: dict, level: str) -> dict[str, list[str]]:
+    """ILOSTAT activity codes of a chain per revision: divisions (``C14``; several are summed)
+    or the section (``C``; the divisions of one revision lie in one section)."""
     codes = {}
     for revision in ("3", "4"):
-        division = isic[f"rev{revision}"]
-        section = isic_section(division, revision)
-        codes[revision] = section + division if level == "division" else section
+        divisions = isic_divisions(isic, revision)
+        sections = sorted({isic_section(division, revision) for division in divisions})
+        codes[revision] = ([isic_section(d, revision) + d for d in divisions]
+                           if level == "division" else sections)
     return codes
 
 
@@ -448,6 +481,13 @@ def _ilostat_file(path, kind: str, gvcs: dict, chains: list[str], years: tuple[i
               for chain in chains}
     df = _select_chains(df, pieces, ledger, "economic activity").reset_index(drop=True)
     df = df.rename(columns={"time": "year"})
+    if spec["level"] == "division":  # a chain of several divisions: their sum
+        keys = ["country", "value_chain", "year", "isic_revision", "source"]
+        df = pd.concat([_sum_divisions(df[(df["value_chain"] == chain)
+                                          & (df["isic_revision"] == revision)],
+                                       _activity_codes(gvcs[chain]["isic"], "division")[revision],
+                                       "activity", keys, [value], ledger)
+                        for chain in chains for revision in ("3", "4")], ignore_index=True)
     keys = ["country", "value_chain", "year", "isic_revision"]
     chosen = ilostat.pick_source(df, keys)
     df = ledger.drop(df, ~df.index.isin(chosen.index),
@@ -474,17 +514,50 @@ def _ilostat_labour(emp_path, ear_path, gvcs: dict, chains: list[str], years: tu
     return df
 
 
+def choose_labour_source(df: pd.DataFrame, gvcs: dict, fallback: str,
+                         ledger: Ledger) -> pd.DataFrame:
+    """Of the rows of chains with a list of labour sources, keep one source per country and
+    chain (``fallback`` ``country``: a series never switches source) or per country, chain and
+    year (``country_year``): the first source of the chain's list that has an employment value
+    there, else the first that has a row. The rows of the other sources are dropped, counted in
+    ``ledger``."""
+    if fallback not in LABOUR_FALLBACKS:
+        raise ValueError(f"harmonise.labour_fallback {fallback!r}; expected one of "
+                         f"{LABOUR_FALLBACKS}")
+    ledger.read(df)
+    if df.empty:
+        return ledger.write(df)
+    keys = ["country", "value_chain"] + (["year"] if fallback == "country_year" else [])
+    rank = [labour_sources(gvcs[chain]).index(source)
+            for chain, source in zip(df["value_chain"], df["labour_source"])]
+    scored = df.assign(_score=np.where(df["employment_persons"].notna(), 0, 100) + rank)
+    best = scored.groupby(keys)["_score"].transform("min") % 100
+    chosen = scored["_score"] % 100 == best
+    where = "country, chain and year" if fallback == "country_year" else "country and chain"
+    for source in LABOUR_SOURCES:
+        df = ledger.drop(df, ~chosen.loc[df.index] & (df["labour_source"] == source),
+                         f"{source} not used: a source earlier in the chain's labour_source "
+                         f"list has employment for the {where}")
+    log.info("labour source fallback (%s): %s", fallback, ", ".join(
+        f"{source} {n}" for source, n in df["labour_source"].value_counts().sort_index().items()))
+    return ledger.write(df)
+
+
 def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_path,
                      prices: pd.DataFrame, gvcs: dict, chains: list[str],
                      years: tuple[int, int], historical_entities: str = "drop",
-                     isic_break: str = "splice", ledgers: list | None = None) -> pd.DataFrame:
-    """Employment and wages per country x value chain x year, each chain from its own source.
+                     isic_break: str = "splice", labour_fallback: str = "country",
+                     ledgers: list | None = None) -> pd.DataFrame:
+    """Employment and wages per country x value chain x year, each chain from its own source,
+    or, for a chain with a list of sources, from the first with data
+    (:func:`choose_labour_source`; ``labour_source`` says which per row).
 
     Real wage = nominal wage / CPI x CPI(base year), i.e. nominal / ``cpi_rebased`` x 100.
     """
     by_source: dict[str, list[str]] = {}
     for chain in chains:
-        by_source.setdefault(gvcs[chain]["labour_source"], []).append(chain)
+        for source in labour_sources(gvcs[chain]):
+            by_source.setdefault(source, []).append(chain)
     pieces = []
     if by_source.get("indstat"):
         pieces.append(_indstat_labour(indstat_path, gvcs, by_source["indstat"], prices, years,
@@ -494,6 +567,13 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
                                       by_source["ilostat"], years, historical_entities,
                                       isic_break, ledgers))
     df = pd.concat(pieces, ignore_index=True)
+    fallback = df["value_chain"].isin([c for c in chains if len(labour_sources(gvcs[c])) > 1])
+    if fallback.any():
+        sources = sorted({s for c in chains for s in labour_sources(gvcs[c])})
+        ledger = _keep(ledgers, Ledger("harmonise_labour", "labour source fallback",
+                                       " + ".join(sources), ["employment_persons"]))
+        df = pd.concat([df[~fallback], choose_labour_source(df[fallback], gvcs, labour_fallback,
+                                                            ledger)], ignore_index=True)
     df = df.merge(prices[["country", "year", "cpi_rebased"]], on=["country", "year"], how="left")
     df["real_wage_per_employee_lcu"] = (df["nominal_wage_per_employee_lcu"] / df["cpi_rebased"]
                                         * 100.0)

@@ -25,7 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .valuechains import prefixes_by_revision
+from .tourism import UNIT_VALUE_UNIT as TOURISM_UNIT
+from .tourism import tourism_indicators
+from .valuechains import is_tourism, prefixes_by_revision
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ INDICATOR_COLUMNS = [
     "export_quantity_kg", "unit_value_coverage", "unit_value_usd_per_kg", "relative_unit_value",
     "employment_persons", "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu",
     "value_added_lcu", "labour_productivity_lcu", "wage_bill_share_of_value_added",
-    "female_employment_share", "labour_rights_index", "labour_source",
+    "female_employment_share", "labour_rights_index", "labour_source", "unit_value_unit",
 ]
 UNITS = {
     "export_value_usd": "current US dollars",
@@ -45,7 +47,10 @@ UNITS = {
     "market_share": "fraction of world exports of the value chain (0-1)",
     "export_quantity_kg": "kilograms (lines with a reported quantity)",
     "unit_value_coverage": "fraction of export value on lines with a reported quantity",
-    "unit_value_usd_per_kg": "current US dollars per kilogram",
+    "unit_value_usd_per_kg": "current US dollars per kilogram; in tourism chains US dollars of "
+                             "receipts per arrival (column unit_value_unit, per row)",
+    "unit_value_unit": "unit of unit_value_usd_per_kg in the row: USD per kg, or USD per "
+                       "arrival (tourism chains)",
     "relative_unit_value": "ratio to the world unit value of the same HS6 products (1 = world price)",
     "employment_persons": "persons",
     "nominal_wage_per_employee_lcu": "national currency per employee per year, current prices",
@@ -196,16 +201,28 @@ def labour_ratios(table: pd.DataFrame) -> pd.DataFrame:
 
 def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, gvcs: dict,
                        chains: Sequence[str], years: tuple[int, int],
-                       usd_deflator: pd.Series | None = None) -> pd.DataFrame:
+                       usd_deflator: pd.Series | None = None,
+                       tourism: pd.DataFrame | None = None) -> pd.DataFrame:
     """The indicator table: trade indicators joined with labour, one row per country-chain-year.
 
     ``usd_deflator`` (a price index by year, 100 in the base year) gives the export value in
     constant US dollars, ``export_value_usd / deflator x 100``; without it that column is NaN.
+    A tourism chain (``wdi_tourism`` in its definition) takes its export side from ``tourism``,
+    the harmonised WDI receipts and arrivals (:func:`gvc_upgrading.tourism.tourism_indicators`).
     """
     pieces = []
     by_chain = trade_indicators_by_chain(
-        trade_paths, {chain: prefixes_by_revision(gvcs, chain) for chain in chains}, years)
+        trade_paths, {chain: prefixes_by_revision(gvcs, chain) for chain in chains
+                      if not is_tourism(gvcs[chain])}, years)
     for chain in chains:
+        if is_tourism(gvcs[chain]):
+            if tourism is None:
+                raise ValueError(f"value chain {chain!r} is a tourism chain: the harmonised "
+                                 "tourism receipts and arrivals are needed")
+            trade = tourism_indicators(tourism, years).assign(value_chain=chain)
+            log.info("%s: %d country-years of tourism receipts", chain, len(trade))
+            pieces.append(trade)
+            continue
         trade = by_chain[chain].assign(value_chain=chain)
         log.info("%s: %d country-years of trade indicators", chain, len(trade))
         pieces.append(trade)
@@ -217,5 +234,8 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     table = labour_ratios(table.reindex(columns=table.columns.union(LABOUR_HOOKS, sort=False)))
     deflator = table["year"].map(usd_deflator) if usd_deflator is not None else np.nan
     table["export_value_usd_constant"] = table["export_value_usd"] / deflator * 100.0
+    table["unit_value_unit"] = table["value_chain"].map(
+        {chain: TOURISM_UNIT if is_tourism(gvcs[chain]) else "USD per kg" for chain in chains}
+    ).astype("string")
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
     return table.sort_values(["value_chain", "country", "year"], ignore_index=True)

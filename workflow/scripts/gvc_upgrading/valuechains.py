@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .config import ConfigError
+
 # ISIC sections by division (first and last division of each section), Rev.3 and Rev.4.
 _SECTIONS = {
     "3": [("A", 1, 2), ("B", 5, 5), ("C", 10, 14), ("D", 15, 37), ("E", 40, 41), ("F", 45, 45),
@@ -41,3 +43,59 @@ def prefixes_by_revision(gvcs: dict, chain: str) -> dict[str, list[str]]:
         current = listed.get(revision, current)
         result[revision] = list(current)
     return result
+
+
+#: Labour sources a value chain can name (config/gvcs.yaml ``labour_source``).
+LABOUR_SOURCES = ("indstat", "ilostat")
+
+
+def isic_divisions(isic: dict, revision: str) -> list[str]:
+    """The ISIC divisions of one revision (``"3"`` or ``"4"``) of a chain's ``isic`` entry.
+
+    Written as one division (``"18"``) or a list whose values are summed (``["55", "56"]``:
+    accommodation and food services in Rev.4).
+    """
+    codes = isic[f"rev{revision}"]
+    return [codes] if isinstance(codes, str) else list(codes)
+
+
+def labour_sources(chain: dict) -> list[str]:
+    """The chain's labour sources in order of preference: ``labour_source`` is one source or a
+    fallback list (``[indstat, ilostat]``: INDSTAT, and ILOSTAT where INDSTAT has no data)."""
+    sources = chain["labour_source"]
+    return [sources] if isinstance(sources, str) else list(sources)
+
+
+def is_tourism(chain: dict) -> bool:
+    """A tourism chain measures exports as international tourism receipts (WDI), not HS trade."""
+    return "wdi_tourism" in chain
+
+
+def trade_chains(gvcs: dict, chains) -> list[str]:
+    """The chains among ``chains`` whose exports are HS goods trade."""
+    return [chain for chain in chains if not is_tourism(gvcs[chain])]
+
+
+def check_chains(gvcs: dict, file: str) -> None:
+    """Checks of the value-chain file that its schema cannot state with a clear message: each
+    chain has either ``hs`` codes or ``wdi_tourism`` indicators, and the divisions listed for
+    one ISIC revision lie in one section (ILOSTAT publishes earnings by section)."""
+    problems = []
+    for name, chain in gvcs.items():
+        if ("hs" in chain) == is_tourism(chain):
+            problems.append(f"value chains key '{name}': give either 'hs' (goods trade) or "
+                            f"'wdi_tourism' (tourism receipts and arrivals), not "
+                            f"{'both' if 'hs' in chain else 'neither'} ({file})")
+        for revision in ("3", "4"):
+            divisions = isic_divisions(chain["isic"], revision)
+            try:
+                sections = {isic_section(d, revision) for d in divisions}
+            except ValueError as exc:
+                problems.append(f"value chains key '{name}.isic.rev{revision}': {exc} ({file})")
+                continue
+            if len(sections) > 1:
+                problems.append(f"value chains key '{name}.isic.rev{revision}': divisions "
+                                f"{divisions} lie in sections {sorted(sections)}; expected one "
+                                f"section (earnings are published by section) ({file})")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
