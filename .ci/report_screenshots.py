@@ -46,12 +46,16 @@ CLICKER = """<script>
 
 
 def reported_files(outputs_map: Path) -> list[tuple[str, list[str]]]:
-    """(path, clicks) of every output that the outputs map lists with a report place."""
+    """(path, clicks) of every output that the outputs map lists with a report place; outputs
+    that only some configurations make (the replication report, group comparisons) are left
+    out when the run did not make them."""
     rows = []
     for line in outputs_map.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `([^`]+)` \| ([^|]+?) \|", line)
         if match:
             path, place = match.groups()
+            if "{" not in path and not Path(path).exists():
+                continue
             rows.append((path, [*place.split(" / "), f"eye:{path}"]))
     return rows
 
