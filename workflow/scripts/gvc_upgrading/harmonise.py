@@ -206,11 +206,14 @@ def harmonise_comtrade_year(path: str | Path, year: int, *, historical_entities:
 
 # --- prices ------------------------------------------------------------------------------------
 
-def _wdi_countries(path, indicator: str, column: str, policy: str,
-                   ledgers: list | None) -> tuple[pd.DataFrame, Ledger]:
+def wdi_countries(path, indicator: str, column: str, policy: str, ledgers: list | None, *,
+                  step: str = "harmonise_prices", non_negative: bool = False
+                  ) -> tuple[pd.DataFrame, Ledger]:
+    """One WDI download as country, year, ``column``: rows of ``indicator`` only, aggregates and
+    (``policy``) historical entities dropped, each counted in the ledger of ``step`` (returned
+    for the caller to write). ``non_negative``: a value below zero is an error."""
     values, meta = wdi.read_wdi_download(path)
-    ledger = _keep(ledgers, Ledger("harmonise_prices", f"World Bank WDI {indicator}", path,
-                                   [column]))
+    ledger = _keep(ledgers, Ledger(step, f"World Bank WDI {indicator}", path, [column]))
     values = ledger.read(values.rename(columns={"value": column}))
     values = ledger.drop(values, values["indicator_code"] != indicator, "another indicator")
     if values.empty:
@@ -219,6 +222,12 @@ def _wdi_countries(path, indicator: str, column: str, policy: str,
     if unknown:
         raise InputError(path, f"country code(s) {unknown[:10]} missing from the country metadata",
                          key="Country Code")
+    negative = values[column] < 0
+    if non_negative and negative.any():
+        first = values[negative].iloc[0]
+        raise InputError(path, f"{indicator} of {first['country_code']} in {first['year']} is "
+                               f"{first[column]}; expected a value not below zero",
+                         key=str(first["year"]))
     aggregates = set(meta.loc[meta["is_aggregate"], "country_code"])
     values["country"] = iso3_codes(values["country_code"], source="World Bank WDI", path=path,
                                    aggregates=aggregates)
@@ -233,8 +242,8 @@ def harmonise_prices(cpi_path, fx_path, base_year: int, *, historical_entities: 
 
     Each path is a WDI download as :func:`gvc_upgrading.wdi.read_wdi_download` reads it.
     """
-    cpi, cpi_ledger = _wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi", historical_entities, ledgers)
-    fx, fx_ledger = _wdi_countries(fx_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd",
+    cpi, cpi_ledger = wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi", historical_entities, ledgers)
+    fx, fx_ledger = wdi_countries(fx_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd",
                                    historical_entities, ledgers)
     prices = cpi.merge(fx, on=["country", "year"], how="outer")
     base = prices.loc[prices["year"] == base_year, ["country", "cpi"]].dropna()

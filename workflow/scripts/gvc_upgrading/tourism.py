@@ -26,10 +26,6 @@ import logging
 import numpy as np
 import pandas as pd
 
-from . import wdi
-from .accounting import Ledger
-from .countries import iso3_codes
-from .errors import InputError
 from .schema import Column, TableSchema
 
 log = logging.getLogger(__name__)
@@ -50,45 +46,17 @@ TOURISM = TableSchema("harmonised tourism", (
 ), key=("country", "year"))
 
 
-def _wdi_series(path, indicator: str, column: str, policy: str,
-                ledgers: list | None) -> pd.DataFrame:
-    """One WDI download as country, year, ``column``; aggregates and (as configured) historical
-    entities dropped, each counted in a ledger."""
-    from .harmonise import drop_non_countries  # noqa: PLC0415  (harmonise imports a lot)
-
-    values, meta = wdi.read_wdi_download(path)
-    ledger = Ledger("harmonise_tourism", f"World Bank WDI {indicator}", path, [column])
-    if ledgers is not None:
-        ledgers.append(ledger)
-    values = ledger.read(values.rename(columns={"value": column}))
-    values = ledger.drop(values, values["indicator_code"] != indicator, "another indicator")
-    if values.empty:
-        raise InputError(path, f"no rows for indicator {indicator}", key="Indicator Code")
-    unknown = sorted(set(values["country_code"]) - set(meta["country_code"]))
-    if unknown:
-        raise InputError(path, f"country code(s) {unknown[:10]} missing from the country metadata",
-                         key="Country Code")
-    negative = values[column] < 0
-    if negative.any():
-        first = values[negative].iloc[0]
-        raise InputError(path, f"{indicator} of {first['country_code']} in {first['year']} is "
-                               f"{first[column]}; expected a value not below zero",
-                         key=str(first["year"]))
-    aggregates = set(meta.loc[meta["is_aggregate"], "country_code"])
-    values["country"] = iso3_codes(values["country_code"], source="World Bank WDI", path=path,
-                                   aggregates=aggregates)
-    values = drop_non_countries(values, "country", policy, ledger)
-    log.info("%s: %d country values kept", indicator, len(values))
-    return values[["country", "year", column]], ledger
-
-
 def harmonise_tourism(receipts_path, arrivals_path, *, historical_entities: str = "drop",
                       ledgers: list | None = None) -> pd.DataFrame:
     """Receipts (current USD) and arrivals per country and year (:data:`TOURISM`)."""
-    receipts, receipts_ledger = _wdi_series(receipts_path, RECEIPTS, "tourism_receipts_usd",
-                                            historical_entities, ledgers)
-    arrivals, arrivals_ledger = _wdi_series(arrivals_path, ARRIVALS, "tourism_arrivals",
-                                            historical_entities, ledgers)
+    from .harmonise import wdi_countries  # noqa: PLC0415  (harmonise imports a lot)
+
+    receipts, receipts_ledger = wdi_countries(receipts_path, RECEIPTS, "tourism_receipts_usd",
+                                              historical_entities, ledgers,
+                                              step="harmonise_tourism", non_negative=True)
+    arrivals, arrivals_ledger = wdi_countries(arrivals_path, ARRIVALS, "tourism_arrivals",
+                                              historical_entities, ledgers,
+                                              step="harmonise_tourism", non_negative=True)
     table = receipts.merge(arrivals, on=["country", "year"], how="outer")
     receipts_ledger.write(table[table["tourism_receipts_usd"].notna()])
     arrivals_ledger.write(table[table["tourism_arrivals"].notna()])
