@@ -43,6 +43,7 @@ from gvc_upgrading.harmonise import (
     write_trade_year,
 )
 from gvc_upgrading.io import read_table, write_table, write_text
+from gvc_upgrading.tourism import harmonise_tourism
 
 YEAR = 2020
 VERSION = "202401"
@@ -179,6 +180,27 @@ def prices(folder: Path, *, cpi: bytes | None = None, cpi_path: str = "cpi.zip",
     return paths
 
 
+RECEIPTS = {"BGD": ("8e7", "8.1e7", "8.7e7"), "IND": ("1.1e10", "1.4e10", "1.7e10"),
+            "CIV": ("2e8", "2.1e8", "2.2e8"), "WLD": ("9e11", "9.6e11", "1.1e12")}
+ARRIVALS = {"BGD": ("267000", "303000", "155000"), "IND": ("5.2e6", "5.8e6", "6.3e6"),
+            "CIV": ("", "", "289000"), "WLD": ("8.9e8", "9.5e8", "9.9e8")}
+RECEIPTS_NAME = "API_ST.INT.RCPT.CD_DS2_en_csv_v2_3.csv"
+ARRIVALS_NAME = "API_ST.INT.ARVL_DS2_en_csv_v2_4.csv"
+
+
+def tourism(folder: Path, *, receipts: list[str] | None = None,
+            arrivals: list[str] | None = None) -> dict:
+    """Tourism receipts and arrivals as extracted WDI CSV pairs."""
+    paths = {"receipts": folder / RECEIPTS_NAME, "arrivals": folder / ARRIVALS_NAME}
+    paths["receipts"].write_bytes(lines(receipts or wdi_csv(
+        "ST.INT.RCPT.CD", "International tourism, receipts (current US$)", RECEIPTS)))
+    paths["arrivals"].write_bytes(lines(arrivals or wdi_csv(
+        "ST.INT.ARVL", "International tourism, number of arrivals", ARRIVALS)))
+    for name in (RECEIPTS_NAME, ARRIVALS_NAME):
+        (folder / f"Metadata_Country_{name}").write_bytes(lines(METADATA))
+    return paths
+
+
 def api_document(records: list, countries: list | None = None) -> bytes:
     """A stored World Bank API v2 download (see gvc_upgrading.wdi.api_download_document)."""
     countries = countries if countries is not None else [
@@ -276,6 +298,11 @@ def run_prices(inputs: dict, out: Path, ledgers: list) -> Path:
     return write_table(table, out / "prices.parquet")
 
 
+def run_tourism(inputs: dict, out: Path, ledgers: list) -> Path:
+    table = harmonise_tourism(inputs["receipts"], inputs["arrivals"], ledgers=ledgers)
+    return write_table(table, out / "tourism.parquet")
+
+
 def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
     config = validate(load_yaml(inputs["config"]), SCHEMAS / "config.schema.yaml", name="config")
     gvcs = validate(load_yaml(inputs["gvcs"]), SCHEMAS / "gvcs.schema.yaml", name="value chains")
@@ -285,9 +312,9 @@ def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
 
 
 RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "labour": run_labour,
-           "prices": run_prices, "config": run_configs}
+           "prices": run_prices, "tourism": run_tourism, "config": run_configs}
 VALID = {"baci": baci_release, "comtrade": comtrade, "labour": labour, "prices": prices,
-         "config": configs}
+         "tourism": tourism, "config": configs}
 
 
 @dataclass(frozen=True)
@@ -654,6 +681,15 @@ CASES = [
     Case("wdi metadata without region", "prices",
          lambda d: prices(d, metadata=[r.replace('"Region",', '"Area",') for r in METADATA]),
          r"header: missing column 'Region'; expected WDI country metadata", "Metadata_Country_"),
+    Case("wdi tourism receipts below zero", "tourism",
+         lambda d: tourism(d, receipts=wdi_csv("ST.INT.RCPT.CD", "International tourism, receipts",
+                                               {**RECEIPTS, "CIV": ("2e8", "-2.1e8", "2.2e8")})),
+         r"2010: ST\.INT\.RCPT\.CD of CIV in 2010 is -210000000\.0; expected a value not below "
+         r"zero", RECEIPTS_NAME),
+    Case("wdi tourism arrivals given as receipts", "tourism",
+         lambda d: tourism(d, receipts=wdi_csv("ST.INT.ARVL", "International tourism, arrivals",
+                                               ARRIVALS)),
+         r"Indicator Code: no rows for indicator ST\.INT\.RCPT\.CD", RECEIPTS_NAME),
     Case("wdi api truncated json", "prices",
          lambda d: prices(d, cpi=api_document(API_RECORDS)[:120], cpi_path="cpi.json"),
          r"not valid JSON .*line 1.*expected a stored World Bank API download", "cpi.json", whole_file=True),
