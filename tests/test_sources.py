@@ -7,12 +7,13 @@ import zipfile
 
 import pandas as pd
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from gvc_upgrading import baci, ilostat, indstat, wdi
 from gvc_upgrading.countries import iso3_codes
 from gvc_upgrading.errors import InputError
-from gvc_upgrading.harmonise import harmonise_trade_year
+from gvc_upgrading.harmonise import harmonise_trade_year, write_trade_year
 
 
 def _zip(path, members: dict[str, bytes]):
@@ -161,3 +162,12 @@ def test_real_comtrade_extract_keeps_every_world_exporter(real_data):
     assert table["value_usd"].sum() == pytest.approx(world_exports["primaryValue"].sum(), rel=1e-12)
     assert (table["importer"] == "WLD").all() and table["hs_code"].eq("4412").all()
     assert set(table["hs_revision"]) == {"HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"}
+
+
+def test_real_baci_streamed_to_parquet_equals_the_in_memory_table(real_baci_zip, tmp_path):
+    """What rule harmonise_trade writes for the real 2021 extract: every row, as in memory."""
+    rows = write_trade_year(real_baci_zip, 2021, tmp_path / "trade_2021.parquet")
+    written = pq.read_table(tmp_path / "trade_2021.parquet")
+    expected = harmonise_trade_year(real_baci_zip, 2021)
+    assert rows == written.num_rows == expected.num_rows == 71_192
+    assert written.equals(expected.cast(written.schema))

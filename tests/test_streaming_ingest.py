@@ -17,13 +17,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO
-from gvc_upgrading import baci
+from gvc_upgrading import archives, baci
 from gvc_upgrading.accounting import balance_problems, ledger_frame
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise import harmonise_trade_year, write_trade_year
 from gvc_upgrading.indicators import chain_flows, trade_indicators, trade_indicators_by_chain
 from gvc_upgrading.io import prefetch, read_metadata, write_batches
-from gvc_upgrading.schema import TRADE
+from gvc_upgrading.schema import TRADE, SchemaError, write_checked_batches
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from make_baci_release import write_release  # noqa: E402
@@ -227,3 +227,39 @@ def test_benchmark_script_runs_end_to_end(release):
     for line in ("ingest throughput vs DuckDB COPY", "aggregation time vs DuckDB",
                  "peak RSS of the ingest job"):
         assert line in done.stdout
+
+
+def test_a_deflated_member_reads_the_same_through_isal_and_a_broken_one_is_named(tmp_path):
+    flows = [f"2020,4,251,{610000 + n},1.5,\"  2.0\"" for n in range(5000)]
+    path = _zip(tmp_path / "BACI_HS92_V202401.zip", flows)
+    with zipfile.ZipFile(path) as zf:
+        plain = zf.read("BACI_HS92_Y2020_V202401.csv")
+        with archives.open_member(zf, "BACI_HS92_Y2020_V202401.csv") as fh:
+            assert fh.read() == plain
+            if archives.isal_zlib is not None:
+                assert isinstance(fh._decompressor, type(archives.isal_zlib.decompressobj(-15)))
+    data = bytearray(path.read_bytes())
+    start = data.index(b"BACI_HS92_Y2020_V202401.csv") + len("BACI_HS92_Y2020_V202401.csv")
+    data[start + 200:start + 260] = b"\xff" * 60  # inside the deflate stream
+    broken = tmp_path / "broken" / "BACI_HS92_V202401.zip"
+    broken.parent.mkdir()
+    broken.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"BACI_HS92_Y2020_V202401\.csv: archive member is corrupt"):
+        baci.read_year(broken, 2020)
+
+
+def test_columns_drawn_from_a_list_are_checked_through_the_list(tmp_path):
+    rows = harmonise_trade_year(_zip(tmp_path / "in" / "BACI_HS92_V202401.zip",
+                                     ['2020,4,251,610910,1,"1"']), 2020)
+    good = pa.array(["AFG", "FRA", "IND", "USA"])
+    write_checked_batches(rows.to_batches(), tmp_path / "ok.parquet", TRADE, unique_key_proof="x",
+                          drawn_from={"exporter": good, "importer": good})
+    assert pq.read_table(tmp_path / "ok.parquet").num_rows == 1
+    with pytest.raises(SchemaError, match=r"column exporter: values not matching"):
+        write_checked_batches(rows.to_batches(), tmp_path / "bad.parquet", TRADE,
+                              unique_key_proof="x", drawn_from={"exporter": pa.array(["afg"])})
+    missing = rows.set_column(1, "exporter", pa.array([None], pa.string()))
+    with pytest.raises(SchemaError, match=r"column exporter: 1 missing values"):
+        write_checked_batches(missing.to_batches(), tmp_path / "bad.parquet", TRADE,
+                              unique_key_proof="x", drawn_from={"exporter": good})
+    assert not (tmp_path / "bad.parquet").exists()

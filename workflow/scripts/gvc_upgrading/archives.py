@@ -21,8 +21,14 @@ from pathlib import Path, PurePosixPath
 
 from .errors import InputError
 
+try:  # ISA-L's deflate (python-isal): the same streams, decompressed about twice as fast
+    from isal import isal_zlib
+except ImportError:  # pragma: no cover - an install without the optional speed-up
+    isal_zlib = None
+
 #: What reading a damaged member raises: a CRC mismatch, a broken deflate stream, a short member.
-CORRUPT_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError)
+CORRUPT_MEMBER = (zipfile.BadZipFile, zlib.error, EOFError,
+                  *((isal_zlib.error,) if isal_zlib is not None else ()))
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -65,6 +71,19 @@ def unsafe_name(name: str) -> bool:
     posix = name.replace("\\", "/")
     return (posix.startswith("/") or bool(_DRIVE.match(posix))
             or ".." in PurePosixPath(posix).parts)
+
+
+def open_member(archive: zipfile.ZipFile, name: str):
+    """A member opened for streaming, like ``archive.open(name)``, with a deflated member
+    decompressed by ISA-L where python-isal is installed (the CRC and size checks of
+    :mod:`zipfile` stay as they are). Decompression is a third of the time of streaming a BACI
+    year into Parquet; ISA-L halves it."""
+    handle = archive.open(name)
+    deflated = archive.getinfo(name).compress_type == zipfile.ZIP_DEFLATED
+    # zipfile keeps its decompressor in this attribute from 3.x to 3.14; without it, zlib stays
+    if isal_zlib is not None and deflated and hasattr(handle, "_decompressor"):
+        handle._decompressor = isal_zlib.decompressobj(-15)
+    return handle
 
 
 def read_member(archive: zipfile.ZipFile, name: str, where) -> bytes:

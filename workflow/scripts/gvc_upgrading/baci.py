@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .archives import CORRUPT_MEMBER, open_zip, read_member
+from .archives import CORRUPT_MEMBER, open_member, open_zip, read_member
 from .errors import InputError, check_range, decode_utf8, delimiter_hint
 from .io import prefetch
 
@@ -153,6 +153,14 @@ def read_product_codes(zip_path: str | Path) -> pd.DataFrame:
     return df
 
 
+def release_products(zip_path: str | Path) -> pd.Series | None:
+    """The release's HS6 codes (six characters), or None when the archive has no product list."""
+    with _open(zip_path) as zf:
+        if _member_matching(zf, "product_codes_") is None:
+            return None
+    return read_product_codes(zip_path)["code"]
+
+
 def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 22) -> pa.Table:
     """One year's flows as an Arrow table (all of :func:`iter_year`'s batches).
 
@@ -179,12 +187,10 @@ def iter_year(zip_path: str | Path, year: int, block_size: int = 1 << 22
                                    f"({min(members)}-{max(members)})")
     member = members[year]
     where = f"{zip_path}:{member}"
-    with _open(zip_path) as zf:
-        has_products = _member_matching(zf, "product_codes_") is not None
-    checks = _FlowChecks(where, year, read_product_codes(zip_path)["code"] if has_products else None)
+    checks = _FlowChecks(where, year, release_products(zip_path))
     with _open(zip_path) as zf:
         try:
-            with zf.open(member) as fh:
+            with open_member(zf, member) as fh:
                 for batch in _read_flows(fh, where, block_size):
                     checks.batch(batch)
                     yield batch

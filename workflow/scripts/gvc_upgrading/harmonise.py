@@ -96,9 +96,15 @@ def write_trade_year(zip_path: str | Path, year: int, path: str | Path, *,
     harmonise_trade): memory stays at a few batches whatever the year's size, and the file
     appears only once every check of the year has passed. Returns the number of rows written.
     """
+    codes = pa.array(sorted(set(baci_crosswalk(baci.read_country_codes(zip_path)).values())),
+                     pa.string())
+    drawn_from = {"exporter": codes, "importer": codes}
+    products = baci.release_products(zip_path)
+    if products is not None:  # every product code is checked against the list while reading
+        drawn_from["hs6"] = pa.array(products.tolist(), pa.string())
     return write_checked_batches(
         _trade_batches(zip_path, year, historical_entities, ledgers), path, TRADE,
-        metadata=metadata,
+        metadata=metadata, drawn_from=drawn_from,
         unique_key_proof="the year file's (i, j, k) are unique and distinct BACI codes map to "
                          "distinct crosswalk codes (checked while reading)")
 

@@ -68,10 +68,16 @@ class TableSchema:
         """Unit of every column that has one (for the Parquet metadata)."""
         return {column.name: column.unit for column in self.columns if column.unit}
 
-    def validate(self, data: pd.DataFrame | pa.Table, *, check_key: bool = True) -> pa.Table:
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    def validate(self, data: pd.DataFrame | pa.Table, *, check_key: bool = True,
+                 skip_values: Iterable[str] = ()) -> pa.Table:
         """Return ``data`` as an Arrow table in the declared column order, or raise SchemaError
         naming the table, the column and an offending value. ``check_key=False`` leaves out the
-        uniqueness of the key (for one batch of a larger table)."""
+        uniqueness of the key (for one batch of a larger table); the columns in ``skip_values``
+        are checked for their type and completeness only (their values were checked where they
+        were drawn from, see :func:`write_checked_batches`)."""
         table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(
             data, preserve_index=False)
         missing = [n for n in self.names if n not in table.column_names]
@@ -80,7 +86,8 @@ class TableSchema:
             raise SchemaError(f"{self.name}: columns missing {missing}, not declared {extra}")
         table = table.select(self.names)
         for column in self.columns:
-            self._check_column(column, table[column.name])
+            self._check_column(column, table[column.name],
+                               values_too=column.name not in skip_values)
         if check_key:
             self._check_key(table)
         return table
@@ -89,13 +96,16 @@ class TableSchema:
         shown = ", ".join(repr(v) for v in pa.chunked_array(values).to_pylist()[:5])
         raise SchemaError(f"{self.name}, column {column.name}: {problem} (e.g. {shown})")
 
-    def _check_column(self, column: Column, values: pa.ChunkedArray) -> None:
+    def _check_column(self, column: Column, values: pa.ChunkedArray, *,
+                      values_too: bool = True) -> None:
         if values.type not in _TYPES[column.dtype]:
             raise SchemaError(f"{self.name}, column {column.name}: type {values.type}, "
                               f"expected {column.dtype}")
         if not column.nullable and values.null_count:
             raise SchemaError(f"{self.name}, column {column.name}: {values.null_count} missing "
                               "values in a column that must be complete")
+        if not values_too:
+            return
         present = pc.drop_null(values) if values.null_count else values
         if column.pattern is not None or column.allowed is not None:
             present = pc.unique(present)  # codes repeat: check each distinct value once
@@ -103,9 +113,10 @@ class TableSchema:
             bad = pc.invert(pc.match_substring_regex(present, column.pattern))
             if pc.any(bad).as_py():
                 self._fail(column, f"values not matching {column.pattern}", present.filter(bad))
-        if column.minimum is not None:
-            bad = pc.less(present, column.minimum)
-            if pc.any(bad).as_py():
+        if column.minimum is not None and len(present):
+            lowest = pc.min(present).as_py()  # one pass; the offending values only on failure
+            if lowest is not None and lowest < column.minimum:
+                bad = pc.less(present, column.minimum)
                 self._fail(column, f"values below {column.minimum}", present.filter(bad))
         if column.allowed is not None:
             bad = pc.invert(pc.is_in(present, value_set=pa.array(column.allowed)))
@@ -133,17 +144,24 @@ def write_checked(data: pd.DataFrame | pa.Table, path: str | os.PathLike, schema
 
 def write_checked_batches(batches: Iterable[pa.RecordBatch], path: str | os.PathLike,
                           schema: TableSchema, *, unique_key_proof: str,
-                          metadata: dict | None = None) -> int:
+                          metadata: dict | None = None,
+                          drawn_from: dict[str, pa.Array] | None = None) -> int:
     """Validate and write ``batches`` one at a time (zstd Parquet, units and schema name in the
     metadata, the file renamed into place only after the last batch); returns the row count.
 
     The columns of every batch are checked as in :func:`write_checked`. The key's uniqueness
     needs the whole table, so the caller proves it while producing the batches and says how in
-    ``unique_key_proof`` (kept in the file's metadata).
+    ``unique_key_proof`` (kept in the file's metadata). ``drawn_from`` names columns whose values
+    the caller takes from a list (e.g. crosswalk codes): the list is checked once, and in each
+    batch only that the column is complete.
     """
+    drawn_from = drawn_from or {}
+    for name, values in drawn_from.items():
+        schema._check_column(schema.column(name), pa.chunked_array([values]))
     meta = {**(metadata or {}), "schema": schema.name, "units": schema.units(),
             "unique_key": unique_key_proof}
-    return write_batches((schema.validate(pa.Table.from_batches([batch]), check_key=False)
+    return write_batches((schema.validate(pa.Table.from_batches([batch]), check_key=False,
+                                          skip_values=drawn_from)
                           for batch in batches), path, schema.arrow_schema(), metadata=meta)
 
 
