@@ -4,7 +4,6 @@ raw store, and a workflow run that fails on bad input without losing earlier res
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -19,7 +18,7 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 import pytest
 from httpserver import Response
-from workflow_helpers import REPO, copy_repo, snakemake
+from workflow_helpers import REPO, copy_repo, snakemake, zip_bytes
 
 from gvc_upgrading import baci
 from gvc_upgrading.config import load_yaml
@@ -33,14 +32,6 @@ FAST = FetchPolicy(connect_timeout=5.0, read_timeout=10.0, max_attempts=2, backo
 KEY = "k3y-Th@t/Must+Never=Leak"
 
 
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 # --- archive safety: decompressed-size limits ----------------------------------------------------
 
 def test_zip_bomb_is_refused_before_anything_is_decompressed(tmp_path, monkeypatch):
@@ -48,7 +39,7 @@ def test_zip_bomb_is_refused_before_anything_is_decompressed(tmp_path, monkeypat
     from its directory alone: no member is ever opened."""
     rows = b'"t","i","j","k","v","q"\n' + b'2020,4,8,10110,1,"1"\n' * (32 * 2**20 // 21)
     path = tmp_path / "BACI_HS92_V202401.zip"
-    path.write_bytes(zip_of({"BACI_HS92_Y2020_V202401.csv": rows}))
+    path.write_bytes(zip_bytes({"BACI_HS92_Y2020_V202401.csv": rows}))
     assert path.stat().st_size < 2**20 // 8
     monkeypatch.setattr(baci, "MAX_MEMBER_BYTES", 2**20)
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("member opened"))
@@ -59,7 +50,7 @@ def test_zip_bomb_is_refused_before_anything_is_decompressed(tmp_path, monkeypat
 
 def test_many_members_that_together_exceed_the_archive_limit_are_refused(tmp_path, monkeypatch):
     path = tmp_path / "BACI_HS92_V202401.zip"
-    path.write_bytes(zip_of({f"BACI_HS92_Y{year}_V202401.csv": b"x" * 4000
+    path.write_bytes(zip_bytes({f"BACI_HS92_Y{year}_V202401.csv": b"x" * 4000
                              for year in range(2000, 2010)}))
     monkeypatch.setattr(baci, "MAX_ARCHIVE_BYTES", 30_000)
     with pytest.raises(InputError, match=r"members would decompress to 40,000 bytes in all; "
@@ -171,7 +162,7 @@ def test_no_configuration_file_can_carry_a_key():
 
 # --- concurrency: two runs sharing one raw store -------------------------------------------------
 
-BACI_ZIP = zip_of({"BACI_HS92_Y2021_V202401.csv": b't,i,j,k,v,q\n2021,4,8,610910,1.5,"0.2"\n' * 200})
+BACI_ZIP = zip_bytes({"BACI_HS92_Y2021_V202401.csv": b't,i,j,k,v,q\n2021,4,8,610910,1.5,"0.2"\n' * 200})
 RETRIEVE_SCRIPT = """
 import json, logging, sys
 from gvc_upgrading.fetch import FetchPolicy

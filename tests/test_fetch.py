@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 import logging
 import socket
 import traceback
-import zipfile
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import quote, quote_plus
 
 import pytest
 from httpserver import LocalServer, Response
+from workflow_helpers import zip_bytes
 
 from gvc_upgrading.fetch import FetchError, FetchPolicy, fetch, fetch_json, manifest_path
 
@@ -25,15 +24,7 @@ HTML_PAGE = b"\n  <!DOCTYPE html>\n<html><body><h1>Service temporarily unavailab
 SECRET = "s3cr3t-K3y/+="
 
 
-def _zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-ZIP = _zip_bytes({"BACI_HS92_Y2021_V202401.csv": b"t,i,j,k,v,q\n2021,4,8,610910,1.5,0.2\n" * 50})
+ZIP = zip_bytes({"BACI_HS92_Y2021_V202401.csv": b"t,i,j,k,v,q\n2021,4,8,610910,1.5,0.2\n" * 50})
 
 
 def _shows_secret(text: str) -> bool:
@@ -204,7 +195,7 @@ def test_connection_refused_is_retried_then_fails(tmp_path):
 @pytest.mark.parametrize("failure", [
     Response(500),
     Response(body=HTML_PAGE),
-    Response(body=_zip_bytes({"other.csv": b"x\n"})),  # a zip, but not the pinned one
+    Response(body=zip_bytes({"other.csv": b"x\n"})),  # a zip, but not the pinned one
 ], ids=["server-error", "html-page", "checksum-mismatch"])
 def test_failed_fetch_leaves_earlier_file_and_manifest_untouched(local_server, tmp_path, failure):
     dest = tmp_path / "baci" / "V202401" / "baci.zip"
@@ -325,7 +316,7 @@ def test_content_checks_accept_good_files(local_server, tmp_path, expect, body):
 
 
 def _corrupt_zip() -> bytes:
-    data = bytearray(_zip_bytes({"a.csv": b"a,b\n" * 1000}))
+    data = bytearray(zip_bytes({"a.csv": b"a,b\n" * 1000}))
     data[40] ^= 0xFF  # inside the compressed member
     return bytes(data)
 

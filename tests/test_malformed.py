@@ -17,7 +17,6 @@ run (see tests/conftest.py).
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import logging
 import re
@@ -30,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from workflow_helpers import zip_bytes
 
 from conftest import REPO
 from gvc_upgrading import baci, wdi
@@ -69,15 +69,6 @@ def lines(rows: list[str], encoding: str = "utf-8") -> bytes:
 def replace(rows: list[str], position: int, row: str) -> list[str]:
     """``rows`` with ``rows[position]`` replaced by ``row``."""
     return [*rows[:position], row, *rows[position + 1:]]
-
-
-def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in members.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
-                             compress_type=compression)
-    return buffer.getvalue()
 
 
 def declare_size(archive: bytes, member: str, size: int) -> bytes:

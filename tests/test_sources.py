@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import zipfile
 
 import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from workflow_helpers import zip_bytes
 
 from gvc_upgrading import baci, ilostat, indstat, wdi
 from gvc_upgrading.countries import iso3_codes
@@ -17,9 +17,7 @@ from gvc_upgrading.harmonise import harmonise_trade_year, write_trade_year
 
 
 def _zip(path, members: dict[str, bytes]):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    path.write_bytes(zip_bytes(members))
     return path
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from workflow_helpers import zip_bytes
 
 from conftest import REPO
 from gvc_upgrading import archives, baci
@@ -40,13 +41,13 @@ def release(tmp_path_factory):
 
 
 def _zip(path, flows: list[str], products: list[str] | None = None, year: int = 2020):
+    members = {f"BACI_HS92_Y{year}_V202401.csv": "\n".join([HEADER, *flows]) + "\n",
+               "country_codes_V202401.csv": COUNTRIES}
+    if products is not None:
+        members["product_codes_HS92_V202401.csv"] = ("code,description\n"
+                                                     + "".join(f"{k},x\n" for k in products))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"BACI_HS92_Y{year}_V202401.csv", "\n".join([HEADER, *flows]) + "\n")
-        zf.writestr("country_codes_V202401.csv", COUNTRIES)
-        if products is not None:
-            zf.writestr("product_codes_HS92_V202401.csv",
-                        "code,description\n" + "".join(f"{k},x\n" for k in products))
+    path.write_bytes(zip_bytes(members))
     return path
 
 

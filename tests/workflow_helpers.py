@@ -1,15 +1,28 @@
-"""Helpers shared by tests: Snakemake runs in a temporary copy of the repository, and the
-pyfixest settings that match the project's estimator."""
+"""Helpers shared by tests: Snakemake runs in a temporary copy of the repository, zip archives
+made in memory, and the pyfixest settings that match the project's estimator."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 COPIED = ["Snakefile", "config", "workflow", "profiles", "envs"]
+
+
+def zip_bytes(members: dict[str, bytes | str], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive of ``members`` (name -> content), with a fixed date so that the same
+    members give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                             compress_type=compression)
+    return buffer.getvalue()
 
 
 def snakemake(workdir, *args, check=True):
