@@ -115,7 +115,7 @@ def tourism_accounting():
 
 def group_comparison_tables():
     """The country-group comparison tables, when config country_groups names groups."""
-    if not config.get("country_groups", {}).get("groups"):
+    if not config["country_groups"]["groups"]:
         return []
     return expand("results/tables/group_comparison.{ext}", ext=["csv", "md", "html"])
 

@@ -60,7 +60,7 @@ rule harmonise_labour:
         years=[config["years"]["start"], config["years"]["end"]],
         historical_entities=config["harmonise"]["historical_entities"],
         isic_break=config["harmonise"]["isic_break"],
-        labour_fallback=config["harmonise"].get("labour_fallback", "country"),
+        labour_fallback=config["harmonise"]["labour_fallback"],
     log:
         "results/logs/harmonise_labour.log",
     benchmark:

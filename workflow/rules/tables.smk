@@ -63,8 +63,8 @@ rule compare_country_groups:
             caption="../report/group_comparison.rst",
         ),
     params:
-        groups=config.get("country_groups", {}).get("groups", {}),
-        rest=config.get("country_groups", {}).get("rest"),
+        groups=config["country_groups"]["groups"],
+        rest=config["country_groups"]["rest"],
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
     log:
         "results/logs/compare_country_groups.log",
