@@ -35,7 +35,7 @@ def _countries(n: int) -> list[tuple[int, str]]:
     none of the numeric codes that BACI and Comtrade use for areas ("Europe, nes" is 492)."""
     import pycountry
 
-    from gvc_upgrading.countries import AGGREGATE, NUMERIC_CODES
+    from gvc_upgrading.harmonise.countries import AGGREGATE, NUMERIC_CODES
 
     pairs = sorted((BACI_SPECIAL.get(int(c.numeric), int(c.numeric)), c.alpha_3)
                    for c in pycountry.countries)

@@ -38,7 +38,7 @@ CHAIN_PREFIXES = {"apparel": ["61", "62"], "mobile_phones": ["852520"],
 
 def task_project_ingest(zip_path: str, year: int, work: str) -> int:
     """What rule harmonise_trade does for one BACI year."""
-    from gvc_upgrading.harmonise import write_trade_year
+    from gvc_upgrading.harmonise.trade import write_trade_year
 
     return write_trade_year(zip_path, year, Path(work) / f"trade_{year}.parquet")
 
@@ -78,7 +78,7 @@ def task_pandas_naive(zip_path: str, year: int, work: str) -> int:
 
 
 def task_project_aggregate(zip_path: str, year: int, work: str) -> int:
-    from gvc_upgrading.indicators import trade_indicators_by_chain
+    from gvc_upgrading.analysis.indicators import trade_indicators_by_chain
 
     by_chain = trade_indicators_by_chain(
         sorted(Path(work).glob("trade_*.parquet")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 REAL_DATA = REPO.parent / "shared" / "data" / "real"
 
 from httpserver import local_server  # noqa: E402, F401  (fixture: a local HTTP server)
+from workflow_helpers import write_zip  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +23,19 @@ def real_data() -> Path:
     if not REAL_DATA.is_dir():
         pytest.skip(f"real data extracts not found at {REAL_DATA} (they live beside the repository)")
     return REAL_DATA
+
+
+@pytest.fixture(scope="module")
+def real_baci_zip(real_data, tmp_path_factory):
+    """A release zip holding the real BACI 2021 extract and the real V202301 code lists."""
+    folder = real_data / "cepii_baci"
+    return write_zip(tmp_path_factory.mktemp("baci") / "BACI_HS92_V202301.zip", {
+        "BACI_HS92_Y2021_V202301.csv": gzip.decompress(
+            (folder / "BACI_HS92_Y2021_V202301_exporters_4_710.csv.gz").read_bytes()),
+        "country_codes_V202301.csv": (folder / "country_codes_V202301.csv").read_bytes(),
+        "product_codes_HS92_V202301.csv": gzip.decompress(
+            (folder / "product_codes_HS92_V202301.csv.gz").read_bytes()),
+    })
 
 
 MALFORMED_TALLY = pytest.StashKey[dict]()

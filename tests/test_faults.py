@@ -20,12 +20,12 @@ import pytest
 from httpserver import Response
 from workflow_helpers import REPO, copy_repo, snakemake, zip_bytes
 
-from gvc_upgrading import baci
 from gvc_upgrading.config import load_yaml
 from gvc_upgrading.errors import InputError
-from gvc_upgrading.fetch import FetchError, FetchPolicy, manifest_path
 from gvc_upgrading.io import rule_logging
-from gvc_upgrading.retrieve import LOCK_NAME, retrieve, retrieve_comtrade_year
+from gvc_upgrading.sources import baci
+from gvc_upgrading.store.fetch import FetchError, FetchPolicy, manifest_path
+from gvc_upgrading.store.retrieve import LOCK_NAME, retrieve, retrieve_comtrade_year
 
 FAST = FetchPolicy(connect_timeout=5.0, read_timeout=10.0, max_attempts=2, backoff_initial=0.01,
                    backoff_max=0.02)
@@ -165,8 +165,8 @@ def test_no_configuration_file_can_carry_a_key():
 BACI_ZIP = zip_bytes({"BACI_HS92_Y2021_V202401.csv": b't,i,j,k,v,q\n2021,4,8,610910,1.5,"0.2"\n' * 200})
 RETRIEVE_SCRIPT = """
 import json, logging, sys
-from gvc_upgrading.fetch import FetchPolicy
-from gvc_upgrading.retrieve import retrieve
+from gvc_upgrading.store.fetch import FetchPolicy
+from gvc_upgrading.store.retrieve import retrieve
 logging.basicConfig(level=logging.INFO, stream=sys.stderr)
 manifest = retrieve(json.loads(sys.argv[1]), sys.argv[2], policy=FetchPolicy(max_attempts=1))
 print(json.dumps(manifest))

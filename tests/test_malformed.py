@@ -32,18 +32,15 @@ import yaml
 from workflow_helpers import zip_bytes
 
 from conftest import REPO
-from gvc_upgrading import baci, wdi
-from gvc_upgrading.accounting import ledger_frame
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
 from gvc_upgrading.errors import InputError
-from gvc_upgrading.harmonise import (
-    harmonise_comtrade_year,
-    harmonise_labour,
-    harmonise_prices,
-    write_trade_year,
-)
+from gvc_upgrading.harmonise.accounting import ledger_frame
+from gvc_upgrading.harmonise.labour import harmonise_labour
+from gvc_upgrading.harmonise.prices import harmonise_prices
+from gvc_upgrading.harmonise.tourism import harmonise_tourism
+from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, write_trade_year
 from gvc_upgrading.io import read_table, write_table, write_text
-from gvc_upgrading.tourism import harmonise_tourism
+from gvc_upgrading.sources import baci, wdi
 
 YEAR = 2020
 VERSION = "202401"
@@ -193,7 +190,7 @@ def tourism(folder: Path, *, receipts: list[str] | None = None,
 
 
 def api_document(records: list, countries: list | None = None) -> bytes:
-    """A stored World Bank API v2 download (see gvc_upgrading.wdi.api_download_document)."""
+    """A stored World Bank API v2 download (see gvc_upgrading.sources.wdi.api_download_document)."""
     countries = countries if countries is not None else [
         {"id": "BGD", "region": {"value": "South Asia"}},
         {"id": "WLD", "region": {"value": "Aggregates"}}]

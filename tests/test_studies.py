@@ -29,10 +29,10 @@ from study_fixtures import (
 from workflow_helpers import copy_repo, snakemake
 
 from conftest import REPO
-from gvc_upgrading.accounting import Ledger
+from gvc_upgrading.analysis.groups import assign_groups, compare_groups
 from gvc_upgrading.config import ConfigError, load_yaml, validate
-from gvc_upgrading.groups import assign_groups, compare_groups
-from gvc_upgrading.harmonise import _sum_divisions, choose_labour_source
+from gvc_upgrading.harmonise.accounting import Ledger
+from gvc_upgrading.harmonise.labour import _sum_divisions, choose_labour_source
 from gvc_upgrading.valuechains import check_chains
 
 STUDIES = ["bernhardt_milberg_2011", "bernhardt_pollak_2016"]

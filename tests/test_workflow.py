@@ -13,8 +13,9 @@ import pytest
 import yaml
 from workflow_helpers import copy_repo, matching_pyfixest_options, snakemake
 
+from gvc_upgrading.analysis.estimate import prepare_sample
+from gvc_upgrading.analysis.specifications import normalise_spec, spec_terms
 from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
-from gvc_upgrading.estimate import normalise_spec, prepare_sample, spec_terms
 
 pytestmark = pytest.mark.e2e
 
@@ -260,7 +261,7 @@ def test_demo_value_totals_agree_except_for_the_counted_drops(demo_run):
     'in' totals are those of the raw demo files and its 'out' totals those of the tables."""
     import zipfile
 
-    from gvc_upgrading.accounting import read_accounting
+    from gvc_upgrading.harmonise.accounting import read_accounting
 
     results = demo_run / "results" / "harmonised"
     accounting = read_accounting([results / "accounting.csv"])  # raises when unbalanced

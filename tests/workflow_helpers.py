@@ -25,6 +25,12 @@ def zip_bytes(members: dict[str, bytes | str], compression=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
+def write_zip(path: Path, members: dict[str, bytes | str]) -> Path:
+    """Write the zip archive of ``members`` (see :func:`zip_bytes`) to ``path``; return it."""
+    path.write_bytes(zip_bytes(members))
+    return path
+
+
 def snakemake(workdir, *args, check=True):
     """Run Snakemake in ``workdir``; with ``check``, a failure raises with its output."""
     result = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir,

@@ -7,8 +7,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.config import check_references, load_yaml, validate
-from gvc_upgrading.provenance import rule_catalogue
-from gvc_upgrading.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
+from gvc_upgrading.outputs.provenance import rule_catalogue
+from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
 from gvc_upgrading.valuechains import check_chains, is_tourism
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"

@@ -1,13 +1,13 @@
 """Rule assess_robustness: agreement of each verdict with the baseline across a grid of choices."""
 
-from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table, write_text
-from gvc_upgrading.robustness import (
+from gvc_upgrading.analysis.robustness import (
     Specification,
     assess_robustness,
     describe_grid,
     metadata,
     robustness_table,
 )
+from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table, write_text
 
 with rule_logging(snakemake) as log:
     params = snakemake.params

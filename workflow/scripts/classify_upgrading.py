@@ -1,6 +1,6 @@
 """Rule classify_upgrading: economic and social upgrading classes per country, chain, period."""
 
-from gvc_upgrading.classify import CHANGE_MEASURES, classify
+from gvc_upgrading.analysis.classify import CHANGE_MEASURES, classify
 from gvc_upgrading.io import read_table, rule_logging, write_table
 
 with rule_logging(snakemake) as log:

@@ -3,7 +3,7 @@
 import json
 
 from gvc_upgrading.io import read_table, rule_logging, write_text
-from gvc_upgrading.numbers import in_text_numbers
+from gvc_upgrading.outputs.numbers import in_text_numbers
 
 with rule_logging(snakemake):
     numbers = in_text_numbers(read_table(snakemake.input.indicators),

@@ -1,6 +1,6 @@
 """Rule compare_country_groups: upgrading classes per country group (config country_groups)."""
 
-from gvc_upgrading.groups import compare_groups, render_comparison
+from gvc_upgrading.analysis.groups import compare_groups, render_comparison
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_text
 
 with rule_logging(snakemake) as log:

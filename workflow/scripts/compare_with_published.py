@@ -1,7 +1,7 @@
 """Rule compare_with_published: the run's classification against a paper's published values."""
 
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_text
-from gvc_upgrading.replication import compare, headline, read_published, replication_report
+from gvc_upgrading.outputs.replication import compare, headline, read_published, replication_report
 
 with rule_logging(snakemake) as log:
     params = snakemake.params

@@ -1,7 +1,7 @@
 """Rule compute_indicators: market shares, unit values, employment and real wages."""
 
-from gvc_upgrading.harmonise import usd_deflator
-from gvc_upgrading.indicators import UNITS, compute_indicators
+from gvc_upgrading.analysis.indicators import UNITS, compute_indicators
+from gvc_upgrading.harmonise.prices import usd_deflator
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table
 
 with rule_logging(snakemake) as log:

@@ -3,7 +3,7 @@
 import json
 
 from gvc_upgrading.io import rule_logging, write_text
-from gvc_upgrading.provenance import describe_provenance, provenance_html
+from gvc_upgrading.outputs.provenance import describe_provenance, provenance_html
 
 with rule_logging(snakemake) as log:
     record = describe_provenance(

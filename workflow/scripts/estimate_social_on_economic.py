@@ -1,6 +1,6 @@
 """Rule estimate_social_on_economic: regressions of social outcomes on economic indicators."""
 
-from gvc_upgrading.estimate import estimate_all
+from gvc_upgrading.analysis.estimate import estimate_all
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table
 
 with rule_logging(snakemake) as log:

@@ -1,10 +1,10 @@
 """Rule harmonise_labour: employment and wages per country x value chain x year, with the row
 accounting of each labour file."""
 
-from gvc_upgrading.accounting import write_ledgers
-from gvc_upgrading.harmonise import harmonise_labour
+from gvc_upgrading.harmonise.accounting import write_ledgers
+from gvc_upgrading.harmonise.labour import harmonise_labour
+from gvc_upgrading.harmonise.schema import LABOUR, write_checked
 from gvc_upgrading.io import read_table, rule_logging
-from gvc_upgrading.schema import LABOUR, write_checked
 
 with rule_logging(snakemake) as log:
     ledgers = []

@@ -1,10 +1,10 @@
 """Rule harmonise_prices: WDI CPI and exchange rates for countries (aggregates dropped), with the
 row accounting."""
 
-from gvc_upgrading.accounting import write_ledgers
-from gvc_upgrading.harmonise import harmonise_prices
+from gvc_upgrading.harmonise.accounting import write_ledgers
+from gvc_upgrading.harmonise.prices import harmonise_prices
+from gvc_upgrading.harmonise.schema import PRICES, write_checked
 from gvc_upgrading.io import rule_logging
-from gvc_upgrading.schema import PRICES, write_checked
 
 with rule_logging(snakemake) as log:
     ledgers = []

@@ -1,10 +1,10 @@
 """Rule harmonise_tourism: WDI international tourism receipts and arrivals per country and year
 (aggregates dropped), with the row accounting."""
 
-from gvc_upgrading.accounting import write_ledgers
+from gvc_upgrading.harmonise.accounting import write_ledgers
+from gvc_upgrading.harmonise.schema import write_checked
+from gvc_upgrading.harmonise.tourism import TOURISM, harmonise_tourism
 from gvc_upgrading.io import rule_logging
-from gvc_upgrading.schema import write_checked
-from gvc_upgrading.tourism import TOURISM, harmonise_tourism
 
 with rule_logging(snakemake) as log:
     ledgers = []

@@ -2,10 +2,10 @@
 USD, kg), checked against its declared schema, with the year's row accounting. A BACI year is
 streamed from the release zip to Parquet batch by batch; a Comtrade year is small and read whole."""
 
-from gvc_upgrading.accounting import write_ledgers
-from gvc_upgrading.harmonise import harmonise_comtrade_year, write_trade_year
+from gvc_upgrading.harmonise.accounting import write_ledgers
+from gvc_upgrading.harmonise.schema import TRADE, write_checked
+from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, write_trade_year
 from gvc_upgrading.io import rule_logging
-from gvc_upgrading.schema import TRADE, write_checked
 
 with rule_logging(snakemake) as log:
     year = int(snakemake.wildcards.year)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from gvc_upgrading.figures import plot_coefficients
 from gvc_upgrading.io import read_table, rule_logging
+from gvc_upgrading.outputs.figures import plot_coefficients
 
 with rule_logging(snakemake):
     stem = Path(snakemake.output[0]).with_suffix("")

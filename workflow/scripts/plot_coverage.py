@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from gvc_upgrading.figures import plot_coverage
 from gvc_upgrading.io import read_table, rule_logging
+from gvc_upgrading.outputs.figures import plot_coverage
 
 with rule_logging(snakemake):
     plot_coverage(read_table(snakemake.input[0]), Path(snakemake.output[0]).with_suffix(""),

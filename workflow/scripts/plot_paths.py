@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from gvc_upgrading.figures import plot_paths
 from gvc_upgrading.io import read_table, rule_logging
+from gvc_upgrading.outputs.figures import plot_paths
 
 with rule_logging(snakemake):
     plot_paths(read_table(snakemake.input[0]), snakemake.params.countries,

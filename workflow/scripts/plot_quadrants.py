@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from gvc_upgrading.figures import plot_quadrants
 from gvc_upgrading.io import read_table, rule_logging
+from gvc_upgrading.outputs.figures import plot_quadrants
 
 with rule_logging(snakemake):
     classification = read_table(snakemake.input[0])

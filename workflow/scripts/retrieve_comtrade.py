@@ -1,7 +1,7 @@
 """Rule retrieve_comtrade: one year of UN Comtrade exports to the World, split under the row cap."""
 
 from gvc_upgrading.io import rule_logging
-from gvc_upgrading.retrieve import retrieve_comtrade_year
+from gvc_upgrading.store.retrieve import retrieve_comtrade_year
 
 with rule_logging(snakemake) as log:
     manifest = retrieve_comtrade_year(snakemake.params.download, snakemake.output[0],

@@ -1,7 +1,7 @@
 """Rules retrieve_baci, retrieve_ilostat, retrieve_wdi: download one registered raw file."""
 
 from gvc_upgrading.io import rule_logging
-from gvc_upgrading.retrieve import retrieve
+from gvc_upgrading.store.retrieve import retrieve
 
 with rule_logging(snakemake) as log:
     manifest = retrieve(snakemake.params.download, snakemake.output[0])

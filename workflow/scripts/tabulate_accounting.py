@@ -1,6 +1,6 @@
 """Rule tabulate_accounting: the row accounting of every harmonisation step in one table."""
 
-from gvc_upgrading.accounting import read_accounting, summary
+from gvc_upgrading.harmonise.accounting import read_accounting, summary
 from gvc_upgrading.io import atomic_path, rule_logging, write_text
 
 with rule_logging(snakemake) as log:

@@ -1,8 +1,8 @@
 """Rule tabulate_descriptives: descriptive statistics of every variable the regressions use."""
 
-from gvc_upgrading.estimate import spec_variables
+from gvc_upgrading.analysis.specifications import spec_variables
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_text
-from gvc_upgrading.tables import descriptive_statistics, descriptive_table
+from gvc_upgrading.outputs.tables import descriptive_statistics, descriptive_table
 
 with rule_logging(snakemake) as log:
     variables = spec_variables(snakemake.params.specifications)

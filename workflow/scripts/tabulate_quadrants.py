@@ -1,7 +1,7 @@
 """Rule tabulate_quadrants: counts of countries per economic x social quadrant."""
 
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_text
-from gvc_upgrading.tables import quadrant_counts, quadrant_table
+from gvc_upgrading.outputs.tables import quadrant_counts, quadrant_table
 
 with rule_logging(snakemake):
     counts = quadrant_counts(read_table(snakemake.input[0]))

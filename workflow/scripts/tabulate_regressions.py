@@ -1,7 +1,7 @@
 """Rule tabulate_regressions: the regression table in Markdown, LaTeX and HTML."""
 
 from gvc_upgrading.io import read_table, rule_logging, write_text
-from gvc_upgrading.tables import regression_table
+from gvc_upgrading.outputs.tables import regression_table
 
 with rule_logging(snakemake):
     estimates = read_table(snakemake.input[0])

@@ -1,0 +1,262 @@
+"""Tests for gvc_upgrading.outputs.tables and gvc_upgrading.outputs.figures on small synthetic inputs."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gvc_upgrading.analysis.estimate import ESTIMATE_COLUMNS
+from gvc_upgrading.outputs.figures import (
+    _wage_index,
+    joint_class,
+    plot_coefficients,
+    plot_paths,
+    plot_quadrants,
+)
+from gvc_upgrading.outputs.tables import (
+    descriptive_statistics,
+    descriptive_table,
+    quadrant_counts,
+    quadrant_table,
+    regression_table,
+    stars,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TERMS = ["log_market_share", "log_relative_unit_value"]
+
+
+def make_estimates(spec_ids=("employment", "real_wage"), chains=("apparel", "automotive")):
+    """Tidy estimates with a spread of p-values (one per star level and one insignificant)."""
+    p_values = iter([0.001, 0.03, 0.07, 0.4, 0.009, 0.2, 0.049, 0.051] * 4)
+    rows = []
+    for spec_id in spec_ids:
+        for chain in chains:
+            for j, term in enumerate(TERMS):
+                estimate = 0.5 - j
+                rows.append({
+                    "spec_id": spec_id, "spec_label": spec_id.replace("_", " ").title(),
+                    "value_chain": chain, "outcome": "employment_persons", "term": term,
+                    "estimate": estimate, "std_error": 0.1, "t_value": estimate / 0.1,
+                    "p_value": next(p_values), "ci_low": estimate - 0.2,
+                    "ci_high": estimate + 0.2, "n_obs": 1234, "n_clusters": 40,
+                    "r_squared": 0.9, "r_squared_within": 0.4,
+                    "fixed_effects": "country+year", "cluster": "country",
+                    "variable": term.removeprefix("log_"),
+                    "term_label": term.replace("_", " "), "role": "regressor",
+                    "design": "annual", "weights": "", "sample": "",
+                })
+    return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+
+
+def make_classification(n_countries: int = 12) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    classes = ["upgrading", "mixed", "downgrading", "insufficient data"]
+    rows = []
+    for period, start in (("1995-2008", 1995), ("2008-2022", 2008)):
+        for i in range(n_countries):
+            rows.append({
+                "country": f"C{i:02d}", "value_chain": "apparel", "period": period,
+                "start_year": start, "end_year": start + 13,
+                "market_share_change": rng.normal(), "real_wage_change": rng.normal(),
+                "economic_class": classes[i % 4], "social_class": classes[(i // 4) % 3],
+            })
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("p", "mark"), [(0.001, "***"), (0.0099, "***"), (0.01, "**"), (0.049, "**"),
+                    (0.05, "*"), (0.099, "*"), (0.10, ""), (np.nan, "")],
+)
+def test_stars_thresholds(p, mark):
+    assert stars(p) == mark
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex", "html"])
+def test_regression_table_shows_every_term_with_consistent_stars(fmt):
+    est = make_estimates()
+    text = regression_table(est, fmt)
+    for term in TERMS:
+        assert term.replace("_", " ") in text  # the readable label, not the term id
+        assert term not in text and term.replace("_", r"\_") not in text
+    # Every coefficient cell, in data order, carries the stars its p-value calls for.
+    marks = re.findall(r"(-?\d\.\d{3})(?:\$\^\{)?(\**)", text)
+    coefficient_marks = [m for number, m in marks if number in ("0.500", "-0.500", "$-$0.500")]
+    by_column = est.sort_values(["spec_id", "value_chain"], kind="stable")
+    expected = [
+        stars(p) for term in TERMS for p in by_column.loc[by_column["term"] == term, "p_value"]
+    ]
+    assert coefficient_marks == expected
+    assert "(0.100)" in text
+    assert "N" in text and "1,234" in text
+    assert "p < 0.10" in text or "p $<$ 0.10" in text or "p &lt; 0.10" in text
+
+
+def test_regression_table_columns_follow_specs_then_chains():
+    est = make_estimates()
+    header = regression_table(est, "markdown").splitlines()[0]
+    assert header.count("Employment") == 2 and header.count("Real Wage") == 2
+    assert header.index("Employment") < header.index("Real Wage")
+    one = regression_table(make_estimates(spec_ids=("employment",)), "markdown")
+    two = regression_table(est, "markdown")
+    n_cols = lambda text: text.splitlines()[0].count("|") - 1  # noqa: E731
+    assert n_cols(two) == n_cols(one) + 2
+
+
+def test_latex_table_uses_booktabs_and_escapes_underscores():
+    text = regression_table(make_estimates(), "latex")
+    for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
+        assert rule in text
+    outside_math = re.sub(r"\$[^$]*\$", "", text)
+    assert re.search(r"(?<!\\)_", outside_math) is None
+    assert r"\multicolumn{2}{c}{Employment}" in text
+
+
+def test_html_table_is_a_table_fragment_with_note():
+    text = regression_table(make_estimates(), "html")
+    assert text.startswith("<table") and text.rstrip().endswith("</table>")
+    assert '<th colspan="2">Employment</th>' in text
+    assert "<tfoot>" in text and "*** p &lt; 0.01" in text
+
+
+def test_quadrant_counts_cover_every_pair_and_shares_sum_to_one():
+    classification = make_classification()
+    counts = quadrant_counts(classification)
+    assert list(counts.columns) == [
+        "value_chain", "period", "economic_class", "social_class", "count", "share",
+    ]
+    assert len(counts) == 2 * 16
+    assert counts.groupby("period")["count"].sum().eq(12).all()
+    np.testing.assert_allclose(counts.groupby("period")["share"].sum(), 1.0)
+    row = counts[(counts["period"] == "1995-2008") & (counts["economic_class"] == "upgrading")
+                 & (counts["social_class"] == "upgrading")]
+    assert int(row["count"].iloc[0]) == 1  # only country 0 is upgrading on both
+    for fmt in ("markdown", "html"):
+        text = quadrant_table(counts, fmt)
+        assert "Social: upgrading" in text and "1 (8%)" in text
+
+
+def test_descriptive_statistics_per_chain():
+    df = pd.DataFrame({"value_chain": ["a", "a", "a", "b"], "country": ["X", "Y", "Z", "X"],
+                       "x": [1.0, 2.0, np.nan, 5.0]})
+    stats = descriptive_statistics(df, ["x"]).set_index("value_chain")
+    assert stats.loc["a", "n"] == 2 and stats.loc["a", "mean"] == 1.5
+    assert stats.loc["a", "countries"] == 2  # Z has no value
+    assert stats.loc["a", "min"] == 1.0 and stats.loc["a", "max"] == 2.0
+    assert stats.loc["a", "sd"] == pytest.approx(np.std([1.0, 2.0], ddof=1))
+    with pytest.raises(ValueError, match="'y'"):
+        descriptive_statistics(df, ["y"])
+
+
+def test_joint_class():
+    assert joint_class("upgrading", "upgrading") == "Economic & social upgrading"
+    assert joint_class("upgrading", "downgrading") == "Economic upgrading, social downgrading"
+    assert joint_class("mixed", "upgrading") == "Mixed signals"
+    assert joint_class("upgrading", "insufficient data") == "Insufficient data"
+
+
+def test_plot_quadrants_writes_png_and_pdf_and_skips_nan(tmp_path):
+    classification = make_classification()
+    classification.loc[::3, "real_wage_change"] = np.nan
+    classification.loc[classification["period"] == "2008-2022", "market_share_change"] = np.nan
+    paths = plot_quadrants(classification, "apparel", tmp_path / "quadrants_apparel",
+                           formats=("png", "pdf"), dpi=60, chain_label="Apparel")
+    assert [p.name for p in paths] == ["quadrants_apparel.png", "quadrants_apparel.pdf"]
+    assert paths[0].read_bytes()[:8] == PNG_SIGNATURE
+    assert paths[1].read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+
+def test_plot_coefficients_writes_png(tmp_path):
+    est = make_estimates()
+    est.loc[0, ["estimate", "ci_low", "ci_high"]] = np.nan
+    (path,) = plot_coefficients(est, tmp_path / "coefficients", formats=("png",), dpi=60)
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE and len(data) > 1000
+
+
+def test_regression_table_lists_controls_after_regressors_and_design_rows():
+    base = make_estimates(spec_ids=("employment",), chains=("apparel",))
+    lagged = make_estimates(spec_ids=("wage_lagged",), chains=("pooled",)).assign(
+        term=lambda d: d["term"] + "_lag1", term_label=lambda d: d["term_label"] + " (t−1)",
+        design="lagged", weights="employment_persons",
+        sample="years 2000–2010; unit value coverage ≥ 0.5")
+    control = lagged.iloc[[0]].assign(term="log_employment_persons", term_label="log employment",
+                                      variable="employment_persons", role="control",
+                                      estimate=0.25)
+    # the control comes first in the data but must be listed after every regressor
+    est = pd.concat([base, control, lagged], ignore_index=True)
+    lines = regression_table(est, "markdown").splitlines()
+    labels = [line.split("|")[1].strip() for line in lines if line.startswith("| ")]
+    terms = [label for label in labels if label.startswith("log ")]
+    assert terms == ["log market share", "log relative unit value", "log market share (t−1)",
+                     "log relative unit value (t−1)", "log employment"]
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in lines if line.startswith("| ")}
+    assert rows["Design"] == ["Annual panel", "Lagged regressors"]
+    assert rows["Weights"] == ["None", "Employment"]
+    assert rows["Sample"] == ["All", "years 2000–2010; unit value coverage ≥ 0.5"]
+    assert "All chains" in lines[2] and "pooled" not in lines[2]
+    latex = regression_table(est, "latex")
+    assert r"$\geq$ 0.5" in latex and "(t$-$1)" in latex and "≥" not in latex
+
+
+def test_design_rows_are_left_out_when_every_column_is_the_default():
+    text = regression_table(make_estimates(), "markdown")
+    for row in ("| Design", "| Weights", "| Sample"):
+        assert row not in text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex", "html"])
+def test_descriptive_table_formats_numbers_by_magnitude(fmt):
+    df = pd.DataFrame({
+        "value_chain": ["apparel"] * 3 + ["automotive"] * 2,
+        "country": ["BGD", "VNM", "CHN", "MEX", "DEU"],
+        "employment_persons": [52_000.0, 1_234_567.0, np.nan, 10.0, 20.0],
+        "market_share": [0.0123, 0.2, 0.5, 0.1, 0.3],
+    })
+    stats = descriptive_statistics(df, ["employment_persons", "market_share"])
+    text = descriptive_table(stats, fmt, chain_labels={"apparel": "Apparel"})
+    assert "Employment (persons)" in text and "World export market share (0–1)" in text
+    assert "643,284" in text  # mean employment in apparel: thousands separated, no decimals
+    assert "1,234,567" in text and "0.0123" in text and "0.500" in text
+    assert "Apparel" in text and "automotive" in text
+    if fmt == "latex":
+        assert r"\midrule" in text.split(r"\midrule", 1)[1]  # a rule between the chains
+
+
+def test_plot_coefficients_panels_per_regressor_and_skips_controls(tmp_path, monkeypatch):
+    est = make_estimates()
+    est.loc[est.index[-1], ["role", "variable"]] = ["control", "employment_persons"]
+    titles = []
+    monkeypatch.setattr("gvc_upgrading.outputs.figures.save_figure",
+                        lambda fig, *args: titles.extend(ax.get_title() for ax in fig.axes))
+    plot_coefficients(est, tmp_path / "coefficients", formats=("png",), dpi=60)
+    assert titles == ["Market share", "Relative unit value"]
+
+
+def test_plot_paths_writes_files_and_names_missing_countries(tmp_path):
+    rng = np.random.default_rng(1)
+    rows = [{"country": c, "value_chain": g, "year": y, "market_share": rng.uniform(0.01, 0.2),
+             "real_wage_per_employee_lcu": 1000 * rng.uniform(0.9, 1.1)}
+            for c in ("BGD", "VNM", "MEX") for g in ("apparel", "automotive")
+            for y in range(2000, 2010)]
+    indicators = pd.DataFrame(rows)
+    indicators.loc[indicators.index[::4], "real_wage_per_employee_lcu"] = np.nan
+    paths = plot_paths(indicators, ["BGD", "VNM"], tmp_path / "paths", formats=("png", "pdf"),
+                       dpi=60, chain_labels={"apparel": "Apparel"})
+    assert [p.name for p in paths] == ["paths.png", "paths.pdf"]
+    assert paths[0].read_bytes()[:8] == PNG_SIGNATURE
+    with pytest.raises(ValueError, match="XXX"):
+        plot_paths(indicators, ["BGD", "XXX"], tmp_path / "bad", formats=("png",), dpi=60)
+
+
+def test_wage_index_is_100_in_each_countrys_first_year_with_a_wage():
+    rows = pd.DataFrame({"country": ["A", "A", "A", "B", "B"], "value_chain": "x",
+                         "year": [2000, 2001, 2002, 2000, 2001],
+                         "real_wage_per_employee_lcu": [np.nan, 50.0, 75.0, 10.0, 12.0]})
+    index = _wage_index(rows)
+    np.testing.assert_allclose(index, [np.nan, 100.0, 150.0, 100.0, 120.0])

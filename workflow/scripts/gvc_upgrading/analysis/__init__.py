@@ -1,0 +1,3 @@
+"""Analysis of the harmonised tables: upgrading indicators, classification rules, robustness of
+the verdicts, regression estimates and country-group comparisons.
+"""

@@ -1,0 +1,3 @@
+"""What a reader sees: publication tables, figures, in-text numbers, provenance and the outputs
+map, and the replication report against published values.
+"""

@@ -1,0 +1,74 @@
+"""UNIDO INDSTAT2 files: headerless CSV records, ``...`` for a missing value.
+
+Fields: ``ctable,country,year,isic,isiccomb,value,utable,source,lastupdated,unit``.
+``ctable`` names the variable (04 employees, 05 wages and salaries, 20 value added),
+``country`` is a UN M49 numeric code, ``isic`` an ISIC Rev.3 division, and ``unit`` says what the
+value counts: ``#`` persons, ``$`` current US dollars, ``LCU`` national currency. INDSTAT is
+licensed: the user places the file in the raw store and this reader validates it: ten fields per
+record, UTF-8, numbers or ``...`` as values, whole years, known units, employees and wages not
+negative, and no more employees than :data:`MAX_PERSONS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import (
+    InputError,
+    check_range,
+    delimiter_hint,
+    not_utf8_file,
+    parse_numbers,
+    parse_years,
+)
+
+FIELDS = ["ctable", "country", "year", "isic", "isiccomb", "value", "utable", "source",
+          "lastupdated", "unit"]
+TABLES = {"04": "employees", "05": "wages_and_salaries", "20": "value_added"}
+UNITS = {"#": "persons", "$": "usd", "LCU": "lcu"}
+MISSING = "..."
+#: Tables whose values cannot be negative (value added, table 20, can).
+NON_NEGATIVE_TABLES = ("04", "05")
+#: More employees than the world's population is an impossible magnitude (a unit slip).
+MAX_PERSONS = 8.2e9
+
+
+def read_indstat2(path: str | Path) -> pd.DataFrame:
+    """Read an INDSTAT2 file; ``value`` is float with ``...`` as NaN, codes stay strings."""
+    try:
+        df = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, na_values=[],
+                         encoding="utf-8")
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(path, "file is empty; expected INDSTAT2 records") from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(path, f"not a {len(FIELDS)}-field INDSTAT2 CSV ({exc})") from exc
+    except UnicodeDecodeError:
+        raise not_utf8_file(path) from None
+    if df.shape[1] != len(FIELDS):
+        raise InputError(path, f"has {df.shape[1]} fields per record; expected {len(FIELDS)} "
+                               f"({','.join(FIELDS)}){delimiter_hint(df.iloc[0])}", row=1)
+    df.columns = FIELDS
+    df = df.apply(lambda col: col.str.strip())
+    df["ctable"] = df["ctable"].str.zfill(2)
+    df["country"] = df["country"].str.zfill(3)
+    df["value"] = parse_numbers(df["value"], path, "value", missing=(MISSING,))
+    df["year"] = parse_years(df["year"], path, "year")
+    unknown_units = sorted(set(df["unit"]) - set(UNITS))
+    if unknown_units:
+        first = int(df["unit"].isin(unknown_units).to_numpy().nonzero()[0][0])
+        raise InputError(path, f"unit(s) {unknown_units} unknown; expected one of {sorted(UNITS)}",
+                         row=first + 1, key="unit")
+    _check_values(df, path)
+    return df
+
+
+def _check_values(df: pd.DataFrame, path) -> None:
+    """Employees and wages are not negative; employees are fewer than :data:`MAX_PERSONS`."""
+    rows = df.index + 1
+    for ctable in NON_NEGATIVE_TABLES:
+        mask = (df["ctable"] == ctable).to_numpy()
+        check_range(df["value"][mask], path, "value", minimum=0, rows=rows[mask],
+                    maximum=MAX_PERSONS if ctable == "04" else None,
+                    expected=f"{TABLES[ctable].replace('_', ' ')} (table {ctable}), not negative")

@@ -1,0 +1,142 @@
+"""Cheap probes that tell the provider's current release of a dataset without downloading it.
+
+Each probe returns a release tag, which becomes the dataset's version (and raw-store folder) when
+it differs from the version in use:
+
+- CEPII BACI: the highest version among the release zips of the dataset's HS revision linked
+  from the download page (config ``refresh.baci_page``), e.g. ``202501`` for
+  ``BACI_HS92_V202501.zip``.
+- ILOSTAT: the ``last.update`` date of the indicator in the bulk facility's table of contents,
+  ``<providers.ilostat>/table_of_contents_en.csv``, as ``YYYY-MM-DD``.
+- World Bank WDI: the ``lastupdated`` field of page 1 of
+  ``<providers.wdi>/country/all/indicator/<ID>?format=json&per_page=1``.
+- UN Comtrade: the latest ``lastReleased`` date in the data-availability endpoint
+  ``<providers.comtrade>/data/v1/getDA/C/A/HS`` for the configured years (needs
+  ``COMTRADE_API_KEY``).
+
+Generated (demo) and hand-placed (UNIDO INDSTAT, licensed) datasets have no probe. A probe that
+cannot read its answer raises :class:`ProbeError` naming the URL and what it expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from ..sources import comtrade, wdi
+from .fetch import FetchPolicy, fetch, fetch_json
+
+PROBE_POLICY = FetchPolicy(connect_timeout=10, read_timeout=30, max_attempts=3, backoff_initial=2)
+ILOSTAT_TOC = "table_of_contents_en.csv"
+_BACI_FILE = re.compile(r"^BACI_(HS\d\d)_V\w+\.zip$")
+
+
+class ProbeError(RuntimeError):
+    """A probe's answer is not what the provider publishes (names the URL and the problem)."""
+
+    def __init__(self, url: str, problem: str):
+        super().__init__(f"release probe {url}: {problem}")
+
+
+def probe_release(entry: dict, config: dict, *, policy: FetchPolicy = PROBE_POLICY) -> str | None:
+    """The provider's current release tag of the dataset ``entry``, or None if it has no probe."""
+    if entry.get("generator") or "url" not in entry:
+        return None
+    probe = PROBES.get(entry["format"])
+    if probe is None:
+        return None
+    return probe(entry, config, policy)
+
+
+def probe_baci(entry: dict, config: dict, policy: FetchPolicy) -> str:
+    """The latest BACI version of the entry's HS revision linked from the download page."""
+    url = config["refresh"]["baci_page"]
+    match = _BACI_FILE.match(entry["files"][0])
+    if match is None:
+        raise ProbeError(url, f"cannot tell the HS revision of {entry['files'][0]!r}; expected "
+                              "a file named BACI_<HS revision>_V<version>.zip")
+    revision = match.group(1)
+    page = _get_text(url, expect="html", policy=policy)
+    versions = re.findall(rf"BACI_{revision}_V(\d{{6}}[a-z]?)\.zip", page)
+    if not versions:
+        raise ProbeError(url, f"the page links no BACI_{revision}_V<version>.zip release")
+    return max(versions)
+
+
+def probe_ilostat(entry: dict, config: dict, policy: FetchPolicy) -> str:
+    """The last-update date of the entry's indicator in ILOSTAT's table of contents."""
+    url = f"{config['providers']['ilostat'].rstrip('/')}/{ILOSTAT_TOC}"
+    indicator = entry["files"][0].removesuffix(".csv.gz")
+    rows = csv.DictReader(io.StringIO(_get_text(url, expect="csv-header:id", policy=policy)))
+    if "last.update" not in (rows.fieldnames or []):
+        raise ProbeError(url, f"no 'last.update' column (columns: {rows.fieldnames})")
+    for row in rows:
+        if row["id"] == indicator:
+            return _date(row["last.update"], url)
+    raise ProbeError(url, f"indicator {indicator} is not in the table of contents")
+
+
+def probe_wdi(entry: dict, config: dict, policy: FetchPolicy) -> str:
+    """The ``lastupdated`` date of the entry's WDI indicator (API v2, one record)."""
+    found = re.search(r"/indicator/([^/?]+)", entry["url"])
+    if found is None:
+        raise ProbeError(entry["url"], "the registry URL names no /indicator/<ID>")
+    url = f"{config['providers']['wdi'].rstrip('/')}/country/all/indicator/{found.group(1)}"
+    info, _ = wdi.check_api_page(
+        fetch_json(url, params={"format": "json", "per_page": "1"}, policy=policy), url)
+    if not info.get("lastupdated"):
+        raise ProbeError(url, "page 1 has no 'lastupdated' field")
+    return _date(info["lastupdated"], url)
+
+
+def probe_comtrade(entry: dict, config: dict, policy: FetchPolicy) -> str:
+    """The latest ``lastReleased`` date of Comtrade's annual HS data in the configured years."""
+    url = f"{config['providers']['comtrade'].rstrip('/')}/data/v1/getDA/C/A/HS"
+    key = comtrade.api_key()
+    years = range(config["years"]["start"], config["years"]["end"] + 1)
+    document = fetch_json(url, params={"period": ",".join(map(str, years))},
+                          headers={comtrade.KEY_HEADER: key}, secrets=[key], policy=policy)
+    records = document.get("data") if isinstance(document, dict) else None
+    released = [r["lastReleased"] for r in records or [] if r.get("lastReleased")]
+    if not released:
+        raise ProbeError(url, "no data-availability record with 'lastReleased' for years "
+                              f"{years.start}-{years.stop - 1}")
+    return max(_date(value, url) for value in released)
+
+
+PROBES: dict[str, Callable[[dict, dict, FetchPolicy], str]] = {
+    "baci_zip": probe_baci,
+    "ilostat_bulk_csv": probe_ilostat,
+    "wdi_bulk_csv": probe_wdi,
+    "wdi_api_json": probe_wdi,
+    "comtrade_api": probe_comtrade,
+}
+
+
+def _get_text(url: str, *, expect: str, policy: FetchPolicy) -> str:
+    """A small text document, fetched with :func:`fetch`'s retries and content check."""
+    with tempfile.TemporaryDirectory(prefix="gvc-probe-") as folder:
+        path = Path(folder) / "probe"
+        fetch(url, path, version="probe", expect=expect, policy=policy)
+        return path.read_text(encoding="utf-8-sig")
+
+
+def _date(text: str, url: str) -> str:
+    """A provider's date (ISO date or timestamp, or day/month/year) as ``YYYY-MM-DD``."""
+    value = str(text).strip()
+    problem = f"cannot read the date {value!r}; expected YYYY-MM-DD or DD/MM/YYYY"
+    if iso := re.match(r"(\d{4})-(\d{2})-(\d{2})", value):
+        year, month, day = iso.groups()
+    elif day_first := re.match(r"(\d{2})/(\d{2})/(\d{4})", value):
+        day, month, year = day_first.groups()
+    else:
+        raise ProbeError(url, problem)
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        raise ProbeError(url, problem) from None
