@@ -12,7 +12,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "workflow" / "scripts" / "gvc_upgrading"
 #: The shared modules at the top of the package, usable from every stage.
-SHARED = {"errors", "io", "config", "valuechains", "grid", "__init__"}
+SHARED = {"errors", "io", "config", "valuechains", "dimensions", "grid", "__init__"}
 #: Each stage and the stages it may import from (besides the shared modules and itself).
 MAY_IMPORT = {
     "sources": set(),

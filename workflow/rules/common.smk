@@ -7,6 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.config import check_references, load_yaml, validate
+from gvc_upgrading.dimensions import check_datasets, load_dimensions
 from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
 from gvc_upgrading.valuechains import check_chains, is_tourism
@@ -24,6 +25,8 @@ REGISTRY = validate(
 )
 check_references(config, GVCS, REGISTRY)
 check_chains(GVCS, config["value_chains_file"])
+DIMENSIONS = load_dimensions(config["dimensions"])
+check_datasets(DIMENSIONS, config["datasets"])
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])
