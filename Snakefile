@@ -40,6 +40,7 @@ rule all:
         expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),
         expand("results/figures/coverage.{ext}", ext=config["figures"]["formats"]),
         "results/harmonised/accounting.html",
+        "results/tables/data_availability.html",
         "results/provenance/provenance.html",
         "results/numbers.json",
         "results/outputs_map.html",

@@ -72,3 +72,32 @@ def test_references_to_unknown_chain_and_dataset(config):
     with pytest.raises(ConfigError) as info:
         check_references(config, gvcs, registry)
     assert "'tourism'" in str(info.value) and "datasets.trade" in str(info.value)
+
+
+def _refs(config):
+    gvcs = load_yaml(REPO / "config" / "gvcs.yaml")
+    registry = load_yaml(REPO / "config" / "datasets.yaml")
+    check_references(config, gvcs, registry)
+
+
+def test_a_one_year_run_says_which_setting_to_change(config):
+    config["years"].update(start=2021, end=2021)
+    config["classification"]["periods"] = [{"label": "2021", "start": 2021, "end": 2021}]
+    with pytest.raises(ConfigError, match=r"'years': one year \(2021\).*set years.end"):
+        _refs(config)
+
+
+def test_a_period_too_short_for_its_end_windows_is_named(config):
+    config["years"].update(start=2016, end=2021)
+    config["classification"]["periods"] = [{"label": "short", "start": 2017, "end": 2021}]
+    config["classification"]["endpoint_years"] = 2
+    with pytest.raises(ConfigError, match=r"endpoint_years.*'short' has 5 years.*\[3\].*at most 2"):
+        _refs(config)
+    config["robustness"]["endpoint_years"] = [1, 2]
+    _refs(config)
+
+
+def test_a_dataset_set_to_null_is_not_looked_up(config):
+    config["datasets"]["indstat"] = None
+    validate(config, SCHEMAS / "config.schema.yaml")
+    _refs(config)

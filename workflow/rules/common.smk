@@ -10,7 +10,7 @@ from gvc_upgrading.config import check_references, load_yaml, validate
 from gvc_upgrading.dimensions import check_datasets, load_dimensions
 from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
-from gvc_upgrading.valuechains import check_chains, is_tourism
+from gvc_upgrading.valuechains import check_chains, is_tourism, labour_sources, override_labour_sources
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 REGISTRY_FILE = CURATED_FILE  # plus releases found by gvc-refresh, in DISCOVERED_FILE
@@ -25,18 +25,44 @@ REGISTRY = validate(
 )
 check_references(config, GVCS, REGISTRY)
 check_chains(GVCS, config["value_chains_file"])
+GVCS = override_labour_sources(GVCS, config["harmonise"]["labour_source_override"])
 DIMENSIONS = load_dimensions(config["dimensions"])
 check_datasets(DIMENSIONS, config["datasets"])
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])
 TOURISM_CHAINS = [chain for chain in CHAINS if is_tourism(GVCS[chain])]
-for _role in ("wdi_tourism_receipts", "wdi_tourism_arrivals"):
-    if TOURISM_CHAINS and _role not in config["datasets"]:
+LABOUR_SOURCES_USED = {s for chain in CHAINS if not is_tourism(GVCS[chain]) for s in labour_sources(GVCS[chain])}
+# Each input role and the chains or steps that need it: a role nothing needs is not read, so a
+# run on open data needs no INDSTAT file (README "Open data only").
+NEEDED_ROLES = {
+    "trade": "every goods chain",
+    "wdi_cpi": "prices",
+    "wdi_exchange_rate": "prices",
+    **{role: "labour source indstat" for role in ["indstat"] if "indstat" in LABOUR_SOURCES_USED},
+    **{
+        role: "labour source ilostat"
+        for role in ["ilostat_employment", "ilostat_earnings"]
+        if "ilostat" in LABOUR_SOURCES_USED
+    },
+    **{
+        role: "tourism chain(s) " + ", ".join(TOURISM_CHAINS)
+        for role in ["wdi_tourism_receipts", "wdi_tourism_arrivals"]
+        if TOURISM_CHAINS
+    },
+    **{d.dataset: f"dimension {d.id}" for d in DIMENSIONS.values() if d.dataset},
+}
+for _role, _user in NEEDED_ROLES.items():
+    if not config["datasets"].get(_role):
         raise ValueError(
-            f"config key 'datasets.{_role}' is needed by the tourism chain(s) "
-            f"{', '.join(TOURISM_CHAINS)}; expected a registry id (config/datasets.yaml)"
+            f"config key 'datasets.{_role}' is needed by the {_user}; expected a registry id "
+            "(config/datasets.yaml)"
         )
+USED_DATASETS = {role: config["datasets"][role] for role in NEEDED_ROLES}
+# Indicator columns whose coverage per chain the data-availability table reports.
+AVAILABILITY_VARIABLES = [c for d in DIMENSIONS.values() for c in d.columns] + [
+    "value_added_lcu", "labour_productivity_lcu", "wage_bill_share_of_value_added"
+]
 
 
 wildcard_constraints:
@@ -67,6 +93,11 @@ def raw_files(role):
     """Paths of the raw files of the dataset feeding ``role``."""
     entry = dataset(role)
     return [str(raw_dir(entry) / name) for name in dataset_files(entry)]
+
+
+def needed_raw_file(role):
+    """The raw file of ``role`` when the configuration needs it (else none: an empty list)."""
+    return raw_files(role)[0] if role in NEEDED_ROLES else []
 
 
 def registry_entry(source, version, file):

@@ -8,6 +8,7 @@ rule harmonise_trade:
         dataset=config["datasets"]["trade"],
         format=dataset("trade")["format"],
         historical_entities=config["harmonise"]["historical_entities"],
+        missing=config["years"]["missing"],
     log:
         "results/logs/harmonise_trade/{year}.log",
     benchmark:
@@ -47,9 +48,9 @@ rule harmonise_prices:
 
 rule harmonise_labour:
     input:
-        indstat=raw_files("indstat")[0],
-        ilostat_employment=raw_files("ilostat_employment")[0],
-        ilostat_earnings=raw_files("ilostat_earnings")[0],
+        indstat=needed_raw_file("indstat"),
+        ilostat_employment=needed_raw_file("ilostat_employment"),
+        ilostat_earnings=needed_raw_file("ilostat_earnings"),
         prices="results/harmonised/prices.parquet",
     output:
         table="results/harmonised/labour.parquet",

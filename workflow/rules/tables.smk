@@ -104,3 +104,36 @@ rule tabulate_descriptives:
         "../../envs/workflow.yaml"
     script:
         "../scripts/tabulate_descriptives.py"
+
+
+rule tabulate_data_availability:
+    input:
+        trade=expand("results/harmonised/trade/trade_{year}.parquet", year=YEARS),
+        labour="results/harmonised/labour.parquet",
+        prices="results/harmonised/prices.parquet",
+        indicators="results/indicators/indicators.parquet",
+    output:
+        years="results/tables/data_availability_years.csv",
+        variables="results/tables/variable_coverage.csv",
+        md="results/tables/data_availability.md",
+        html=report(
+            "results/tables/data_availability.html",
+            category="Data",
+            subcategory="Availability",
+            caption="../report/data_availability.rst",
+        ),
+    params:
+        years=YEARS,
+        datasets=USED_DATASETS,
+        variables=AVAILABILITY_VARIABLES,
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/tabulate_data_availability.log",
+    benchmark:
+        "results/benchmarks/tabulate_data_availability.tsv"
+    message:
+        "Listing the years each source has and the variables each value chain has or lost"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/tabulate_data_availability.py"

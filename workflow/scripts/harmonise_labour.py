@@ -9,9 +9,10 @@ from gvc_upgrading.io import read_table, rule_logging
 with rule_logging(snakemake) as log:
     ledgers = []
     labour = harmonise_labour(
-        indstat_path=snakemake.input.indstat,
-        ilostat_employment_path=snakemake.input.ilostat_employment,
-        ilostat_earnings_path=snakemake.input.ilostat_earnings,
+        # an input the configuration does not need is an empty list: no file
+        indstat_path=snakemake.input.indstat or None,
+        ilostat_employment_path=snakemake.input.ilostat_employment or None,
+        ilostat_earnings_path=snakemake.input.ilostat_earnings or None,
         prices=read_table(snakemake.input.prices),
         gvcs=snakemake.params.gvcs,
         chains=snakemake.params.chains,

@@ -80,6 +80,21 @@ def validate(instance: dict, schema: dict | str | Path, *, name: str = "config")
     return instance
 
 
+def _window_problems(config: dict, period: dict) -> list[str]:
+    """A period too short for its end windows: the first and last ``endpoint_years`` years
+    (baseline and robustness choices) would overlap and compare a year with itself."""
+    windows = [config["classification"]["endpoint_years"],
+               *config.get("robustness", {}).get("endpoint_years", [])]
+    span = period["end"] - period["start"] + 1
+    too_long = sorted({n for n in windows if 2 * n > span})
+    if not too_long:
+        return []
+    return [f"config key 'classification.endpoint_years' (or robustness.endpoint_years): "
+            f"period {period['label']!r} has {span} years, too few for end windows of "
+            f"{too_long} years (the first and last windows would overlap); expected at most "
+            f"{span // 2}, or a longer period"]
+
+
 def check_references(config: dict, gvcs: dict, registry: dict) -> None:
     """Cross-file checks that a schema cannot express: chains and datasets must exist."""
     problems = []
@@ -87,12 +102,16 @@ def check_references(config: dict, gvcs: dict, registry: dict) -> None:
     if first > last:
         problems.append(f"config key 'years': start {first} is after end {last}; expected "
                         "start <= end")
+    elif first == last:
+        problems.append(f"config key 'years': one year ({first}) cannot show upgrading, which is "
+                        "a change between years, nor identify year effects; set years.end "
+                        "after years.start (and classification.periods inside them)")
     for chain in config["value_chains"]:
         if chain not in gvcs:
             problems.append(f"config key 'value_chains': {chain!r} is not defined in "
                             f"{config['value_chains_file']} (known: {', '.join(gvcs)})")
     for role, dataset in config["datasets"].items():
-        if dataset not in registry:
+        if dataset is not None and dataset not in registry:
             problems.append(f"config key 'datasets.{role}': {dataset!r} is not in the dataset "
                             "registry config/datasets.yaml")
     for period in config["classification"]["periods"]:
@@ -103,5 +122,7 @@ def check_references(config: dict, gvcs: dict, registry: dict) -> None:
             problems.append(f"config key 'classification.periods': period {period['label']!r} "
                             f"({period['start']}-{period['end']}) is outside the years "
                             f"{first}-{last}; expected a period inside them")
+        else:
+            problems += _window_problems(config, period)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

@@ -66,6 +66,18 @@ def labour_sources(chain: dict) -> list[str]:
     return [sources] if isinstance(sources, str) else list(sources)
 
 
+def override_labour_sources(gvcs: dict, source: str | None) -> dict:
+    """``gvcs`` with every goods chain's ``labour_source`` replaced by ``source`` (config
+    ``harmonise.labour_source_override``; ``ilostat`` runs on open data only); None: unchanged."""
+    if source is None:
+        return gvcs
+    if source not in LABOUR_SOURCES:
+        raise ConfigError(f"config key 'harmonise.labour_source_override': {source!r}; expected "
+                          f"one of {LABOUR_SOURCES} or null")
+    return {name: chain if is_tourism(chain) else {**chain, "labour_source": source}
+            for name, chain in gvcs.items()}
+
+
 def is_tourism(chain: dict) -> bool:
     """A tourism chain measures exports as international tourism receipts (WDI), not HS trade."""
     return "wdi_tourism" in chain

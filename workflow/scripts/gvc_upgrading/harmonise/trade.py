@@ -30,12 +30,50 @@ from .countries import (
     non_country_codes,
     numeric_codes,
 )
-from .schema import TRADE, write_checked_batches
+from .schema import TRADE, write_checked, write_checked_batches
 
 log = logging.getLogger(__name__)
 
 TRADE_COLUMNS = TRADE.names
 TRADE_MEASURES = ["value_usd", "quantity_kg"]
+#: What happens to a configured year the trade release lacks (config ``years.missing``).
+MISSING_YEAR_POLICIES = ("stop", "skip")
+
+
+def release_years(path: str | Path, fmt: str) -> list[int]:
+    """The years a trade file holds: a BACI release zip's year members, or, for a stored
+    Comtrade year, that year when it has any record (the API answers an empty list for a year
+    it does not have)."""
+    if fmt == "baci_zip":
+        return sorted(baci.year_members(path))
+    records = comtrade.read_records(path)
+    return sorted({int(y) for y in records["refYear"].unique()}) if len(records) else []
+
+
+def year_available(path: str | Path, year: int, fmt: str, missing: str) -> bool:
+    """Whether the trade file at ``path`` has ``year``. A year it lacks is, with ``missing``
+    ``skip``, logged and reported as unavailable (False); with ``stop`` an InputError that names
+    the years the file has and the settings that decide the run's years."""
+    if missing not in MISSING_YEAR_POLICIES:
+        raise ValueError(f"years.missing {missing!r}; expected one of {MISSING_YEAR_POLICIES}")
+    years = release_years(path, fmt)
+    if year in years:
+        return True
+    have = f"{years[0]}-{years[-1]} ({len(years)} years)" if years else "no year"
+    if missing == "stop":
+        raise InputError(path, f"has no trade data for {year}; it has {have}. Set years.start "
+                               "and years.end inside those years, or years.missing: skip to run "
+                               "on the years it has", key=str(year))
+    log.warning("%s: no trade data for %d (it has %s); the year is skipped (years.missing: "
+                "skip) and listed in the data-availability table", path, year, have)
+    return False
+
+
+def write_missing_year(path: str | Path, year: int, metadata: dict | None = None) -> None:
+    """An empty, schema-checked trade table for a year the release lacks, marked as missing in
+    its metadata (``missing_year``), so later stages and the availability table see it."""
+    write_checked(TRADE.arrow_schema().empty_table(), path, TRADE,
+                  metadata={**(metadata or {}), "missing_year": True})
 
 
 def harmonise_trade_year(zip_path: str | Path, year: int, *, historical_entities: str = "drop",
