@@ -50,7 +50,7 @@ NEEDED_ROLES = {
         for role in ["wdi_tourism_receipts", "wdi_tourism_arrivals"]
         if TOURISM_CHAINS
     },
-    **{d.dataset: f"dimension {d.id}" for d in DIMENSIONS.values() if d.dataset},
+    **{key: f"dimension {d.id}" for d in DIMENSIONS.values() for key in d.datasets},
 }
 for _role, _user in NEEDED_ROLES.items():
     if not config["datasets"].get(_role):
@@ -129,6 +129,16 @@ def download(source, version, file):
         "url": entry["url"].format(base_url=config["providers"][source].rstrip("/"), file=file, year=year),
         "sha256": entry.get("sha256", {}).get(file),
     }
+
+
+def file_dimensions():
+    """The dimensions in use that are read from a raw file (not built from trade or labour)."""
+    return {name: dim for name, dim in DIMENSIONS.items() if dim.dataset}
+
+
+def dimension_inputs(wildcards):
+    """Raw file of every dataset the file dimensions read, keyed by its config key."""
+    return {key: raw_files(key)[0] for dim in file_dimensions().values() for key in dim.datasets}
 
 
 def comtrade_hs_prefixes():

@@ -74,6 +74,32 @@ rule harmonise_labour:
         "../scripts/harmonise_labour.py"
 
 
+rule harmonise_dimensions:
+    input:
+        unpack(dimension_inputs),
+    output:
+        table="results/harmonised/dimensions.parquet",
+        accounting="results/harmonised/accounting/dimensions.csv",
+    params:
+        dimensions=config["dimensions"],
+        gvcs={chain: GVCS[chain] for chain in CHAINS},
+        chains=[chain for chain in CHAINS if not is_tourism(GVCS[chain])],
+        years=[config["years"]["start"], config["years"]["end"]],
+        historical_entities=config["harmonise"]["historical_entities"],
+    log:
+        "results/logs/harmonise_dimensions.log",
+    benchmark:
+        "results/benchmarks/harmonise_dimensions.tsv"
+    resources:
+        mem_mb=1000,  # measured: about 0.5 GB for the real 50 MB ILOSTAT bulk files
+    message:
+        "Harmonising the decent-work dimensions read from ILOSTAT files (hours, informality, rights, ...)"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/harmonise_dimensions.py"
+
+
 rule harmonise_tourism:
     input:
         receipts=raw_files("wdi_tourism_receipts") if TOURISM_CHAINS else [],
@@ -99,6 +125,7 @@ rule tabulate_accounting:
     input:
         expand("results/harmonised/accounting/trade_{year}.csv", year=YEARS),
         "results/harmonised/accounting/prices.csv",
+        "results/harmonised/accounting/dimensions.csv",
         "results/harmonised/accounting/labour.csv",
         tourism_accounting(),
     output:

@@ -3,6 +3,7 @@ rule compute_indicators:
         trade=expand("results/harmonised/trade/trade_{year}.parquet", year=YEARS),
         labour="results/harmonised/labour.parquet",
         prices="results/harmonised/prices.parquet",
+        dimensions="results/harmonised/dimensions.parquet",
         tourism=tourism_inputs(),
     output:
         table="results/indicators/indicators.parquet",
@@ -12,6 +13,7 @@ rule compute_indicators:
         chains=CHAINS,
         years=[config["years"]["start"], config["years"]["end"]],
         usd_deflator=config["prices"]["usd_deflator"],
+        dimensions=config["dimensions"],
     log:
         "results/logs/compute_indicators.log",
     benchmark:

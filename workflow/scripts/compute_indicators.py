@@ -1,10 +1,14 @@
-"""Rule compute_indicators: market shares, unit values, employment and real wages."""
+"""Rule compute_indicators: market shares, unit values, employment and real wages, and the
+columns of the dimensions read from raw files (hours, informality, rights, ...)."""
 
 from gvc_upgrading.analysis.indicators import UNITS, compute_indicators
+from gvc_upgrading.dimensions import load_dimensions
+from gvc_upgrading.harmonise.dimensions import dimension_columns
 from gvc_upgrading.harmonise.prices import usd_deflator
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table
 
 with rule_logging(snakemake) as log:
+    dimensions = load_dimensions(snakemake.params.dimensions)
     table = compute_indicators(
         snakemake.input.trade,
         read_table(snakemake.input.labour),
@@ -14,8 +18,11 @@ with rule_logging(snakemake) as log:
         usd_deflator=usd_deflator(read_table(snakemake.input.prices),
                                   **snakemake.params.usd_deflator),
         tourism=read_table(snakemake.input.tourism[0]) if snakemake.input.tourism else None,
+        dimensions=dimension_columns(read_table(snakemake.input.dimensions), dimensions),
     )
+    units = {**UNITS, **{c: d.unit for d in dimensions.values() for c in d.columns
+                         if c not in UNITS}}
     log.info("indicators: %d rows, %d countries", len(table), table["country"].nunique())
-    write_table(table, snakemake.output.table, metadata={"units": UNITS})
+    write_table(table, snakemake.output.table, metadata={"units": units})
     with atomic_path(snakemake.output.csv) as tmp:
         table.to_csv(tmp, index=False)

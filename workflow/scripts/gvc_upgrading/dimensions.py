@@ -52,6 +52,12 @@ class Dimension:
         """Key of the config section ``datasets`` that names its raw file (None: a built table)."""
         return self.source.get("dataset")
 
+    @property
+    def datasets(self) -> list[str]:
+        """Keys of the config section ``datasets`` it reads: its own and its denominator's."""
+        keys = [self.dataset, self.source.get("denominator", {}).get("dataset")]
+        return [key for key in dict.fromkeys(keys) if key]
+
 
 def read_registry(path: str | Path, define: dict | None = None) -> dict[str, dict]:
     """The registry file at ``path`` with the entries of ``define`` added or replacing those of
@@ -90,10 +96,10 @@ def by_side(dimensions: dict[str, Dimension], side: str,
 
 def check_datasets(dimensions: dict[str, Dimension], datasets: dict) -> None:
     """Every dimension read from a raw file names a key of the config section ``datasets``."""
-    missing = sorted({d.dataset for d in dimensions.values()
-                      if d.dataset and d.dataset not in datasets})
+    missing = sorted({key for d in dimensions.values() for key in d.datasets
+                      if key not in datasets})
     if missing:
-        users = sorted(d.id for d in dimensions.values() if d.dataset in missing)
+        users = sorted(d.id for d in dimensions.values() if set(d.datasets) & set(missing))
         raise ConfigError(f"config key 'datasets': no entry for {missing}, which dimensions "
                           f"{users} read (add them, or leave those dimensions out of "
                           "dimensions.use)")

@@ -8,9 +8,10 @@ does not show up as a price change. Social: employment and wages from the harmon
 and where the labour source reports value added (UNIDO INDSTAT table 20) labour productivity (value
 added per employee) and the wage-bill share of value added.
 
-Hooks: ``female_employment_share`` and ``labour_rights_index`` are columns of the indicator table
-that pass through from the labour table when a labour source supplies them; none of the current
-sources does, so they are NaN until one is added (or a user fills them in their own table).
+Further dimensions (config/dimensions.yaml) read from raw files join as columns per country x
+value chain x year (:func:`gvc_upgrading.harmonise.dimensions.dimension_columns`), after the
+fixed columns; ``female_employment_share`` and ``labour_rights_index`` are fixed columns that a
+labour source (INDSTAT table 31) or a dimension fills, the labour source first.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ UNITS = {
     "value_added_lcu": "national currency per year, current prices",
     "labour_productivity_lcu": "value added per employee, national currency, current prices",
     "wage_bill_share_of_value_added": "wages and salaries / value added (fraction)",
-    "female_employment_share": "fraction of employment held by women (hook; no source yet)",
-    "labour_rights_index": "labour-rights index as supplied by its source (hook; no source yet)",
+    "female_employment_share": "per cent of employment held by women",
+    "labour_rights_index": "SDG 8.8.2 national compliance with labour rights, 0 (best) to 10 "
+                           "(worst)",
 }
 #: Labour-side columns that pass through from the labour table when present (hooks).
 LABOUR_HOOKS = ["female_employment_share", "labour_rights_index"]
@@ -202,13 +204,17 @@ def labour_ratios(table: pd.DataFrame) -> pd.DataFrame:
 def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, gvcs: dict,
                        chains: Sequence[str], years: tuple[int, int],
                        usd_deflator: pd.Series | None = None,
-                       tourism: pd.DataFrame | None = None) -> pd.DataFrame:
+                       tourism: pd.DataFrame | None = None,
+                       dimensions: pd.DataFrame | None = None) -> pd.DataFrame:
     """The indicator table: trade indicators joined with labour, one row per country-chain-year.
 
     ``usd_deflator`` (a price index by year, 100 in the base year) gives the export value in
     constant US dollars, ``export_value_usd / deflator x 100``; without it that column is NaN.
     A tourism chain (``wdi_tourism`` in its definition) takes its export side from ``tourism``,
     the harmonised WDI receipts and arrivals (:func:`gvc_upgrading.harmonise.tourism.tourism_indicators`).
+    ``dimensions``: further columns per country, value chain and year, joined to the rows the
+    trade and labour sides make (a dimension never adds a row); a hook column it holds fills
+    the hook where the labour table left it empty.
     """
     pieces = []
     by_chain = trade_indicators_by_chain(
@@ -238,4 +244,20 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
         {chain: TOURISM_UNIT if is_tourism(gvcs[chain]) else "USD per kg" for chain in chains}
     ).astype("string")
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
+    if dimensions is not None and len(dimensions.columns) > len(KEYS):
+        table = _join_dimensions(table, dimensions)
     return table.sort_values(["value_chain", "country", "year"], ignore_index=True)
+
+
+KEYS = ["country", "value_chain", "year"]
+
+
+def _join_dimensions(table: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the dimension columns joined on its rows (hooks filled, others appended)."""
+    dimensions = dimensions.astype({"country": "string", "value_chain": "string",
+                                    "year": "int64"})
+    joined = table.merge(dimensions, on=KEYS, how="left", suffixes=("", "_dimension"))
+    for hook in LABOUR_HOOKS:
+        if f"{hook}_dimension" in joined:
+            joined[hook] = joined[hook].fillna(joined.pop(f"{hook}_dimension"))
+    return joined

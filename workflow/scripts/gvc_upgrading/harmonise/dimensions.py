@@ -1,0 +1,212 @@
+"""Dimensions of upgrading read from raw ILOSTAT files, harmonised to one value per country x
+value chain x year and sex, in one long table (:data:`DIMENSION_TABLE`).
+
+For each dimension of the registry (:mod:`gvc_upgrading.dimensions`) whose source is an ILOSTAT
+file, :func:`harmonise_dimension` reads the file with the generic reader
+(:func:`gvc_upgrading.sources.ilostat.read_indicator`), maps countries through the one crosswalk,
+keeps one survey source per series, and selects the rows of the level the registry states:
+
+- ``division`` / ``section``: the ISIC division or section holding each chain (Rev.3 and Rev.4
+  codes; where both revisions cover a year, the Rev.4 value is kept and the change of revision
+  flags a series break);
+- ``sector``: ILOSTAT's agriculture / non-agriculture split: agricultural chains (ISIC section A)
+  take agriculture, every other chain non-agriculture;
+- ``country``: the whole economy (no activity, or the all-activities total), applied to every
+  chain of the country and marked ``level`` ``country``.
+
+The ``measure`` turns the rows into the dimension's value: ``value`` as published;
+``female_share`` women's share of the total (per cent); ``gender_gap`` (men - women) / men
+(per cent); ``per_100000_employed`` the counts over employment in the same activity (thousands
+of employed persons from ``denominator``) x 100,000.
+
+ILOSTAT's flags travel with each value: ``obs_status`` B (break in series) or a change of the
+survey ``source`` within a series sets ``series_break``; U sets ``unreliable``. Every step is
+counted in a :class:`~gvc_upgrading.harmonise.accounting.Ledger`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from ..dimensions import Dimension
+from ..sources import ilostat
+from ..valuechains import isic_divisions, isic_section
+from .accounting import Ledger, keep_ledger
+from .countries import drop_non_countries, iso3_codes
+from .schema import Column, TableSchema
+
+log = logging.getLogger(__name__)
+
+SEXES = {"SEX_T": "total", "SEX_F": "female", "SEX_M": "male"}
+DIMENSION_TABLE = TableSchema("harmonised dimensions", (
+    Column("country", "string", "crosswalk code (ISO3 for countries)", nullable=False,
+           pattern=r"^[A-Z][A-Z0-9]{2}$"),
+    Column("value_chain", "string", "value chain id", nullable=False),
+    Column("year", "int64", "calendar year", nullable=False, minimum=1900),
+    Column("dimension", "string", "dimension id (config/dimensions.yaml)", nullable=False),
+    Column("sex", "string", "total, female or male", nullable=False,
+           allowed=("total", "female", "male")),
+    Column("value", "float64", "the dimension's unit (config/dimensions.yaml)"),
+    Column("level", "string", "what the value describes", nullable=False,
+           allowed=("division", "section", "sector", "country")),
+    Column("activity", "string", "ILOSTAT activity code of the value (empty: whole economy)"),
+    Column("source", "string", "ILOSTAT survey source of the value"),
+    Column("series_break", "bool", "break in series (B flag, survey or ISIC revision change)",
+           nullable=False),
+    Column("unreliable", "bool", "ILOSTAT flag U (unreliable)", nullable=False),
+), key=("country", "value_chain", "year", "dimension", "sex"))
+KEYS = ["country", "value_chain", "year"]
+#: Of a breakdown other than activity and sex (age, currency), the totals are kept: codes that
+#: end in one of these (all ages, 15 and over, national currency).
+OTHER_TOTALS = ("_TOTAL", "_YGE15", "CUR_TYPE_LCU")
+
+
+def _other_is_total(other: pd.Series) -> pd.Series:
+    """True where the other classification(s) of a row are totals (or there are none)."""
+    parts = other.fillna("").str.split(ilostat.CLASSIF_SEPARATOR, regex=False)
+    return parts.map(lambda codes: all(c == "" or c.endswith(OTHER_TOTALS) for c in codes))
+
+
+def _chain_activity(isic: dict, level: str, revision: str) -> list[str]:
+    """The ILOSTAT ``isic_code`` values of a chain at ``level`` in ISIC ``revision``."""
+    divisions = isic_divisions(isic, revision)
+    if level == "division":
+        return divisions
+    sections = sorted({isic_section(d, revision) for d in divisions})
+    if level == "section":
+        return sections
+    return ["AGR"] if sections == ["A"] else ["NAG"]  # sector
+
+
+def _select_level(df: pd.DataFrame, dim: Dimension, gvcs: dict, chains: list[str],
+                  ledger: Ledger) -> pd.DataFrame:
+    """The rows of each chain at the dimension's level, with ``value_chain`` set."""
+    if dim.level == "country":
+        whole = df["activity"].isna() | (df["isic_level"] == "total")
+        rows = ledger.drop(df, ~whole, "an activity breakdown of a whole-economy dimension")
+        copies = pd.concat([rows.assign(value_chain=chain) for chain in chains])
+        ledger.copy(copies[copies.index.duplicated()], "whole-economy value applied to every "
+                                                      "value chain of the country")
+        return copies.reset_index(drop=True)
+    wanted_level = "aggregate" if dim.level == "sector" else dim.level
+    pieces = []
+    for chain in chains:
+        for revision in ("3", "4"):
+            codes = _chain_activity(gvcs[chain]["isic"], dim.level, revision)
+            match = (df["isic_level"] == wanted_level) & df["isic_code"].isin(codes)
+            if dim.level != "sector":
+                match &= df["isic_revision"] == revision
+            elif revision == "4":
+                continue
+            pieces.append(df[match].assign(value_chain=chain))
+    chosen = pd.concat(pieces) if pieces else df.iloc[:0].assign(value_chain="")
+    ledger.drop(df, ~df.index.isin(chosen.index), f"activity other than the chains' {dim.level}")
+    ledger.copy(chosen[chosen.index.duplicated()], "row serves more than one value chain")
+    if dim.level == "division":  # a chain of several divisions: their sum
+        keys = [*KEYS, "sex", "isic_revision", "source"]
+        summed = chosen.assign(value=chosen.groupby(keys)["value"].transform("sum"))
+        rows_before = len(summed)
+        chosen = summed.drop_duplicates(keys)
+        ledger.merge(rows_before, len(chosen), "divisions of one chain summed")
+    return chosen.reset_index(drop=True)
+
+
+def _one_series(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
+    """One value per country, chain, year and sex: the preferred survey source, then Rev.4 where
+    both revisions cover a year; breaks flagged where the source or revision changes."""
+    keys = [*KEYS, "sex"]
+    rank = df["source_type"].map({p: i for i, p in enumerate(ilostat.SOURCE_PRIORITY)})
+    revision_rank = df["isic_revision"].map({"4": 0, "3": 1}).astype("float64").fillna(2)
+    ordered = df.assign(_rank=rank.fillna(len(ilostat.SOURCE_PRIORITY)), _rev=revision_rank)
+    ordered = ordered.sort_values([*keys, "_rev", "_rank", "source"], kind="stable")
+    first = ~ordered.duplicated(keys)
+    ledger.drop(df, ~df.index.isin(ordered.index[first]),
+                "another survey source or ISIC revision for the same country, chain and year")
+    kept = ordered[first].drop(columns=["_rank", "_rev"]).sort_values(["country", "value_chain",
+                                                                        "sex", "year"])
+    by_series = kept.groupby(["country", "value_chain", "sex"])
+    changed = ((by_series["source"].shift().notna() & (by_series["source"].shift()
+                                                        != kept["source"]))
+               | (by_series["isic_revision"].shift().notna()
+                  & (by_series["isic_revision"].shift() != kept["isic_revision"])))
+    return kept.assign(series_break=(changed | (kept["obs_status"] == "B")).fillna(False),
+                       unreliable=(kept["obs_status"] == "U").fillna(False)
+                       ).reset_index(drop=True)
+
+
+def _measure(df: pd.DataFrame, dim: Dimension, denominator: pd.DataFrame | None) -> pd.DataFrame:
+    """Rows of the dimension's value from the selected series (see the module docstring)."""
+    measure = dim.source["measure"]
+    if measure == "value":
+        return df if dim.by_sex else df[df["sex"] == "total"]
+    wide = df.pivot_table(index=KEYS, columns="sex", values="value", aggfunc="first")
+    flags = df.groupby(KEYS).agg(series_break=("series_break", "any"),
+                                 unreliable=("unreliable", "any"), level=("level", "first"),
+                                 activity=("activity", "first"), source=("source", "first"))
+    if measure == "female_share":
+        value = wide.get("female") / wide.get("total") * 100.0
+    elif measure == "gender_gap":
+        value = (wide.get("male") - wide.get("female")) / wide.get("male") * 100.0
+    else:  # per_100000_employed
+        employed = denominator.set_index(KEYS)["value"].reindex(wide.index)
+        value = wide.get("total") / (employed * 1000.0) * 100_000.0
+    out = flags.join(value.rename("value")).reset_index()
+    return out.assign(sex="total")
+
+
+def harmonise_dimension(dim: Dimension, path, *, gvcs: dict, chains: list[str],
+                        years: tuple[int, int], historical_entities: str = "drop",
+                        denominator: pd.DataFrame | None = None,
+                        ledgers: list | None = None) -> pd.DataFrame:
+    """One ILOSTAT dimension as rows of :data:`DIMENSION_TABLE` (see the module docstring).
+    ``denominator``: for ``per_100000_employed``, the total employment (thousands) per country,
+    chain and year at the same level, e.g. from :func:`harmonise_dimension` of the employment
+    file with measure ``value``."""
+    indicator = dim.source["indicator"]
+    # a value beyond its unit's range (414 hours a week) is set to missing with a warning
+    df = ilostat.read_indicator(path, indicator, years=years, impossible="missing")
+    df = df.astype({c: "string" for c in df.columns if c not in ("year", "value")})
+    ledger = keep_ledger(ledgers, Ledger("harmonise_dimensions", f"ILOSTAT {indicator}", path,
+                                         ["value"], part=dim.id))
+    df = ledger.read(df)
+    df = ledger.drop(df, df["value"].isna(), "no value (obs_value empty)")
+    df = ledger.drop(df, ~_other_is_total(df["classif_other"]),
+                     "a breakdown by age or currency (the total or national currency is kept)")
+    df = ledger.drop(df, ~df["sex"].isin(list(SEXES)), "sex other than total, women or men")
+    if dim.source["measure"] == "value" and not dim.by_sex:
+        df = ledger.drop(df, df["sex"] != "SEX_T", "women and men (the dimension uses the total)")
+    df = df.assign(sex=df["sex"].map(SEXES))
+    aggregates = set(df["country"][df["country"].astype(str).str.fullmatch(r"X\d\d")])
+    df = df.assign(country=iso3_codes(df["country"].astype("string"), source="ILOSTAT",
+                                      path=path, aggregates=aggregates))
+    df = drop_non_countries(df.reset_index(drop=True), "country", historical_entities, ledger)
+    df = _select_level(df.reset_index(drop=True), dim, gvcs, chains, ledger)
+    df = _one_series(df.assign(level=dim.level), ledger)
+    ledger.write(df)  # the published values used; derived measures are computed from them
+    out = _measure(df, dim, denominator)
+    out = out.assign(dimension=dim.id, year=out["year"].astype("int64"))
+    breaks = int(out["series_break"].sum())
+    log.info("%s (%s): %d values for %s; %d with a break in series, %d unreliable", dim.id,
+             indicator, len(out), ", ".join(chains), breaks, int(out["unreliable"].sum()))
+    return out[DIMENSION_TABLE.names].astype({"activity": "string", "source": "string"})
+
+
+def dimension_columns(long: pd.DataFrame, dimensions: dict[str, Dimension]) -> pd.DataFrame:
+    """The long table as indicator columns per country x value chain x year: ``<column>`` for
+    the total, ``<column>_female`` and ``<column>_male`` for dimensions split by sex."""
+    if long.empty:
+        return pd.DataFrame(columns=KEYS)
+    names = {(d.id, "total"): d.column for d in dimensions.values()}
+    names |= {(d.id, sex): f"{d.column}_{sex}" for d in dimensions.values() if d.by_sex
+              for sex in ("female", "male")}
+    long = long[[(dim, sex) in names for dim, sex in zip(long["dimension"], long["sex"])]]
+    wide = long.assign(column=[names[(d, s)] for d, s in zip(long["dimension"], long["sex"])])
+    wide = wide.pivot_table(index=KEYS, columns="column", values="value", aggfunc="first")
+    return wide.reset_index().rename_axis(columns=None).astype({"year": "int64"})
+
+
+def empty_dimension_table() -> pd.DataFrame:
+    """A dimension table with no rows (a run with no ILOSTAT dimension)."""
+    return DIMENSION_TABLE.arrow_schema().empty_table().to_pandas()
