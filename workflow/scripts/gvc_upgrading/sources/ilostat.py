@@ -1,24 +1,45 @@
-"""ILOSTAT bulk CSV files (one indicator per file, UTF-8 with a byte-order mark).
+"""ILOSTAT files: every ILOSTAT download format this project reads, and ILOSTAT's conventions
+for economic-activity codes, source types, code dictionaries and the units an indicator id implies.
 
-Columns: ``ref_area`` (ISO3), ``indicator``, ``source`` (survey type and id, e.g. ``BA:15715``),
-optionally ``sex``, ``classif1``, ``classif2``, ``time``, ``obs_value``, ``obs_status`` and notes.
-Employment indicators are in thousands. Economic activity codes carry the ISIC revision
-(``EC2_ISIC3_D18``, ``EC2_ISIC4_C14`` for divisions; ``ECO_ISIC4_A`` for sections).
+One file holds one indicator. The formats:
 
-The reader refuses, naming file, row and what was expected: a file that is empty, cut short
-(gzip), not UTF-8, lacks a required column or has no data rows; values that are not numbers or are
-negative; periods that are not years; and one series key (country, source, classifications,
-year) given twice. One repair is made, and logged as a warning: employment values above
-:data:`MAX_EMPLOYMENT_THOUSANDS` (more people than live on Earth) are set to missing. The bulk
-files do hold such values (Cambodia's 1999 establishment survey reports 21.7 billion thousand
-employees), and refusing the whole file for them would lose every other country.
+* **bulk CSV** (``HOW_TEMP_SEX_ECO_NB_A.csv.gz``): UTF-8 with a byte-order mark, often gzipped;
+  columns ``ref_area``, ``indicator``, ``source`` (``BA:15715``: source type and survey id),
+  ``sex``, ``classif1``, ``classif2``, ``time``, ``obs_value``, ``obs_status`` and ``note_*``.
+  Which columns a file has and their order vary by indicator and vintage, so columns are always
+  selected by name; ``ref_area``, ``indicator``, ``time`` and ``obs_value`` are required.
+* **data-explorer CSV** (``...-filtered-2022-09-27.csv``): the bulk columns, any of them given as
+  labels instead (``sex.label`` = ``Sex: Total``). Labels of indicators, sexes, classifications
+  and statuses are turned back into codes with the code dictionaries; area and source labels are
+  kept as written (country names change between vintages: ``Turkey``, ``Türkiye``).
+* **SDMX-CSV** from sdmx.ilo.org (``DATAFLOW,REF_AREA,FREQ,...,TIME_PERIOD,OBS_VALUE``): the
+  indicator is the dataflow id (``ILO:DF_ILR_TUMT_NOC_RT(1.0)``), ``SOURCE`` is a label, and
+  dimension columns other than ``SEX`` are the classifications. Columns that pandas added when
+  the file was re-saved (an unnamed index, ``country_name``) are ignored.
+* **data-explorer Excel** (``INJ_FATL_ECO_NB_A_EN.xlsx``): title rows, then a header row that
+  starts with ``Reference area``, ``Source``, ``Time``, then one column per ISIC Rev.4 section
+  (``Total``, ``A. Agriculture; ...``) and a last unnamed column of notes.
+* **code dictionaries** (``dic/classif1_en.csv``): a code column and a ``.label`` column.
+
+:func:`read_indicator` (the three CSV layouts, told apart by their header) and
+:func:`read_indicator_xlsx` return one tidy table, :data:`TIDY_COLUMNS`: code columns are
+categoricals of strings (5 million rows take about 140 MB; see :data:`CHUNK_ROWS`), ``year``
+an integer, ``value`` a float (NaN where the file has no value). They refuse, with an
+:class:`InputError` naming file, row and column: a missing required column; an indicator other
+than the one asked for or named by the file name; a value outside the range its unit allows
+(:func:`indicator_unit`); a year before 1900 or after next year; a file whose values are all
+empty; a value that is not a number; a series key given twice; and, when dictionaries are given,
+a code they do not list.
+Rows outside the ``years`` asked for are dropped and counted in a log line.
+
+:func:`read_ilostat_bulk` and :func:`pick_source` keep the raw bulk table that the labour
+harmonisation reads (columns as in the file, ``time`` and ``obs_value`` parsed).
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
-import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -27,38 +48,65 @@ from ..errors import (
     InputError,
     check_range,
     delimiter_hint,
-    not_utf8_file,
     parse_numbers,
     parse_years,
 )
+from .ilostat_codes import (
+    CLASSIF_SEPARATOR,
+    IMPOSSIBLE,
+    MAX_EMPLOYMENT_THOUSANDS,
+    TIDY_COLUMNS,
+    eco_code_parts,
+    indicator_unit,
+    source_type,
+)
+from .ilostat_layouts import (
+    decode_labels,
+    explorer_layout,
+    read_columns,
+    read_dictionaries,
+    read_dictionary,
+    read_header,
+    reading_errors,
+    sdmx_layout,
+)
+from .ilostat_tidy import tidy_table
+from .ilostat_xlsx import read_indicator_xlsx
+
+#: The public face of the ILOSTAT readers: this module's own functions and, from the modules
+#: beside it, the conventions and the other layouts.
+__all__ = ["CLASSIF_SEPARATOR", "MAX_EMPLOYMENT_THOUSANDS", "SOURCE_PRIORITY", "TIDY_COLUMNS",
+           "eco_code_parts", "indicator_unit", "pick_source", "read_dictionaries",
+           "read_dictionary", "read_ilostat_bulk", "read_indicator", "read_indicator_xlsx",
+           "source_type"]
 
 log = logging.getLogger(__name__)
+
+
+# --- the raw bulk table of the labour harmonisation ----------------------------------------------
 
 REQUIRED = ["ref_area", "indicator", "source", "classif1", "time", "obs_value"]
 #: Columns that identify one observation; each combination may occur once.
 KEY_COLUMNS = ["ref_area", "indicator", "source", "sex", "classif1", "classif2", "time"]
-#: Employment indicators (``EMP_...``) are in thousands; more than the world's population is
-#: an impossible magnitude.
-MAX_EMPLOYMENT_THOUSANDS = 8.2e6
 # When several series cover one country-year, prefer labour force surveys (BA), then other
 # household surveys (BX), then establishment surveys (BB), then administrative records (AA).
 SOURCE_PRIORITY = ["BA", "BX", "BB", "AA"]
 
 
 def read_ilostat_bulk(path: str | Path) -> pd.DataFrame:
-    """Read a bulk CSV (plain or .gz); codes stay strings, ``obs_value`` is float (NaN if empty)."""
-    try:
+    """Read a bulk CSV (plain or .gz) as it is: every column, codes as strings, ``time`` as int,
+    ``obs_value`` as float (NaN if empty).
+
+    Refuses a file that is empty, cut short, not UTF-8, lacks a column of :data:`REQUIRED` or has
+    no data rows; a value that is not a number or is negative; a period that is not a year; one
+    :data:`KEY_COLUMNS` combination given twice. Employment values above
+    :data:`MAX_EMPLOYMENT_THOUSANDS` are set to missing with a warning: the bulk files hold such
+    values (Cambodia's 1999 establishment survey reports 21.7 billion thousand employees), and
+    refusing the file for them would lose every other country.
+    """
+    with reading_errors(path):
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
                          encoding="utf-8-sig")
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(path, "file is empty; expected an ILOSTAT bulk CSV") from exc
-    except UnicodeDecodeError:
-        raise not_utf8_file(path) from None
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise InputError(path, f"compressed file is corrupt or cut short ({exc}); expected a "
-                               "complete gzip file") from exc
-    except pd.errors.ParserError as exc:
-        raise InputError(path, f"not a comma-separated ILOSTAT bulk CSV ({exc})") from exc
     missing = [col for col in REQUIRED if col not in df.columns]
     if missing:
         raise InputError(path, f"missing column(s) {missing}; expected ILOSTAT bulk columns "
@@ -106,3 +154,34 @@ def pick_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rank = prefix.map({p: i for i, p in enumerate(SOURCE_PRIORITY)}).fillna(len(SOURCE_PRIORITY))
     ordered = df.assign(_rank=rank).sort_values([*keys, "_rank", "source"], kind="stable")
     return ordered.drop_duplicates(keys, keep="first").drop(columns="_rank")
+
+
+def read_indicator(path: str | Path, indicator: str | None = None, *,
+                   years: tuple[int, int] | None = None,
+                   dictionaries: Mapping[str, Mapping[str, str]] | None = None,
+                   impossible: str = "error") -> pd.DataFrame:
+    """Any ILOSTAT indicator CSV (bulk, data-explorer or SDMX-CSV; plain or gzip) as a tidy
+    table of :data:`TIDY_COLUMNS`, one row per observation in file order.
+
+    ``indicator``: the id the file must hold (with or without the ``_A`` of the file name); a
+    file name that starts with an id must agree too. ``years``: (first, last); rows outside are
+    dropped and counted in a log line. ``dictionaries`` (from :func:`read_dictionaries`): codes
+    are checked against them, and labels turned into codes. ``impossible``: ``error`` refuses a
+    value outside its unit's range (:func:`indicator_unit`), ``missing`` sets it to NaN with a
+    warning naming the rows.
+
+    ``country`` is ``ref_area`` as given (a code; a name in label files), ``activity`` the
+    ``ECO_``/``EC2_`` code of whichever classification holds one (taken apart by
+    :func:`eco_code_parts`), ``classif_other`` the other classification (joined by
+    :data:`CLASSIF_SEPARATOR` when there are two), ``sex`` ``SEX_T`` when the file has none.
+    """
+    if impossible not in IMPOSSIBLE:
+        raise ValueError(f"impossible={impossible!r}; expected one of {IMPOSSIBLE}")
+    header = read_header(path, "ILOSTAT CSV")
+    layout = sdmx_layout if "DATAFLOW" in header else explorer_layout
+    columns, code_columns = layout(header, path)
+    names = {standard: name for name, standard in columns.items()}
+    # no name holds the raw frame here, so that tidy_table frees it once the years are selected
+    return tidy_table(decode_labels(read_columns(path, columns), path, names, dictionaries), path, names,
+                 indicator=indicator, years=years, impossible=impossible,
+                 dictionaries=dictionaries, code_columns=code_columns)
