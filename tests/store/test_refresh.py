@@ -85,8 +85,13 @@ class Providers:
     def overlay(self) -> dict:
         url = self.server.url
         return {"providers": {"baci": f"{url}/baci", "ilostat": f"{url}/ilostat",
-                              "wdi": f"{url}/wdi", "comtrade": f"{url}/comtrade"},
-                "refresh": {"baci_page": f"{url}/cepii/baci.html"}}
+                              "wdi": f"{url}/wdi", "comtrade": f"{url}/comtrade",
+                              "paths": {"baci_releases": f"{url}/cepii/baci.html"}}}
+
+    def config(self, **more) -> dict:
+        """The probes' view of the config: the committed defaults with this overlay over them."""
+        defaults = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+        return refresh.merged(defaults, {**self.overlay(), **more})
 
 
 def write_results(folder: Path, trade: str) -> None:
@@ -334,7 +339,7 @@ def test_config_naming_another_dataset_starts_a_new_vintage(project, site):
 # --- probes ------------------------------------------------------------------------------------
 
 def test_baci_probe_reads_the_latest_release_of_the_datasets_revision(site):
-    config = {"refresh": {"baci_page": f"{site.server.url}/cepii/baci.html"}}
+    config = site.config()
     entry = {"format": "baci_zip", "url": "{base_url}/{file}",
              "files": ["BACI_HS92_V202401b.zip"]}
     assert probes.probe_release(entry, config, policy=FAST) == "202501"  # not HS17's 209912
@@ -346,7 +351,7 @@ def test_baci_probe_reads_the_latest_release_of_the_datasets_revision(site):
 
 
 def test_probes_read_ilostat_and_wdi_dates_and_name_what_is_wrong(site):
-    config = site.overlay()
+    config = site.config()
     ilostat = {"format": "ilostat_bulk_csv", "url": "{base_url}/{file}",
                "files": ["EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"]}
     wdi_api = {"format": "wdi_api_json", "url": "{base_url}/country/all/indicator/PA.NUS.FCRF",
@@ -375,9 +380,8 @@ def test_comtrade_probe_reads_the_latest_release_in_the_configured_years(local_s
                  "lastReleased": f"{year}-0{n + 1}-15T09:30:00"} for n, year in enumerate(years)]
         return Response(body=json.dumps({"count": len(data), "data": data}).encode())
 
-    local_server.route("/comtrade/data/v1/getDA/C/A/HS", availability)
-    config = {"providers": {"comtrade": f"{local_server.url}/comtrade"},
-              "years": {"start": 2019, "end": 2021}}
+    local_server.route("/comtrade/data/v1/getDa/C/A/HS", availability)  # getDataAvailability
+    config = Providers(local_server).config(years={"start": 2019, "end": 2021})
     entry = {"format": "comtrade_api", "url": "{base_url}/data/v1/get/C/A/HS",
              "files": ["comtrade_exports_world_{year}.parquet"]}
     assert probes.probe_release(entry, config, policy=FAST) == "2021-03-15"

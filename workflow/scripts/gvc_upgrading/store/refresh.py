@@ -271,7 +271,8 @@ def _refresh_locked(paths: Paths, configfiles: tuple[Path, ...], run: RunWorkflo
     started = now()
     current = _read_json(paths.current_json)
     config = load_config(paths.root, configfiles)
-    registry = load_registry(paths.root / CURATED_FILE, paths.root / DISCOVERED_FILE)
+    registry = load_registry(paths.root / CURATED_FILE, paths.root / DISCOVERED_FILE,
+                             config["registry"])
     log.info("current vintage: %s", current["id"] if current else "none yet")
     plans, new_entries = plan_vintage(config, registry, current, probe,
                                       started.date().isoformat())
