@@ -432,8 +432,22 @@ def test_diff_lists_rows_coverage_values_beyond_tolerance_and_shortens_long_list
     indicators.loc[indicators["country"] == "VNM", "market_share"] *= 1.02
     write_table(pd.concat([indicators, extra]), new / "indicators/indicators.parquet")
     diff = diff_vintages(old, new, Tolerances(indicator=0.03, coefficient=0.01))
-    assert diff.moved_values.empty  # VNM moved 2%, within 3%
-    assert len(diff_vintages(old, new, Tolerances(0.01, 0.01)).moved_values) == 2
+    assert diff.moved_values.empty  # VNM moved 2%, within 3% ...
+    # ... which the diff counts instead of reporting that nothing moved
+    vnm = int((indicators["country"] == "VNM").sum())
+    before = pd.read_parquet(old / "indicators/indicators.parquet")
+    compared = int(before[["market_share", "employment_persons"]].notna().sum().sum())
+    counts = diff.value_changes.set_index("column")
+    assert counts.loc["market_share"].tolist() == [len(before), vnm, vnm, 0]
+    assert counts.loc["employment_persons", ["moved", "within_tolerance"]].tolist() == [0, 0]
+    summary = diff.summary()
+    assert (summary["values_compared"], summary["moved_values"],
+            summary["values_moved_within_tolerance"]) == (compared, 0, vnm)
+    assert diff.headline().startswith(f"0 indicator values moved by more than 3.0% and {vnm} "
+                                      f"by less (of {compared} in both vintages)")
+    tighter = diff_vintages(old, new, Tolerances(0.01, 0.01))
+    assert len(tighter.moved_values) == vnm
+    assert tighter.summary()["values_moved_within_tolerance"] == 0
     rows = diff.rows.set_index("table")
     counts = ["rows_before", "rows_after", "rows_gained", "rows_lost"]
     assert rows.loc["indicators", counts].tolist() == [4, 64, 60, 0]
@@ -443,9 +457,17 @@ def test_diff_lists_rows_coverage_values_beyond_tolerance_and_shortens_long_list
     assert coverage.loc["first year", ["before", "after"]].tolist() == [2000, 1990]
     assert "values of employment_persons" not in coverage.index  # ETH adds no employment
     assert diff.class_changes.empty and diff.moved_coefficients.empty
+    assert diff.summary()["coefficients_moved_within_tolerance"] == 0
+    estimates = pd.read_parquet(new / "estimates/estimates.parquet")
+    write_table(estimates.assign(estimate=estimates["estimate"] + 0.004),
+                new / "estimates/estimates.parquet")  # within the coefficient tolerance 0.01
+    nudged = diff_vintages(old, new, Tolerances(indicator=0.03, coefficient=0.01))
+    assert nudged.moved_coefficients.empty
+    assert nudged.summary()["coefficients_moved_within_tolerance"] == len(estimates)
     paths = write_report(diff, tmp_path / "report")
     markdown = paths["md"].read_text()
     assert "First 50 of 60 rows; vintage_diff.json lists all." in markdown
+    assert f"| market_share | {len(before)} | {vnm} | {vnm} | 0 |" in markdown
     assert len(json.loads(paths["json"].read_text())["changed_rows"]) == 60
 
 
