@@ -368,6 +368,32 @@ def test_probes_read_ilostat_and_wdi_dates_and_name_what_is_wrong(site):
     assert probes.probe_release({**ilostat, "generator": "demo"}, config) is None
 
 
+def test_probes_follow_the_provider_paths_of_the_config(site):
+    """A provider that moves its table of contents or API needs a config change, not a code
+    change (providers.paths)."""
+    site.server.route("/ilostat/toc/contents.csv",
+                      lambda request: Response(body=site.ilostat_toc().encode()))
+    site.server.route("/wdi/v3/indicators/PA.NUS.FCRF",
+                      functools.partial(site.wdi_page, "PA.NUS.FCRF"))
+    site.server.route("/cepii/releases.html",
+                      lambda request: Response(body=site.baci_page().encode()))
+    config = site.config(providers={**site.overlay()["providers"], "paths": {
+        "ilostat_table_of_contents": "{base_url}/toc/contents.csv",
+        "wdi_indicator": "{base_url}/v3/indicators/{indicator}",
+        "baci_releases": f"{site.server.url}/cepii/releases.html"}})
+    ilostat = {"format": "ilostat_bulk_csv", "url": "{base_url}/{file}",
+               "files": ["EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"]}
+    wdi_bulk = {"format": "wdi_bulk_csv", "files": ["API_PA.NUS.FCRF_DS2_en_csv_v2.zip"],
+                "url": "{base_url}/en/indicator/PA.NUS.FCRF?downloadformat=csv"}
+    baci = {"format": "baci_zip", "url": "{base_url}/{file}", "files": ["BACI_HS92_V202501.zip"]}
+    assert probes.probe_release(ilostat, config, policy=FAST) == "2024-11-02"
+    assert probes.probe_release(wdi_bulk, config, policy=FAST) == "2024-11-13"
+    assert probes.probe_release(baci, config, policy=FAST) == "202501"
+    assert site.server.requested_paths() == ["/ilostat/toc/contents.csv",
+                                             "/wdi/v3/indicators/PA.NUS.FCRF",
+                                             "/cepii/releases.html"]
+
+
 def test_comtrade_probe_reads_the_latest_release_in_the_configured_years(local_server,
                                                                          monkeypatch):
     monkeypatch.setenv("COMTRADE_API_KEY", "k3y")
