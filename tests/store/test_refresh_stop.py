@@ -24,7 +24,12 @@ from conftest import REPO
 from gvc_upgrading.demo import generate_demo_world
 from gvc_upgrading.store import refresh
 from gvc_upgrading.store.locks import LockedError, exclusive_lock
-from gvc_upgrading.store.workflow_run import group_members
+from gvc_upgrading.store.workflow_run import (
+    StopSignals,
+    group_members,
+    wait_for_child,
+    wait_for_group,
+)
 
 BACI = "/baci/BACI_HS92_V202501.zip"
 
@@ -200,3 +205,23 @@ def test_next_refresh_closes_records_left_running_and_removes_partial_files(tmp_
     assert any(f"closed the stale record of vintage {stale['id']}" in m for m in messages)
     assert any(f"removed {left}" in m for m in messages)
     assert any("another run is writing that folder" in m for m in messages)
+
+
+def test_a_workflow_run_that_ignores_sigterm_is_killed_after_the_grace():
+    """The forwarded signal is not the end of it: a run that does not end within the grace is
+    sent SIGKILL, with every process of its group."""
+    script = ("import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"
+              "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+              "print('ready', flush=True); time.sleep(60)")
+    with StopSignals(grace=0.5) as stop:
+        child = subprocess.Popen([sys.executable, "-c", script], process_group=0,
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline() == "ready\n"
+        stop.watch(child)
+        started = time.monotonic()
+        os.kill(os.getpid(), signal.SIGTERM)  # the refresh is asked to stop
+        code = wait_for_child(child, stop)
+        wait_for_group(child.pid, stop.grace)
+    assert code == -signal.SIGKILL and time.monotonic() - started < 10
+    assert group_members(child.pid) == []
+    assert stop.received == signal.SIGTERM

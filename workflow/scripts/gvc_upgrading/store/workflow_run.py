@@ -82,6 +82,7 @@ class StopSignals:
     def __init__(self, grace: float = STOP_GRACE_SECONDS):
         self.grace = grace
         self.received: int | None = None  # the first stopping signal received
+        self.forwarded_at: float | None = None  # when it was forwarded to the workflow run
         self._child: subprocess.Popen | None = None
         self._interruptible = False
         self._previous: dict[int, object] = {}
@@ -118,6 +119,7 @@ class StopSignals:
         """Forward signals to ``child``'s process group from now on (and one already received)."""
         self._child = child
         if self.received is not None:
+            self.forwarded_at = time.monotonic()
             _signal_group(child.pid, self.received)
 
     def unwatch(self) -> None:
@@ -130,6 +132,7 @@ class StopSignals:
         name = signal.Signals(signum).name
         if self._child is not None:
             forwarded = signum if first else signal.SIGKILL
+            self.forwarded_at = self.forwarded_at or time.monotonic()
             log.warning("%s received: sending %s to the workflow run (process group %d) and "
                         "waiting for it to end", name, signal.Signals(forwarded).name,
                         self._child.pid)
@@ -163,7 +166,7 @@ def run_snakemake(run: VintageRun, *, cores: str = "all", targets: Sequence[str]
     log.info("running the workflow in %s: Snakemake pid %d, process group %d (output: %s)",
              run.workdir, child.pid, child.pid, run.log)
     try:
-        code = child.wait()
+        code = wait_for_child(child, stop)
         wait_for_group(child.pid, stop.grace)
     finally:
         stop.unwatch()
@@ -173,6 +176,22 @@ def run_snakemake(run: VintageRun, *, cores: str = "all", targets: Sequence[str]
         lines = run.log.read_text(encoding="utf-8", errors="replace").splitlines()
         raise WorkflowFailed(f"Snakemake exited with {code}; {_failed_jobs(lines, run.workdir)}; "
                              f"last lines of {run.log}:\n" + "\n".join(lines[-SNAKEMAKE_LOG_TAIL:]))
+
+
+def wait_for_child(child: subprocess.Popen, stop: StopSignals) -> int:
+    """Snakemake's exit code; once a signal was forwarded, the group is sent SIGKILL if
+    Snakemake has not ended ``stop.grace`` seconds later."""
+    killed = False
+    while True:
+        try:
+            return child.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            waited = time.monotonic() - (stop.forwarded_at or time.monotonic())
+            if not killed and stop.forwarded_at is not None and waited > stop.grace:
+                log.warning("the workflow run has not ended %.0f s after %s; sending SIGKILL",
+                            waited, signal.Signals(stop.received).name)
+                _signal_group(child.pid, signal.SIGKILL)
+                killed = True
 
 
 def group_members(pgid: int) -> list[int]:
