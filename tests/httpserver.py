@@ -4,9 +4,10 @@ Each URL path is given a behaviour: a fixed body (:meth:`LocalServer.serve_bytes
 :meth:`LocalServer.serve_file`, :meth:`LocalServer.serve_directory`), a scripted sequence of
 responses consumed one per request (:meth:`LocalServer.script`), or a function of the request
 (:meth:`LocalServer.route`). A :class:`Response` can misbehave the way real servers do: a status
-page, a delay before the headers or before the body, or a body cut short (advertised
-Content-Length larger than the bytes sent, then the connection closes). Every request is logged
-(method, path, query, headers) so a test can assert what was fetched.
+page, a delay before the headers or before the body, a body that trickles in slowly (chunks with
+a pause between them), or a body cut short (advertised Content-Length larger than the bytes sent,
+then the connection closes). Every request is logged (method, path, query, headers) so a test
+can assert what was fetched.
 
 Use it through the ``local_server`` fixture, or as a context manager::
 
@@ -36,7 +37,8 @@ class Response:
     ``content_length`` is the advertised Content-Length (default: the body's length); a larger
     value makes the body arrive cut short. ``send_content_length=False`` omits the header, so
     the body simply ends when the connection closes. ``delay`` waits before the status line,
-    ``body_delay`` between the headers and the body (both in seconds).
+    ``body_delay`` between the headers and the body (both in seconds); ``chunk_delay`` sends the
+    body in chunks of ``chunk_bytes`` with that pause after each (a slow download).
     """
 
     status: int = 200
@@ -46,6 +48,8 @@ class Response:
     body_delay: float = 0.0
     content_length: int | None = None
     send_content_length: bool = True
+    chunk_delay: float = 0.0
+    chunk_bytes: int = 64 * 2**10
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.flush()
         time.sleep(response.body_delay)
-        if with_body:
+        if with_body and response.chunk_delay:
+            for start in range(0, len(response.body), response.chunk_bytes):
+                self.wfile.write(response.body[start:start + response.chunk_bytes])
+                self.wfile.flush()
+                time.sleep(response.chunk_delay)
+        elif with_body:
             self.wfile.write(response.body)
         self.close_connection = True
 

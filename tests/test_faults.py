@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 import pytest
 from httpserver import Response
-from workflow_helpers import REPO, copy_repo, snakemake, zip_bytes
+from workflow_helpers import REPO, copy_repo, provider_paths, snakemake, zip_bytes
 
 from gvc_upgrading.config import load_yaml
 from gvc_upgrading.errors import InputError
@@ -68,7 +68,7 @@ def test_limits_leave_room_for_the_largest_real_files():
 def comtrade_download(server) -> dict:
     return {"dataset": "comtrade_test", "format": "comtrade_api", "version": "test",
             "year": 2020, "base_url": server.url, "url": f"{server.url}/data/v1/get/C/A/HS",
-            "sha256": None}
+            "sha256": None, **provider_paths("comtrade_api", comtrade=server.url)}
 
 
 def serve_references(server) -> None:

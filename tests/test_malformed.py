@@ -16,9 +16,12 @@ run (see tests/conftest.py).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gzip
 import json
 import logging
+import os
 import re
 import struct
 import zipfile
@@ -29,7 +32,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from workflow_helpers import zip_bytes
+from httpserver import LocalServer, Response
+from workflow_helpers import provider_paths, zip_bytes
 
 from conftest import REPO
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
@@ -41,6 +45,8 @@ from gvc_upgrading.harmonise.tourism import harmonise_tourism
 from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, write_trade_year
 from gvc_upgrading.io import read_table, write_table, write_text
 from gvc_upgrading.sources import baci, wdi
+from gvc_upgrading.store.comtrade_api import fetch_comtrade_year
+from gvc_upgrading.store.fetch import FetchPolicy, manifest_path
 
 YEAR = 2020
 VERSION = "202401"
@@ -229,6 +235,35 @@ def comtrade(folder: Path, records: list[dict] | None = None, *, raw: bytes | No
     return {"path": path}
 
 
+COMTRADE_KEY = "malformed-corpus-key"
+COMTRADE_CODES = ["610910", "870323", "070200"]
+
+
+def comtrade_api(folder: Path, document: dict | None = None, *, body: bytes | None = None,
+                 answer: Callable | None = None, cap: int = 100_000) -> dict:
+    """UN Comtrade's answer to a getFinalData query for one year: ``document`` (JSON), ``body``
+    (bytes as sent, with status 200) or ``answer`` (a function of the request)."""
+    if answer is None:
+        if body is None:
+            document = document or {"count": len(COMTRADE), "data": COMTRADE, "error": ""}
+            body = json.dumps(document).encode()
+        answer = functools.partial(lambda data, request: Response(body=data), body)
+    return {"answer": answer, "cap": cap}
+
+
+def comtrade_by_reporter(records: list[dict], *, declared: int | None = None, per_reporter=1):
+    """An answer giving the records of the reporters asked (all when none is named), with the
+    count ``declared`` for an all-reporter query (an incomplete answer when it exceeds them)."""
+    def answer(request) -> Response:
+        asked = request.query.get("reporterCode")
+        rows = [r for r in records if asked is None or str(r["reporterCode"]) in asked.split(",")]
+        if asked is None and declared is not None:
+            rows = rows[:per_reporter]
+            return Response(body=json.dumps({"count": declared, "data": rows}).encode())
+        return Response(body=json.dumps({"count": len(rows), "data": rows}).encode())
+    return answer
+
+
 def configs(folder: Path, *, config: Callable[[dict], None] | None = None,
             gvcs: Callable[[dict], None] | None = None, config_text: bytes | None = None,
             gvcs_text: bytes | None = None) -> dict:
@@ -260,6 +295,41 @@ def run_baci(inputs: dict, out: Path, ledgers: list) -> Path:
 def run_comtrade(inputs: dict, out: Path, ledgers: list) -> Path:
     table = harmonise_comtrade_year(inputs["path"], YEAR, ledgers=ledgers)
     return write_table(table, out / f"trade_{YEAR}.parquet")
+
+
+@contextlib.contextmanager
+def environment(**values: str):
+    """Environment variables set for the block, restored after it."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_comtrade_api(inputs: dict, out: Path, ledgers: list) -> Path:
+    """The store's retrieval of one Comtrade year from a local server answering as ``inputs``
+    say; ``out`` is the raw folder (without its lock, which a test folder does not need)."""
+    dest = out / f"comtrade_exports_world_{YEAR}.parquet"
+    with LocalServer() as server, environment(COMTRADE_API_KEY=COMTRADE_KEY):
+        server.route("/data/v1/get/C/A/HS", inputs["answer"])
+        server.serve_bytes("/data/v1/getDa/C/A/HS", b'{"count": 0, "data": []}')
+        server.serve_bytes("/files/v1/app/reference/HS.json", json.dumps({"results": [
+            {"id": code, "aggrLevel": 6} for code in COMTRADE_CODES]}).encode())
+        server.serve_bytes("/files/v1/app/reference/Reporters.json", json.dumps({"results": [
+            {"reporterCode": r["reporterCode"]} for r in COMTRADE]}).encode())
+        download = {"dataset": "comtrade_test", "format": "comtrade_api", "version": "test",
+                    "year": YEAR, "base_url": server.url, "sha256": None,
+                    "url": f"{server.url}/data/v1/get/C/A/HS",
+                    **provider_paths("comtrade_api", comtrade=server.url)}
+        fetch_comtrade_year(download, dest, ["61", "8703", "0702"], cap=inputs["cap"],
+                            policy=FetchPolicy(max_attempts=1))
+    return dest
 
 
 def labour_prices() -> pd.DataFrame:
@@ -299,10 +369,11 @@ def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
     return write_text(json.dumps({"config": config, "gvcs": gvcs}), out / "resolved_config.json")
 
 
-RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "labour": run_labour,
-           "prices": run_prices, "tourism": run_tourism, "config": run_configs}
-VALID = {"baci": baci_release, "comtrade": comtrade, "labour": labour, "prices": prices,
-         "tourism": tourism, "config": configs}
+RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "comtrade_api": run_comtrade_api,
+           "labour": run_labour, "prices": run_prices, "tourism": run_tourism,
+           "config": run_configs}
+VALID = {"baci": baci_release, "comtrade": comtrade, "comtrade_api": comtrade_api,
+         "labour": labour, "prices": prices, "tourism": tourism, "config": configs}
 
 
 @dataclass(frozen=True)
@@ -510,6 +581,61 @@ CASES = [
          r"1 records with a negative net weight: quantity set to missing",
          "comtrade_exports_world",
          check=lambda t: t.loc[t["exporter"].isin(["IND", "356"]), "quantity_kg"].isna().all()),
+    # --- UN Comtrade API answers, checked before anything is stored ---
+    Case("comtrade api count below its records", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": 2, "data": COMTRADE, "error": ""}),
+         r"count: the answer declares count 2 but holds 3 records; expected the count",
+         "period 2020"),
+    Case("comtrade api count not a number", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": "many", "data": COMTRADE}),
+         r"count: count 'many' is not a number of records", "period 2020"),
+    Case("comtrade api count above its records", "comtrade_api",
+         lambda d: comtrade_api(d, answer=comtrade_by_reporter(COMTRADE, declared=250)),
+         r"incomplete answer \(1 records\); splitting 3 reporters in two", "comtrade_exports_world",
+         check=lambda t: sorted(t["reporterCode"]) == sorted(r["reporterCode"] for r in COMTRADE)),
+    Case("comtrade api row cap reached by one reporter", "comtrade_api",
+         lambda d: comtrade_api(d, answer=comtrade_by_reporter(
+             [*COMTRADE, comtrade_record(50, "BGD", "870323")]), cap=2),
+         r"reporter 50, .*count: the answer of reporter 50 alone is incomplete \(2 records, "
+         r"cap 2\); expected a complete answer: a truncated year is never stored", "period 2020"),
+    Case("comtrade api error in an answer with status 200", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": 0, "data": [], "error": "Rate limit is exceeded"}),
+         r"error: Comtrade error: Rate limit is exceeded; expected", "period 2020"),
+    Case("comtrade api JSON error without data", "comtrade_api",
+         lambda d: comtrade_api(d, {"statusCode": 500, "message": "Internal server error"}),
+         r"data: the answer has no 'data' \(the API says: Internal server error\); expected",
+         "period 2020"),
+    Case("comtrade api HTML page with status 200", "comtrade_api",
+         lambda d: comtrade_api(d, body=b"<!DOCTYPE html>\n<html><head><title>Service "
+                                        b"Unavailable</title></head><body>down</body></html>"),
+         r"body: the answer is an HTML page \('Service Unavailable'\), a provider error page; "
+         r"expected a Comtrade JSON answer", "period 2020"),
+    Case("comtrade api XML error with status 200", "comtrade_api",
+         lambda d: comtrade_api(d, body=b'<?xml version="1.0"?><Error><Code>InvalidQuery</Code>'
+                                        b"</Error>"),
+         r"body: the answer is an XML document \(<Error>\), a provider error page", "period 2020"),
+    Case("comtrade api answer cut short", "comtrade_api",
+         lambda d: comtrade_api(d, body=json.dumps({"count": 3, "data": COMTRADE}).encode()[:90]),
+         r"body: the answer is not JSON .*; expected a Comtrade JSON answer", "period 2020"),
+    Case("comtrade api non-numeric value", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": 3, "data": [
+             *COMTRADE[:2], comtrade_record(699, "IND", "070200", "1,500")]}),
+         r"row 3, primaryValue: primaryValue '1,500' is not a number \(record 3 of the answer: "
+         r"reporter 699 IND, cmdCode 070200\)", "period 2020"),
+    Case("comtrade api negative value", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": 3, "data": [
+             *COMTRADE[:2], comtrade_record(699, "IND", "070200", -300.0)]}),
+         r"row 3, primaryValue: .*negative.*reporter 699 IND, cmdCode 070200", "period 2020"),
+    Case("comtrade api value of another type", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": 3, "data": [
+             *COMTRADE[:2], {**COMTRADE[2], "partner2Code": "World"}]}),
+         r"row 3, partner2Code: partner2Code 'World' is text where the other records hold a "
+         r"number; expected one type per column \(record 3 of the answer: reporter 699 IND",
+         "period 2020"),
+    Case("comtrade api missing column", "comtrade_api",
+         lambda d: comtrade_api(d, {"count": 3, "data": [
+             {k: v for k, v in r.items() if k != "netWgt"} for r in COMTRADE]}),
+         r"header: missing Comtrade column\(s\) \['netWgt'\]", "period 2020"),
     # --- UNIDO INDSTAT2 ---
     Case("indstat empty file", "labour", lambda d: labour(d, indstat=b""),
          r"file is empty; expected INDSTAT2 records", "INDSTAT2_2024_ISIC3.csv", whole_file=True),
@@ -780,7 +906,7 @@ def test_valid_inputs_pass(step, tmp_path) -> None:
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     written = RUNNERS[step](VALID[step](folder), out, [])
-    assert written.exists() and [p.name for p in out.iterdir()] == [written.name]
+    assert written.exists() and not [p for p in out.iterdir() if p.name not in _outputs(written)]
     if written.suffix == ".parquet":
         assert len(read_table(written)) > 0
 
@@ -792,6 +918,11 @@ def _dropped(ledgers: list) -> list[str]:
     frame = ledger_frame(ledgers)
     dropped = frame[(frame["entry"] == "dropped") & (frame["measure"] == "rows")]
     return [f"{row.file}: {row.total:g} rows dropped: {row.reason}" for row in dropped.itertuples()]
+
+
+def _outputs(written: Path) -> set[str]:
+    """The file a step writes and, for a raw file retrieved from an API, its manifest."""
+    return {written.name, manifest_path(written).name}
 
 
 def _leftovers(out: Path) -> list[str]:
@@ -816,7 +947,7 @@ def _check_repair(case: Case, inputs: dict, out: Path, caplog, tally: dict) -> N
     """The step writes its table (and nothing else), logs the repair, and the table shows it."""
     ledgers = []
     written = RUNNERS[case.step](inputs, out, ledgers)
-    left = [name for name in _leftovers(out) if name != written.name]
+    left = [name for name in _leftovers(out) if name not in _outputs(written)]
     tally["partial"] += len(left)
     assert left == [], f"partial output left behind: {left}"
     notes = [record.getMessage() for record in caplog.records] + _dropped(ledgers)

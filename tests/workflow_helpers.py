@@ -1,5 +1,6 @@
 """Helpers shared by tests: Snakemake runs in a temporary copy of the repository, zip archives
-made in memory, and the pyfixest settings that match the project's estimator."""
+made in memory, provider paths as the workflow passes them, and the pyfixest settings that match
+the project's estimator."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 COPIED = ["Snakefile", "config", "workflow", "profiles", "envs"]
@@ -50,6 +53,15 @@ def copy_repo(target: Path) -> Path:
         else:
             shutil.copy2(source, target / name)
     return target
+
+
+def provider_paths(file_format: str, **bases: str) -> dict:
+    """The ``paths`` a download of ``file_format`` gets from the workflow (``{"paths": {...}}``
+    or ``{}``): the committed ``providers.paths`` with the providers' base URLs ``bases``."""
+    from gvc_upgrading.store.providers import download_paths
+
+    providers = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["providers"]
+    return download_paths({**providers, **bases}, file_format)
 
 
 def matching_pyfixest_options(pf) -> dict:

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 from httpserver import Response
+from workflow_helpers import provider_paths
 
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise.trade import harmonise_exports
@@ -62,7 +63,8 @@ def serve_hs_reference(server):
 
 def download(server, year=2020):
     return {"dataset": "comtrade_test", "format": "comtrade_api", "version": "test", "year": year,
-            "base_url": server.url, "url": f"{server.url}/data/v1/get/C/A/HS", "sha256": None}
+            "base_url": server.url, "url": f"{server.url}/data/v1/get/C/A/HS", "sha256": None,
+            **provider_paths("comtrade_api", comtrade=server.url)}
 
 
 def test_truncated_result_is_split_by_reporter_until_complete(comtrade_server, tmp_path, caplog):
@@ -78,7 +80,7 @@ def test_truncated_result_is_split_by_reporter_until_complete(comtrade_server, t
     harmonised = harmonise_exports(table, path=dest)
     assert harmonised["value_usd"].sum() == pytest.approx(3 * 1000.0 * sum(REPORTERS))
     assert set(harmonised["exporter"]) == {"AFG", "BGD", "CHN", "FRA", "IND", "USA"}
-    queries = [r.query for r in comtrade_server.requests if r.path.endswith("/HS")]
+    queries = [r.query for r in comtrade_server.requests if r.path == "/data/v1/get/C/A/HS"]
     assert "reporterCode" not in queries[0]  # first all reporters, truncated at the cap
     complete = [q["reporterCode"].split(",") for q in queries[1:]
                 if 3 * len(q["reporterCode"].split(",")) < 5]
@@ -146,7 +148,8 @@ def test_wdi_api_pages_and_aggregates(local_server, tmp_path):
     dest = tmp_path / "FP.CPI.TOTL.json"
     spec = {"dataset": "wdi_test", "format": "wdi_api_json", "version": "t", "year": None,
             "base_url": f"{local_server.url}/v2",
-            "url": f"{local_server.url}/v2/country/all/indicator/FP.CPI.TOTL", "sha256": None}
+            "url": f"{local_server.url}/v2/country/all/indicator/FP.CPI.TOTL", "sha256": None,
+            **provider_paths("wdi_api_json", wdi=f"{local_server.url}/v2")}
     manifest = retrieve_wdi_api(spec, dest, policy=FAST)
     assert manifest["pages"] == 2
     values, meta = read_wdi_download(dest)
@@ -163,7 +166,8 @@ def test_wdi_api_error_with_status_200_is_an_error(local_server, tmp_path):
     ]}]).encode())
     spec = {"dataset": "wdi_test", "format": "wdi_api_json", "version": "t", "year": None,
             "base_url": f"{local_server.url}/v2",
-            "url": f"{local_server.url}/v2/country/all/indicator/NOPE", "sha256": None}
+            "url": f"{local_server.url}/v2/country/all/indicator/NOPE", "sha256": None,
+            **provider_paths("wdi_api_json", wdi=f"{local_server.url}/v2")}
     with pytest.raises(InputError, match="World Bank API error: Invalid value"):
         retrieve_wdi_api(spec, tmp_path / "NOPE.json", policy=FAST)
     assert not (tmp_path / "NOPE.json").exists()

@@ -9,14 +9,23 @@ import logging
 import socket
 import traceback
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 from httpserver import LocalServer, Response
 from workflow_helpers import zip_bytes
 
-from gvc_upgrading.store.fetch import FetchError, FetchPolicy, fetch, fetch_json, manifest_path
+from gvc_upgrading.store.fetch import (
+    FetchError,
+    FetchPolicy,
+    fetch,
+    fetch_body,
+    fetch_json,
+    local_path,
+    manifest_path,
+)
 
 FAST = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, max_attempts=3, backoff_initial=0.01,
                    backoff_max=0.05, retry_after_max=30.0)
@@ -362,8 +371,9 @@ def test_fetch_json_retries_and_parses(local_server):
 
 @pytest.mark.parametrize(("body", "problem"), [
     (HTML_PAGE, "expected JSON but got an HTML page"),
-    (b"<?xml version='1.0'?><error/>", "expected JSON but the body does not parse"),
-], ids=["html", "xml"])
+    (b"<?xml version='1.0'?><error/>", r"expected JSON but got an XML document \(<error>\)"),
+    (b'{"data": [', "expected JSON but the body does not parse"),
+], ids=["html", "xml", "truncated"])
 def test_fetch_json_rejects_other_bodies(local_server, caplog, body, problem):
     caplog.set_level(logging.DEBUG)
     local_server.serve_bytes("/api", body)
@@ -394,3 +404,75 @@ def test_local_server_context_manager_stops_listening():
         assert fetch_json(url + "/x", policy=FAST) == "x"
     with pytest.raises(FetchError, match="connection failed"):
         fetch_json(url + "/x", policy=FetchPolicy(max_attempts=1))
+
+
+# --- a local mirror: a folder or file:// URL instead of a provider -----------------------------
+
+@pytest.fixture(params=["path", "file-url"])
+def mirror(request, tmp_path):
+    """A mirror folder holding ZIP at baci/data.zip, and its base as a plain path or file URL."""
+    folder = tmp_path / "mirror dir"  # a blank, to be percent-encoded in the file URL
+    (folder / "baci").mkdir(parents=True)
+    (folder / "baci" / "data.zip").write_bytes(ZIP)
+    return folder, str(folder) if request.param == "path" else folder.as_uri()
+
+
+def test_mirror_file_is_copied_with_the_checks_and_manifest_of_a_download(mirror, tmp_path):
+    folder, base = mirror
+    dest = tmp_path / "raw" / "data.zip"
+    manifest = fetch(f"{base}/baci/data.zip?downloadformat=csv", dest, version="1",
+                     expect="zip", expected_sha256=hashlib.sha256(ZIP).hexdigest(), policy=FAST)
+    assert dest.read_bytes() == ZIP
+    assert json.loads(manifest_path(dest).read_text()) == manifest
+    assert manifest["bytes"] == len(ZIP) and manifest["sha256"] == hashlib.sha256(ZIP).hexdigest()
+    assert manifest["status"] is None and manifest["attempts"] == 1
+    assert manifest["url"] == f"{base}/baci/data.zip?downloadformat=csv"
+    assert manifest["final_url"] == (folder / "baci" / "data.zip").resolve().as_uri()
+    modified = parsedate_to_datetime(manifest["last_modified"]).timestamp()
+    assert modified == int((folder / "baci" / "data.zip").stat().st_mtime)
+
+
+@pytest.mark.parametrize(("body", "expect", "problem"), [
+    (HTML_PAGE, "zip", "expected a zip archive but got an HTML page"),
+    (ZIP[:100], "zip", "expected a zip archive but the file is not one"),
+    (ZIP, "gzip", "expected a gzip file but the file is not one"),
+], ids=["html-page", "cut-short", "wrong-kind"])
+def test_mirror_file_fails_the_same_content_checks(mirror, tmp_path, body, expect, problem):
+    folder, base = mirror
+    (folder / "baci" / "data.zip").write_bytes(body)
+    with pytest.raises(FetchError, match="after 1 attempt") as error:
+        fetch(f"{base}/baci/data.zip", tmp_path / "raw" / "data.zip", version="1", expect=expect,
+              policy=FAST, sleep=pytest.fail)
+    assert problem in str(error.value)
+    assert _files(tmp_path / "raw") == []
+
+
+def test_mirror_checksum_mismatch_and_missing_file_are_refused(mirror, tmp_path):
+    folder, base = mirror
+    pinned = hashlib.sha256(b"another release").hexdigest()
+    with pytest.raises(FetchError, match=f"sha256 mismatch: expected {pinned}"):
+        fetch(f"{base}/baci/data.zip", tmp_path / "raw" / "data.zip", version="1",
+              expected_sha256=pinned, policy=FAST, sleep=pytest.fail)
+    with pytest.raises(FetchError, match="after 1 attempt: no such file in the mirror: .*gone.zip"):
+        fetch(f"{base}/baci/gone.zip", tmp_path / "raw" / "gone.zip", version="1", policy=FAST,
+              sleep=pytest.fail)
+    assert _files(tmp_path / "raw") == []
+
+
+def test_mirror_documents_are_read_like_api_answers(mirror):
+    folder, base = mirror
+    (folder / "api.json").write_bytes(b'[{"page": 1, "pages": 1}, []]')
+    (folder / "error.json").write_bytes(HTML_PAGE)
+    assert fetch_json(f"{base}/api.json", params={"page": "1"}, policy=FAST) == [
+        {"page": 1, "pages": 1}, []]
+    assert fetch_body(f"{base}/baci/data.zip", policy=FAST) == ZIP
+    with pytest.raises(FetchError, match="expected JSON but got an HTML page"):
+        fetch_json(f"{base}/error.json", policy=FAST, sleep=pytest.fail)
+
+
+def test_local_path_names_files_only():
+    assert local_path("/srv/mirror/x.zip?a=1") == Path("/srv/mirror/x.zip")
+    assert local_path("file:///srv/my%20mirror/x.zip") == Path("/srv/my mirror/x.zip")
+    assert local_path("https://api.worldbank.org/v2") is None
+    with pytest.raises(FetchError, match="must name a local file"):
+        local_path("file://server/share/x.zip")

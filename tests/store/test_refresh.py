@@ -85,8 +85,13 @@ class Providers:
     def overlay(self) -> dict:
         url = self.server.url
         return {"providers": {"baci": f"{url}/baci", "ilostat": f"{url}/ilostat",
-                              "wdi": f"{url}/wdi", "comtrade": f"{url}/comtrade"},
-                "refresh": {"baci_page": f"{url}/cepii/baci.html"}}
+                              "wdi": f"{url}/wdi", "comtrade": f"{url}/comtrade",
+                              "paths": {"baci_releases": f"{url}/cepii/baci.html"}}}
+
+    def config(self, **more) -> dict:
+        """The probes' view of the config: the committed defaults with this overlay over them."""
+        defaults = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+        return refresh.merged(defaults, {**self.overlay(), **more})
 
 
 def write_results(folder: Path, trade: str) -> None:
@@ -334,7 +339,7 @@ def test_config_naming_another_dataset_starts_a_new_vintage(project, site):
 # --- probes ------------------------------------------------------------------------------------
 
 def test_baci_probe_reads_the_latest_release_of_the_datasets_revision(site):
-    config = {"refresh": {"baci_page": f"{site.server.url}/cepii/baci.html"}}
+    config = site.config()
     entry = {"format": "baci_zip", "url": "{base_url}/{file}",
              "files": ["BACI_HS92_V202401b.zip"]}
     assert probes.probe_release(entry, config, policy=FAST) == "202501"  # not HS17's 209912
@@ -346,7 +351,7 @@ def test_baci_probe_reads_the_latest_release_of_the_datasets_revision(site):
 
 
 def test_probes_read_ilostat_and_wdi_dates_and_name_what_is_wrong(site):
-    config = site.overlay()
+    config = site.config()
     ilostat = {"format": "ilostat_bulk_csv", "url": "{base_url}/{file}",
                "files": ["EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"]}
     wdi_api = {"format": "wdi_api_json", "url": "{base_url}/country/all/indicator/PA.NUS.FCRF",
@@ -363,6 +368,32 @@ def test_probes_read_ilostat_and_wdi_dates_and_name_what_is_wrong(site):
     assert probes.probe_release({**ilostat, "generator": "demo"}, config) is None
 
 
+def test_probes_follow_the_provider_paths_of_the_config(site):
+    """A provider that moves its table of contents or API needs a config change, not a code
+    change (providers.paths)."""
+    site.server.route("/ilostat/toc/contents.csv",
+                      lambda request: Response(body=site.ilostat_toc().encode()))
+    site.server.route("/wdi/v3/indicators/PA.NUS.FCRF",
+                      functools.partial(site.wdi_page, "PA.NUS.FCRF"))
+    site.server.route("/cepii/releases.html",
+                      lambda request: Response(body=site.baci_page().encode()))
+    config = site.config(providers={**site.overlay()["providers"], "paths": {
+        "ilostat_table_of_contents": "{base_url}/toc/contents.csv",
+        "wdi_indicator": "{base_url}/v3/indicators/{indicator}",
+        "baci_releases": f"{site.server.url}/cepii/releases.html"}})
+    ilostat = {"format": "ilostat_bulk_csv", "url": "{base_url}/{file}",
+               "files": ["EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"]}
+    wdi_bulk = {"format": "wdi_bulk_csv", "files": ["API_PA.NUS.FCRF_DS2_en_csv_v2.zip"],
+                "url": "{base_url}/en/indicator/PA.NUS.FCRF?downloadformat=csv"}
+    baci = {"format": "baci_zip", "url": "{base_url}/{file}", "files": ["BACI_HS92_V202501.zip"]}
+    assert probes.probe_release(ilostat, config, policy=FAST) == "2024-11-02"
+    assert probes.probe_release(wdi_bulk, config, policy=FAST) == "2024-11-13"
+    assert probes.probe_release(baci, config, policy=FAST) == "202501"
+    assert site.server.requested_paths() == ["/ilostat/toc/contents.csv",
+                                             "/wdi/v3/indicators/PA.NUS.FCRF",
+                                             "/cepii/releases.html"]
+
+
 def test_comtrade_probe_reads_the_latest_release_in_the_configured_years(local_server,
                                                                          monkeypatch):
     monkeypatch.setenv("COMTRADE_API_KEY", "k3y")
@@ -375,9 +406,8 @@ def test_comtrade_probe_reads_the_latest_release_in_the_configured_years(local_s
                  "lastReleased": f"{year}-0{n + 1}-15T09:30:00"} for n, year in enumerate(years)]
         return Response(body=json.dumps({"count": len(data), "data": data}).encode())
 
-    local_server.route("/comtrade/data/v1/getDA/C/A/HS", availability)
-    config = {"providers": {"comtrade": f"{local_server.url}/comtrade"},
-              "years": {"start": 2019, "end": 2021}}
+    local_server.route("/comtrade/data/v1/getDa/C/A/HS", availability)  # getDataAvailability
+    config = Providers(local_server).config(years={"start": 2019, "end": 2021})
     entry = {"format": "comtrade_api", "url": "{base_url}/data/v1/get/C/A/HS",
              "files": ["comtrade_exports_world_{year}.parquet"]}
     assert probes.probe_release(entry, config, policy=FAST) == "2021-03-15"
@@ -428,8 +458,22 @@ def test_diff_lists_rows_coverage_values_beyond_tolerance_and_shortens_long_list
     indicators.loc[indicators["country"] == "VNM", "market_share"] *= 1.02
     write_table(pd.concat([indicators, extra]), new / "indicators/indicators.parquet")
     diff = diff_vintages(old, new, Tolerances(indicator=0.03, coefficient=0.01))
-    assert diff.moved_values.empty  # VNM moved 2%, within 3%
-    assert len(diff_vintages(old, new, Tolerances(0.01, 0.01)).moved_values) == 2
+    assert diff.moved_values.empty  # VNM moved 2%, within 3% ...
+    # ... which the diff counts instead of reporting that nothing moved
+    vnm = int((indicators["country"] == "VNM").sum())
+    before = pd.read_parquet(old / "indicators/indicators.parquet")
+    compared = int(before[["market_share", "employment_persons"]].notna().sum().sum())
+    counts = diff.value_changes.set_index("column")
+    assert counts.loc["market_share"].tolist() == [len(before), vnm, vnm, 0]
+    assert counts.loc["employment_persons", ["moved", "within_tolerance"]].tolist() == [0, 0]
+    summary = diff.summary()
+    assert (summary["values_compared"], summary["moved_values"],
+            summary["values_moved_within_tolerance"]) == (compared, 0, vnm)
+    assert diff.headline().startswith(f"0 indicator values moved by more than 3.0% and {vnm} "
+                                      f"by less (of {compared} in both vintages)")
+    tighter = diff_vintages(old, new, Tolerances(0.01, 0.01))
+    assert len(tighter.moved_values) == vnm
+    assert tighter.summary()["values_moved_within_tolerance"] == 0
     rows = diff.rows.set_index("table")
     counts = ["rows_before", "rows_after", "rows_gained", "rows_lost"]
     assert rows.loc["indicators", counts].tolist() == [4, 64, 60, 0]
@@ -439,9 +483,17 @@ def test_diff_lists_rows_coverage_values_beyond_tolerance_and_shortens_long_list
     assert coverage.loc["first year", ["before", "after"]].tolist() == [2000, 1990]
     assert "values of employment_persons" not in coverage.index  # ETH adds no employment
     assert diff.class_changes.empty and diff.moved_coefficients.empty
+    assert diff.summary()["coefficients_moved_within_tolerance"] == 0
+    estimates = pd.read_parquet(new / "estimates/estimates.parquet")
+    write_table(estimates.assign(estimate=estimates["estimate"] + 0.004),
+                new / "estimates/estimates.parquet")  # within the coefficient tolerance 0.01
+    nudged = diff_vintages(old, new, Tolerances(indicator=0.03, coefficient=0.01))
+    assert nudged.moved_coefficients.empty
+    assert nudged.summary()["coefficients_moved_within_tolerance"] == len(estimates)
     paths = write_report(diff, tmp_path / "report")
     markdown = paths["md"].read_text()
     assert "First 50 of 60 rows; vintage_diff.json lists all." in markdown
+    assert f"| market_share | {len(before)} | {vnm} | {vnm} | 0 |" in markdown
     assert len(json.loads(paths["json"].read_text())["changed_rows"]) == 60
 
 

@@ -9,18 +9,20 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from gvc_upgrading.config import check_references, load_yaml, validate
 from gvc_upgrading.dimensions import check_datasets, load_dimensions
 from gvc_upgrading.outputs.provenance import rule_catalogue
+from gvc_upgrading.store.providers import download_paths
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
 from gvc_upgrading.valuechains import check_chains, is_tourism, labour_sources, override_labour_sources
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
-REGISTRY_FILE = CURATED_FILE  # plus releases found by gvc-refresh, in DISCOVERED_FILE
+REGISTRY_FILE = CURATED_FILE  # plus releases found by gvc-refresh (DISCOVERED_FILE), config `registry`
 
 validate(config, SCHEMAS / "config.schema.yaml", name="config")
 GVCS = validate(
     load_yaml(config["value_chains_file"]), SCHEMAS / "gvcs.schema.yaml", name="value chains"
 )
 REGISTRY = validate(
-    load_registry(REGISTRY_FILE, DISCOVERED_FILE), SCHEMAS / "datasets.schema.yaml",
+    load_registry(REGISTRY_FILE, DISCOVERED_FILE, config["registry"]),
+    SCHEMAS / "datasets.schema.yaml",
     name="dataset registry",
 )
 check_references(config, GVCS, REGISTRY)
@@ -128,6 +130,7 @@ def download(source, version, file):
         "base_url": config["providers"][source].rstrip("/"),
         "url": entry["url"].format(base_url=config["providers"][source].rstrip("/"), file=file, year=year),
         "sha256": entry.get("sha256", {}).get(file),
+        **download_paths(config["providers"], entry["format"]),
     }
 
 

@@ -1,10 +1,10 @@
-"""UN Comtrade+ (``getFinalData``): API queries that stay under the row cap, and record checks.
+"""UN Comtrade+ (``getFinalData``): the records, their key and reference lists, and record checks.
 
-The API (``{base}/data/v1/get/C/A/HS``) takes the subscription key in the
-``Ocp-Apim-Subscription-Key`` header (read from the ``COMTRADE_API_KEY`` environment variable,
-never logged), and answers ``{"count": n, "data": [...], "error": ""}`` with at most ``cap`` rows:
-a result of exactly ``cap`` rows may be truncated, so the query is split by reporter and fetched
-again. Values are in US dollars (``primaryValue``) and weights in kilograms (``netWgt``).
+The API (``{base}/data/v1/get/C/A/HS``; its queries: :mod:`gvc_upgrading.store.comtrade_api`)
+takes the subscription key in the ``Ocp-Apim-Subscription-Key`` header (read from the
+``COMTRADE_API_KEY`` environment variable, never logged), and answers
+``{"count": n, "data": [...], "error": ""}``. Values are in US dollars (``primaryValue``) and
+weights in kilograms (``netWgt``).
 Commodity codes follow the revision each reporter used (``classificationCode`` H0-H6).
 
 Stored records are checked before use: at least one record, the columns below, numbers as
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 
 KEY_VARIABLE = "COMTRADE_API_KEY"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
-DEFAULT_CAP = 100_000
-CODES_PER_QUERY = 50  # commodity codes per request, to keep the query string short
 WORLD = 0
 # Comtrade's classification codes -> the HS revision names used in config/gvcs.yaml.
 REVISIONS = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12", "H5": "HS17",
@@ -56,61 +54,6 @@ def api_key() -> str:
         raise RuntimeError(f"UN Comtrade needs a subscription key: set the {KEY_VARIABLE} "
                            "environment variable (https://comtradedeveloper.un.org)")
     return key
-
-
-def query_params(year: int, hs_codes: Sequence[str], reporters: Sequence[int] | None) -> dict:
-    """Query parameters for exports of ``hs_codes`` to the World in ``year``."""
-    params = {"period": str(year), "flowCode": "X", "partnerCode": str(WORLD),
-              "partner2Code": "0", "customsCode": "C00", "motCode": "0",
-              "cmdCode": ",".join(hs_codes), "includeDesc": "true"}
-    if reporters:
-        params["reporterCode"] = ",".join(str(r) for r in reporters)
-    return params
-
-
-def fetch_year(get_json: Callable[..., dict], url: str, year: int, hs_codes: Sequence[str], *,
-               key: str, reporter_list: Callable[[], list[int]] | None = None,
-               cap: int = DEFAULT_CAP) -> list[dict]:
-    """All records for ``year``: the codes in batches, each split by reporter under the cap."""
-    codes = list(hs_codes)
-    reporters: list[int] | None = None
-
-    def all_reporters() -> list[int]:
-        nonlocal reporters
-        if reporters is None:
-            if reporter_list is None:
-                raise InputError(url, f"{year}: {cap} rows returned (the cap) and no reporter "
-                                      "list to split the query by")
-            reporters = reporter_list()
-        return reporters
-
-    return [record for start in range(0, len(codes), CODES_PER_QUERY)
-            for record in _fetch_split(get_json, url, year, codes[start:start + CODES_PER_QUERY],
-                                       key=key, reporters=None, all_reporters=all_reporters,
-                                       cap=cap)]
-
-
-def _fetch_split(get_json, url, year, hs_codes, *, key, reporters, all_reporters, cap) -> list[dict]:
-    document = get_json(url, params=query_params(year, hs_codes, reporters),
-                        headers={KEY_HEADER: key}, secrets=[key])
-    if not isinstance(document, dict) or "data" not in document:
-        raise InputError(url, f"expected a Comtrade JSON object with 'data' for {year}")
-    if document.get("error"):
-        message = str(document["error"]).replace(key, "***")  # an error may quote the key
-        raise InputError(url, f"Comtrade error for {year}: {message}")
-    records = document["data"] or []
-    if len(records) < cap:
-        return records
-    reporters = reporters or all_reporters()
-    if len(reporters) == 1:
-        raise InputError(url, f"{year}: reporter {reporters[0]} alone returns the cap of {cap} "
-                              f"rows for codes {','.join(hs_codes)}")
-    half = len(reporters) // 2
-    log.info("%d: %d rows hit the cap; splitting %d reporters in two", year, len(records),
-             len(reporters))
-    return [record for part in (reporters[:half], reporters[half:])
-            for record in _fetch_split(get_json, url, year, hs_codes, key=key, reporters=part,
-                                       all_reporters=all_reporters, cap=cap)]
 
 
 def six_digit_codes(reference: dict, prefixes: Sequence[str]) -> list[str]:

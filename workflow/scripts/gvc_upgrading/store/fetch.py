@@ -7,7 +7,14 @@ number of times with exponential backoff or the server's Retry-After. It then ch
 error page is rejected; the sha256 when one is pinned), renames it into place and writes
 ``<dest>.manifest.json`` (URL, final URL, status, bytes, sha256, ETag, Last-Modified, time,
 version, attempts). Any failure raises :class:`FetchError` and leaves ``dest`` and its manifest
-as they were. :func:`fetch_json` applies the same rules to a JSON API page.
+as they were. :func:`fetch_json` applies the same rules to a JSON API page, :func:`fetch_body`
+to any small document (its caller reads it).
+
+A URL may also name a local mirror: a ``file://`` URL or a plain absolute path (a provider's base
+URL in the config pointing at a folder). The file is then copied, not downloaded, with the same
+checks (its size while it was read, the content, the sha256) and the same manifest, whose
+``status`` is null and ``final_url`` the file's ``file://`` URL; a query string has no meaning
+for a file and is ignored (the mirror keeps each file under the URL's path).
 
 Secrets (API keys in the query or headers) are shown as ``***`` in every log line, manifest and
 error message, including the debug lines of urllib3.
@@ -16,27 +23,33 @@ error message, including the debug lines of urllib3.
 from __future__ import annotations
 
 import contextlib
-import functools
-import gzip
 import hashlib
 import json
 import logging
+import os
 import time
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote, urlsplit
+from urllib.request import url2pathname
 
 import requests
 
 from gvc_upgrading import __version__
 
 from ..io import atomic_path
+from .content import (
+    HEAD_BYTES,
+    checksum_problem,
+    content_check,
+    content_problem,
+    looks_like_html,
+    markup_kind,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +58,6 @@ T = TypeVar("T")
 MASK = "***"
 USER_AGENT = f"gvc-upgrading/{__version__} python-requests/{requests.__version__}"
 _CHUNK_BYTES = 64 * 2**10
-_HEAD_BYTES = 1024
-_HTML_STARTS = (b"<!doctype html", b"<html")
-_GZIP_MAGIC = b"\x1f\x8b"
 _RETRY_CLIENT_STATUSES = (408, 429)
 # loggers of the HTTP stack that write request lines (with the query) at DEBUG level
 _HTTP_LOGGERS = ("urllib3.connectionpool", "urllib3.poolmanager", "urllib3.util.retry")
@@ -108,16 +118,20 @@ def fetch(url: str, dest: str | Path, *, version: str, expect: str | None = None
     rejected whatever ``expect`` is, unless it is ``"html"``. ``expected_sha256`` pins the file.
     ``version`` is recorded in the manifest. ``sleep`` is called with each wait between attempts.
     """
-    what, check = _content_check(expect)
+    what, check = content_check(expect)
     dest = Path(dest)
     redactor = _Redactor(secrets)
-    full_url = _url_with_params(url, params, redactor)
+    source = local_path(url)
+    full_url = url if source else _url_with_params(url, params, redactor)
     shown = redactor.redact(full_url)
     request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})}
 
     def attempt(session: requests.Session, part: Path) -> _Download:
-        download = _download(session, full_url, request_headers, part, policy, shown)
-        problem = _content_problem(part, expect, what, check) or _checksum_problem(
+        if source:
+            download = _copy_local(source, part, policy, shown)
+        else:
+            download = _download(session, full_url, request_headers, part, policy, shown)
+        problem = content_problem(part, expect, what, check) or checksum_problem(
             download.sha256, expected_sha256)
         if problem:
             raise _AttemptFailed(problem, retriable=False)
@@ -144,15 +158,52 @@ def fetch_json(url: str, *, params: dict | None = None, headers: dict | None = N
                secrets: Sequence[str] = (), policy: FetchPolicy = FetchPolicy(),
                sleep: Callable[[float], None] = time.sleep) -> Any:
     """GET one JSON document (e.g. a page of a paged API) with :func:`fetch`'s retry and
-    redaction rules; an HTML page or a body that is not JSON is an error, not retried."""
+    redaction rules; an HTML page, an XML document or a body that is not JSON is an error, not
+    retried."""
+    return _fetch_document(url, params, {"Accept": "application/json", **(headers or {})},
+                           secrets, policy, sleep, parse=_parse_json)
+
+
+def fetch_body(url: str, *, params: dict | None = None, headers: dict | None = None,
+               secrets: Sequence[str] = (), policy: FetchPolicy = FetchPolicy(),
+               sleep: Callable[[float], None] = time.sleep) -> bytes:
+    """GET one small document and return its body as received, with :func:`fetch`'s retry and
+    redaction rules (status, timeouts, retries); reading the body is left to the caller."""
+    return _fetch_document(url, params, headers or {}, secrets, policy, sleep,
+                           parse=lambda body: body)
+
+
+def local_path(url: str) -> Path | None:
+    """The file named by a ``file://`` URL or a plain path (a local mirror), or None for a URL
+    of another scheme (``http``, ``https``)."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise FetchError(url, "a file:// URL must name a local file (file:///path)", 0)
+        return Path(url2pathname(unquote(parts.path)))
+    if "://" in url:
+        return None
+    return Path(url.split("?", 1)[0])
+
+
+def _fetch_document(url: str, params: dict | None, headers: dict, secrets: Sequence[str],
+                    policy: FetchPolicy, sleep: Callable[[float], None],
+                    parse: Callable[[bytes], T]) -> T:
+    """One document, read with ``parse`` inside the retry loop (its _AttemptFailed counts)."""
     redactor = _Redactor(secrets)
-    full_url = _url_with_params(url, params, redactor)
+    source = local_path(url)
+    full_url = url if source else _url_with_params(url, params, redactor)
     shown = redactor.redact(full_url)
-    request_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+    request_headers = {"User-Agent": USER_AGENT, **headers}
+
+    def attempt(session: requests.Session) -> T:
+        if source:
+            return parse(_read_local(source))
+        return parse(_get_body(session, full_url, request_headers, policy))
+
     with redactor.on_loggers(), requests.Session() as session:
-        document, _ = _with_retries(
-            lambda: _get_json(session, full_url, request_headers, policy), url=shown,
-            policy=policy, sleep=sleep, redactor=redactor)
+        document, _ = _with_retries(lambda: attempt(session), url=shown, policy=policy,
+                                    sleep=sleep, redactor=redactor)
     return document
 
 
@@ -164,7 +215,7 @@ def manifest_path(dest: str | Path) -> Path:
 
 @dataclass(frozen=True)
 class _Download:
-    status: int
+    status: int | None  # None for a file of a local mirror
     final_url: str
     size: int
     sha256: str
@@ -316,12 +367,12 @@ def _check_status(response: requests.Response) -> None:
 def _error_excerpt(response: requests.Response) -> str:
     """The start of an error response's body (it often says what is wrong, e.g. a bad key)."""
     try:
-        head = next(response.iter_content(_HEAD_BYTES), b"")
+        head = next(response.iter_content(HEAD_BYTES), b"")
     except requests.RequestException:
         return ""
     if not head.strip():
         return ""
-    if _looks_like_html(head):
+    if looks_like_html(head):
         return " (an HTML page)"
     text = " ".join(head.decode("utf-8", errors="replace").split())
     return f": {text[:200]}"
@@ -364,19 +415,62 @@ def _announced_length(response: requests.Response) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _get_json(session: requests.Session, url: str, headers: dict, policy: FetchPolicy) -> Any:
-    """One GET of a JSON document."""
+def _get_body(session: requests.Session, url: str, headers: dict, policy: FetchPolicy) -> bytes:
+    """One GET of a small document: its body, after the status check."""
     timeout = (policy.connect_timeout, policy.read_timeout)
     with session.get(url, headers=headers, timeout=timeout) as response:
         _check_status(response)
-        body = response.content
-    if _looks_like_html(body[:_HEAD_BYTES]):
-        raise _AttemptFailed("expected JSON but got an HTML page", retriable=False)
+        return response.content
+
+
+def _parse_json(body: bytes) -> Any:
+    """A JSON body as Python objects; an error page or a body that does not parse is an
+    attempt that failed for good."""
+    if kind := markup_kind(body[:HEAD_BYTES]):
+        raise _AttemptFailed(f"expected JSON but got {kind}", retriable=False)
     try:
         return json.loads(body)
     except ValueError as exc:
         raise _AttemptFailed(f"expected JSON but the body does not parse ({exc})",
                              retriable=False)
+
+
+def _copy_local(source: Path, part: Path, policy: FetchPolicy, shown: str) -> _Download:
+    """Copy a mirror's file to ``part`` the way :func:`_download` streams a body."""
+    try:
+        with open(source, "rb") as stream, open(part, "wb") as out:
+            status = os.fstat(stream.fileno())
+            progress = _Progress(shown, status.st_size, policy.progress_every_bytes)
+            digest, size = hashlib.sha256(), 0
+            for chunk in iter(lambda: stream.read(_CHUNK_BYTES), b""):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                progress.update(size)
+    except OSError as exc:
+        raise _local_failure(source, exc) from None
+    if size != status.st_size:
+        raise _AttemptFailed(f"the file changed while it was read: {size} of the "
+                             f"{status.st_size} bytes it had", retriable=True)
+    return _Download(None, source.resolve().as_uri(), size, digest.hexdigest(), None,
+                     formatdate(status.st_mtime, usegmt=True))
+
+
+def _read_local(source: Path) -> bytes:
+    """The whole content of a mirror's (small) file."""
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        raise _local_failure(source, exc) from None
+
+
+def _local_failure(source: Path, exc: OSError) -> _AttemptFailed:
+    """A file that is missing or unreadable fails for good; other I/O errors may pass."""
+    if isinstance(exc, FileNotFoundError):
+        return _AttemptFailed(f"no such file in the mirror: {source}", retriable=False)
+    if isinstance(exc, (IsADirectoryError, NotADirectoryError, PermissionError)):
+        return _AttemptFailed(f"cannot read {source} ({exc.strerror})", retriable=False)
+    return _AttemptFailed(f"reading {source} failed ({exc.strerror or exc})", retriable=True)
 
 
 class _Progress:
@@ -399,105 +493,3 @@ class _Progress:
                      100 * size / self._total, rate)
         else:
             log.info("%s: %d bytes at %.1f MB/s", self._url, size, rate)
-
-
-# content checks: each returns a problem in words, or None when the file is fine
-
-def _content_check(expect: str | None) -> tuple[str, Callable[[Path], str | None]]:
-    """What ``expect`` asks for, in words, and the check of a file for it."""
-    if expect is None:
-        return "data", lambda path: None
-    if expect == "html":
-        return "an HTML page", _html_problem
-    if expect == "zip":
-        return "a zip archive", _zip_problem
-    if expect == "gzip":
-        return "a gzip file", _gzip_problem
-    if expect == "json":
-        return "JSON", _json_problem
-    if expect.startswith("csv-header:"):
-        header = _normalise_header(expect.removeprefix("csv-header:"))
-        if header:
-            return (f"a CSV file with header {header!r}",
-                    functools.partial(_csv_header_problem, header=header))
-    raise ValueError(f"unknown content check {expect!r}; use 'zip', 'gzip', 'json', 'html', "
-                     "'csv-header:<comma separated header>' or None")
-
-
-def _content_problem(path: Path, expect: str | None, what: str,
-                     check: Callable[[Path], str | None]) -> str | None:
-    if expect != "html" and _looks_like_html(_head(path)):
-        return f"expected {what} but got an HTML page"
-    return check(path)
-
-
-def _checksum_problem(actual: str, expected: str | None) -> str | None:
-    if expected and actual != expected.strip().lower():
-        return f"sha256 mismatch: expected {expected.strip().lower()}, got {actual}"
-    return None
-
-
-def _head(path: Path) -> bytes:
-    with open(path, "rb") as stream:
-        return stream.read(_HEAD_BYTES)
-
-
-def _looks_like_html(head: bytes) -> bool:
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip().lower().startswith(_HTML_STARTS)
-
-
-def _html_problem(path: Path) -> str | None:
-    return None if _looks_like_html(_head(path)) else "expected an HTML page but got something else"
-
-
-def _zip_problem(path: Path) -> str | None:
-    if not zipfile.is_zipfile(path):
-        return "expected a zip archive but the file is not one"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            bad_member = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        return f"the zip archive is corrupt ({exc})"
-    if bad_member is not None:
-        return f"the zip archive is corrupt: member {bad_member!r} fails its CRC check"
-    return None
-
-
-def _gzip_problem(path: Path) -> str | None:
-    if not _head(path).startswith(_GZIP_MAGIC):
-        return "expected a gzip file but the file is not one"
-    try:
-        with gzip.open(path) as stream:
-            while stream.read(2**20):
-                pass
-    except (OSError, EOFError, zlib.error) as exc:
-        return f"the gzip file is corrupt ({exc})"
-    return None
-
-
-def _json_problem(path: Path) -> str | None:
-    try:
-        with open(path, encoding="utf-8-sig") as stream:
-            json.load(stream)
-    except ValueError as exc:
-        return f"expected JSON but the body does not parse ({exc})"
-    return None
-
-
-def _csv_header_problem(path: Path, header: str) -> str | None:
-    """The first line must equal ``header`` or start with it followed by more columns."""
-    compressed = _head(path).startswith(_GZIP_MAGIC)
-    if compressed and (problem := _gzip_problem(path)):
-        return problem
-    opener = gzip.open if compressed else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as stream:
-        first = _normalise_header(stream.readline(64 * 2**10))
-    if first == header or first.startswith(header + ","):
-        return None
-    return f"expected a CSV file whose header starts with {header!r} but the first line is " \
-           f"{first[:200]!r}"
-
-
-def _normalise_header(line: str) -> str:
-    """A header line without line end, quotes and blanks around the field names."""
-    return ",".join(name.strip().strip('"').strip() for name in line.strip().split(","))

@@ -2,7 +2,9 @@
 
 Used around writes to the raw store and by the scheduled refresh. The lock is held through an
 open file descriptor (``fcntl.flock``), so it disappears with the process that held it: a crashed
-run never leaves a stale lock behind.
+run never leaves a stale lock behind. A child process that is handed the descriptor
+(:attr:`HeldLock.fd`, e.g. ``subprocess.Popen(pass_fds=...)``) holds the lock with it: the lock
+is free only once neither holds it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import fcntl
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -19,9 +22,17 @@ class LockedError(RuntimeError):
     """Another process holds the lock."""
 
 
+@dataclass(frozen=True)
+class HeldLock:
+    """A lock held by this process: the lock file and the descriptor that holds it."""
+
+    path: Path
+    fd: int
+
+
 @contextlib.contextmanager
 def exclusive_lock(path: str | Path, *, timeout: float | None = None,
-                   poll: float = 0.1) -> Iterator[Path]:
+                   poll: float = 0.1) -> Iterator[HeldLock]:
     """Hold an exclusive lock on ``path`` (created if missing) for the ``with`` block.
 
     ``timeout=None`` waits as long as it takes; ``timeout=0`` fails at once. A lock not obtained
@@ -44,6 +55,6 @@ def exclusive_lock(path: str | Path, *, timeout: float | None = None,
                 time.sleep(poll)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S')}".encode(), 0)
-        yield path
+        yield HeldLock(path, fd)
     finally:
         os.close(fd)

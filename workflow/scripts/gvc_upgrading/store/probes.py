@@ -1,18 +1,19 @@
 """Cheap probes that tell the provider's current release of a dataset without downloading it.
 
 Each probe returns a release tag, which becomes the dataset's version (and raw-store folder) when
-it differs from the version in use:
+it differs from the version in use. Where each probe looks is configuration
+(``providers.paths``, :mod:`gvc_upgrading.store.providers`):
 
 - CEPII BACI: the highest version among the release zips of the dataset's HS revision linked
-  from the download page (config ``refresh.baci_page``), e.g. ``202501`` for
+  from the download page (``providers.paths.baci_releases``), e.g. ``202501`` for
   ``BACI_HS92_V202501.zip``.
-- ILOSTAT: the ``last.update`` date of the indicator in the bulk facility's table of contents,
-  ``<providers.ilostat>/table_of_contents_en.csv``, as ``YYYY-MM-DD``.
-- World Bank WDI: the ``lastupdated`` field of page 1 of
-  ``<providers.wdi>/country/all/indicator/<ID>?format=json&per_page=1``.
-- UN Comtrade: the latest ``lastReleased`` date in the data-availability endpoint
-  ``<providers.comtrade>/data/v1/getDA/C/A/HS`` for the configured years (needs
-  ``COMTRADE_API_KEY``).
+- ILOSTAT: the ``last.update`` date of the indicator in the bulk facility's table of contents
+  (``providers.paths.ilostat_table_of_contents``), as ``YYYY-MM-DD``.
+- World Bank WDI: the ``lastupdated`` field of page 1 of the indicator in API v2
+  (``providers.paths.wdi_indicator``, ``?format=json&per_page=1``).
+- UN Comtrade: the latest ``lastReleased`` date in the data availability
+  (``getDataAvailability``, ``providers.paths.comtrade_availability``, by default
+  ``data/v1/getDa/C/A/HS``) for the configured years (needs ``COMTRADE_API_KEY``).
 
 Generated (demo) and hand-placed (UNIDO INDSTAT, licensed) datasets have no probe. A probe that
 cannot read its answer raises :class:`ProbeError` naming the URL and what it expected.
@@ -29,10 +30,11 @@ from datetime import date
 from pathlib import Path
 
 from ..sources import comtrade, wdi
+from .comtrade_api import availability_records
 from .fetch import FetchPolicy, fetch, fetch_json
+from .providers import provider_url
 
 PROBE_POLICY = FetchPolicy(connect_timeout=10, read_timeout=30, max_attempts=3, backoff_initial=2)
-ILOSTAT_TOC = "table_of_contents_en.csv"
 _BACI_FILE = re.compile(r"^BACI_(HS\d\d)_V\w+\.zip$")
 
 
@@ -55,7 +57,7 @@ def probe_release(entry: dict, config: dict, *, policy: FetchPolicy = PROBE_POLI
 
 def probe_baci(entry: dict, config: dict, policy: FetchPolicy) -> str:
     """The latest BACI version of the entry's HS revision linked from the download page."""
-    url = config["refresh"]["baci_page"]
+    url = provider_url(config["providers"], "baci_releases")
     match = _BACI_FILE.match(entry["files"][0])
     if match is None:
         raise ProbeError(url, f"cannot tell the HS revision of {entry['files'][0]!r}; expected "
@@ -70,7 +72,7 @@ def probe_baci(entry: dict, config: dict, policy: FetchPolicy) -> str:
 
 def probe_ilostat(entry: dict, config: dict, policy: FetchPolicy) -> str:
     """The last-update date of the entry's indicator in ILOSTAT's table of contents."""
-    url = f"{config['providers']['ilostat'].rstrip('/')}/{ILOSTAT_TOC}"
+    url = provider_url(config["providers"], "ilostat_table_of_contents")
     indicator = entry["files"][0].removesuffix(".csv.gz")
     rows = csv.DictReader(io.StringIO(_get_text(url, expect="csv-header:id", policy=policy)))
     if "last.update" not in (rows.fieldnames or []):
@@ -86,7 +88,7 @@ def probe_wdi(entry: dict, config: dict, policy: FetchPolicy) -> str:
     found = re.search(r"/indicator/([^/?]+)", entry["url"])
     if found is None:
         raise ProbeError(entry["url"], "the registry URL names no /indicator/<ID>")
-    url = f"{config['providers']['wdi'].rstrip('/')}/country/all/indicator/{found.group(1)}"
+    url = provider_url(config["providers"], "wdi_indicator", indicator=found.group(1))
     info, _ = wdi.check_api_page(
         fetch_json(url, params={"format": "json", "per_page": "1"}, policy=policy), url)
     if not info.get("lastupdated"):
@@ -96,16 +98,13 @@ def probe_wdi(entry: dict, config: dict, policy: FetchPolicy) -> str:
 
 def probe_comtrade(entry: dict, config: dict, policy: FetchPolicy) -> str:
     """The latest ``lastReleased`` date of Comtrade's annual HS data in the configured years."""
-    url = f"{config['providers']['comtrade'].rstrip('/')}/data/v1/getDA/C/A/HS"
-    key = comtrade.api_key()
-    years = range(config["years"]["start"], config["years"]["end"] + 1)
-    document = fetch_json(url, params={"period": ",".join(map(str, years))},
-                          headers={comtrade.KEY_HEADER: key}, secrets=[key], policy=policy)
-    records = document.get("data") if isinstance(document, dict) else None
-    released = [r["lastReleased"] for r in records or [] if r.get("lastReleased")]
+    url = provider_url(config["providers"], "comtrade_availability")
+    years = list(range(config["years"]["start"], config["years"]["end"] + 1))
+    records = availability_records(url, years, key=comtrade.api_key(), policy=policy)
+    released = [r["lastReleased"] for r in records if r.get("lastReleased")]
     if not released:
         raise ProbeError(url, "no data-availability record with 'lastReleased' for years "
-                              f"{years.start}-{years.stop - 1}")
+                              f"{years[0]}-{years[-1]}")
     return max(_date(value, url) for value in released)
 
 

@@ -22,6 +22,12 @@ computed from it. ``gvc-refresh`` (:func:`main`, library entry :func:`refresh`):
    (:data:`EXIT_REFRESHED`). A failure leaves the previous vintage current and untouched, marks
    the new record ``failed`` with the error, and exits with :data:`EXIT_FAILED`.
 
+SIGTERM and SIGINT stop a refresh cleanly (:mod:`gvc_upgrading.store.workflow_run`): forwarded to
+the workflow run, which the refresh waits for; the vintage is marked failed, the lock released
+only then, and the process ends by the same signal. Once it holds the lock, every refresh first
+closes vintage records left ``running`` and removes partial files left in the raw store by a run
+that ended before it finished (:mod:`gvc_upgrading.store.recovery`).
+
 Every run logs to stderr and to ``resources/vintages/logs/refresh_<time>.log``.
 """
 
@@ -32,8 +38,7 @@ import contextlib
 import json
 import logging
 import os
-import re
-import subprocess
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,8 +49,9 @@ import yaml
 
 from ..config import ConfigError, load_yaml, validate
 from ..io import setup_logging, write_text
-from .locks import LockedError, exclusive_lock
+from .locks import HeldLock, LockedError, exclusive_lock
 from .probes import probe_release
+from .recovery import close_stale_records, remove_stale_parts
 from .registry import (
     CURATED_FILE,
     DISCOVERED_FILE,
@@ -55,6 +61,14 @@ from .registry import (
     successor_id,
 )
 from .vintage_diff import Tolerances, diff_vintages, write_report
+from .workflow_run import (  # noqa: F401  (VintageRun, WorkflowFailed: part of this API)
+    RefreshStopped,
+    StopSignals,
+    VintageRun,
+    WorkflowFailed,
+    active_stop_signals,
+    run_snakemake,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +76,7 @@ EXIT_NOTHING_NEW = 0
 EXIT_REFRESHED = 10
 EXIT_FAILED = 1
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
-SNAKEMAKE_LOG_TAIL = 20  # lines of the workflow's output quoted when it fails
-_FAILED_RULE = re.compile(r"^Error in rule (\w+):")
-_FAILED_LOG = re.compile(r"^\s+log: (\S+) \(check log file")
+# stopped by SIGTERM or SIGINT: the process ends by that signal (a shell reports 128 + its number)
 
 
 @dataclass(frozen=True)
@@ -98,20 +110,6 @@ class Paths:
         return self.root / "results" / "vintages" / vintage
 
 
-@dataclass(frozen=True)
-class VintageRun:
-    """What the workflow run of a new vintage needs; handed to the ``run`` function."""
-
-    root: Path  # project root: Snakefile, config/, resources/
-    workdir: Path  # results/vintages/<id>: the run's working directory
-    configfiles: tuple[Path, ...]  # overlays in order; the vintage's overlay last
-    log: Path  # the run's output
-
-    @property
-    def results(self) -> Path:
-        return self.workdir / "results"
-
-
 RunWorkflow = Callable[[VintageRun], None]
 Probe = Callable[[dict, dict], str | None]
 
@@ -135,43 +133,7 @@ class Outcome:
     code: int
     message: str
     vintage: str | None = None
-
-
-class WorkflowFailed(RuntimeError):
-    """The workflow run of a new vintage failed."""
-
-
-def run_snakemake(run: VintageRun, *, cores: str = "all", targets: Sequence[str] = (),
-                  extra_args: Sequence[str] = ()) -> None:
-    """Run the workflow for a vintage with Snakemake in ``run.workdir``, output to ``run.log``."""
-    command = [sys.executable, "-m", "snakemake", *targets, "--snakefile",
-               str(run.root / "Snakefile"), "--directory", str(run.workdir), "--cores", str(cores),
-               *extra_args, "--configfile", *map(str, run.configfiles)]
-    log.info("running the workflow in %s (output: %s)", run.workdir, run.log)
-    with open(run.log, "w", encoding="utf-8") as output:
-        code = subprocess.run(command, cwd=run.root, stdout=output, stderr=subprocess.STDOUT,
-                              check=False).returncode
-    if code != 0:
-        lines = run.log.read_text(encoding="utf-8", errors="replace").splitlines()
-        raise WorkflowFailed(f"Snakemake exited with {code}; {_failed_jobs(lines, run.workdir)}; "
-                             f"last lines of {run.log}:\n" + "\n".join(lines[-SNAKEMAKE_LOG_TAIL:]))
-
-
-def _failed_jobs(lines: list[str], workdir: Path) -> str:
-    """The rules that failed in Snakemake's output, each with the last line of its log file
-    (the error the rule's script raised)."""
-    failures, awaiting_log = [], False
-    for line in lines:
-        if started := _FAILED_RULE.match(line):
-            failures.append(f"rule {started.group(1)}")
-            awaiting_log = True
-        elif awaiting_log and (logged := _FAILED_LOG.match(line)):
-            log_file = workdir / logged.group(1)
-            text = log_file.read_text(errors="replace").strip() if log_file.is_file() else ""
-            if text:
-                failures[-1] += f" ({text.splitlines()[-1]})"
-            awaiting_log = False
-    return "failed: " + "; ".join(failures) if failures else "no failed rule named"
+    signal: int | None = None  # the signal that stopped the refresh
 
 
 def merged(base: dict, overlay: dict) -> dict:
@@ -206,6 +168,8 @@ def plan_vintage(config: dict, registry: dict, current: dict | None, probe: Prob
         entry = registry[base]
         try:
             release = probe(entry, config)
+        except RefreshStopped:
+            raise
         except Exception as exc:
             raise RuntimeError(f"probing the release of {role} ({base}) failed: {exc}") from exc
         dataset = base
@@ -246,67 +210,86 @@ def refresh(root: str | Path, configfiles: Sequence[str | Path] = (), *,
     """Refresh the project at ``root`` (see the module docstring); never raises."""
     paths = Paths(Path(root).resolve())
     files = tuple(Path(f).resolve() for f in configfiles)
-    with contextlib.ExitStack() as stack:
+    with StopSignals() as stop, contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(exclusive_lock(paths.lock, timeout=0))
+            lock = stack.enter_context(exclusive_lock(paths.lock, timeout=0))
+            return _finish(_refresh_locked(paths, files, run, probe, now, stop, lock))
         except LockedError as exc:
             return _finish(Outcome(EXIT_LOCKED, f"another refresh is running ({exc}); "
                                                 "nothing done"))
-        try:
-            return _finish(_refresh_locked(paths, files, run, probe, now))
+        except RefreshStopped as exc:
+            return _finish(Outcome(exc.exit_code, f"refresh {exc}; no vintage was started",
+                                   signal=exc.signum))
         except Exception as exc:
             log.exception("refresh failed")
             return _finish(Outcome(EXIT_FAILED, f"refresh failed: {exc}"))
 
 
 def _finish(outcome: Outcome) -> Outcome:
-    level = {EXIT_FAILED: logging.ERROR, EXIT_LOCKED: logging.WARNING}.get(outcome.code,
-                                                                          logging.INFO)
+    level = logging.INFO
+    if outcome.code in (EXIT_FAILED, EXIT_LOCKED) or outcome.signal:
+        level = logging.ERROR if outcome.code == EXIT_FAILED else logging.WARNING
     log.log(level, "%s (exit code %d)", outcome.message, outcome.code)
     return outcome
 
 
 def _refresh_locked(paths: Paths, configfiles: tuple[Path, ...], run: RunWorkflow, probe: Probe,
-                    now: Callable[[], datetime]) -> Outcome:
+                    now: Callable[[], datetime], stop: StopSignals, lock: HeldLock) -> Outcome:
     started = now()
+    close_stale_records(paths.vintages, _time(started))
+    remove_stale_parts(paths.root / "resources" / "raw")
     current = _read_json(paths.current_json)
     config = load_config(paths.root, configfiles)
-    registry = load_registry(paths.root / CURATED_FILE, paths.root / DISCOVERED_FILE)
+    registry = load_registry(paths.root / CURATED_FILE, paths.root / DISCOVERED_FILE,
+                             config["registry"])
     log.info("current vintage: %s", current["id"] if current else "none yet")
-    plans, new_entries = plan_vintage(config, registry, current, probe,
-                                      started.date().isoformat())
+    with stop.interruptible():
+        plans, new_entries = plan_vintage(config, registry, current, probe,
+                                          started.date().isoformat())
     changed = [plan for plan in plans if plan.reason]
     if current and not changed:
         return Outcome(EXIT_NOTHING_NEW, f"nothing new: vintage {current['id']} stays current",
                        current["id"])
+    stop.check("before a vintage was started")
     if new_entries:
         add_discovered(paths.root / DISCOVERED_FILE, new_entries)
     vintage = _new_vintage_id(paths, started)
     record = _start_record(paths, vintage, plans, current, configfiles, started)
     log.info("vintage %s: %s", vintage, "; ".join(f"{p.role}: {p.reason}" for p in changed))
     try:
-        _build(paths, record, configfiles, run, config, current)
+        _build(paths, record, configfiles, run, config, current, lock)
+        stop.check("after the workflow ran, before the vintage was made current")
     except Exception as exc:
         record.update(status="failed", finished_at=_time(now()), error=str(exc))
         _write_record(paths, record)
         log.error("vintage %s failed: %s", vintage, exc)
         kept = f"vintage {current['id']} stays current" if current else "no vintage is current"
         cause = record["error"].splitlines()[0]
+        if isinstance(exc, RefreshStopped):
+            return Outcome(exc.exit_code, f"vintage {vintage} {cause}; marked failed; {kept}",
+                           vintage, signal=exc.signum)
         return Outcome(EXIT_FAILED, f"vintage {vintage} failed ({cause}); {kept}", vintage)
     record.update(status="complete", finished_at=_time(now()))
     _write_record(paths, record)
     _make_current(paths, record)
+    if stop.received:
+        log.warning("%s came while vintage %s was made current; the refresh had finished",
+                    signal.Signals(stop.received).name, vintage)
     return Outcome(EXIT_REFRESHED, f"refreshed: vintage {vintage} is current ("
                                    + "; ".join(f"{p.role}: {p.reason}" for p in changed) + ")",
                    vintage)
 
 
 def _build(paths: Paths, record: dict, configfiles: tuple[Path, ...], run: RunWorkflow,
-           config: dict, current: dict | None) -> None:
+           config: dict, current: dict | None, lock: HeldLock) -> None:
     """Run the workflow for the vintage of ``record`` and write its diff report."""
     workdir = _prepare_workdir(paths, record["id"])
     overlay = paths.root / record["overlay"]
-    job = VintageRun(paths.root, workdir, (*configfiles, overlay), workdir / "snakemake.log")
+    job = VintageRun(paths.root, workdir, (*configfiles, overlay), workdir / "snakemake.log",
+                     lock.fd)
+    stop = active_stop_signals()
+    if stop:
+        stop.check("before the workflow ran")
     run(job)
     if current is None:
         log.info("first vintage: no previous results to compare with")
@@ -394,7 +377,8 @@ def _read_json(path: Path) -> dict | None:
 
 EPILOG = f"""exit codes: {EXIT_NOTHING_NEW} nothing new (nothing downloaded), {EXIT_REFRESHED} \
 refreshed (a new vintage is current), {EXIT_FAILED} failed (the previous vintage stays current), \
-{EXIT_LOCKED} another refresh holds the lock (nothing done)."""
+{EXIT_LOCKED} another refresh holds the lock (nothing done). SIGTERM or SIGINT stop the workflow \
+run and the refresh, which then ends by that signal (143 or 130 in a shell)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -420,8 +404,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run(job: VintageRun) -> None:
         run_snakemake(job, cores=args.cores, extra_args=args.snakemake_args)
 
-    return refresh(root, args.configfile, run=run).code
+    outcome = refresh(root, args.configfile, run=run)
+    if outcome.signal is not None:
+        _end_by_signal(outcome.signal)
+    return outcome.code
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _end_by_signal(signum: int) -> None:
+    """End this process by ``signum`` (its default action), as a stopped program should, so that
+    whoever started it (a shell, ``timeout``, systemd) sees that it was stopped."""
+    logging.shutdown()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+if __name__ == "__main__":  # python -m: run the imported module, whose logger has its name
+    from gvc_upgrading.store import refresh as _imported
+
+    sys.exit(_imported.main())

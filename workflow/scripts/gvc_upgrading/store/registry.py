@@ -1,4 +1,5 @@
-"""The dataset registry: curated entries (``config/datasets.yaml``) and releases found later.
+"""The dataset registry: curated entries (``config/datasets.yaml``), releases found later, and
+entries added or overridden in the config (key ``registry``).
 
 The scheduled refresh (:mod:`gvc_upgrading.store.refresh`) records every new release its probes find
 as a registry entry in a machine-written file, ``resources/registry/discovered.yaml``, with the
@@ -8,6 +9,11 @@ other dataset. A new release's entry is derived from the entry it succeeds
 (:func:`successor_entry`): same source, format, URL and licence; the new version (and with it a
 new folder ``resources/raw/<source>/<version>/``), file names carrying the version renamed,
 and no pinned checksum (the download's manifest records it).
+
+A config overlay can change the registry without editing ``config/datasets.yaml``: config key
+``registry`` maps dataset ids to entries. A new id is added (it needs a complete entry); the
+fields given for an id already registered replace that entry's own (e.g. ``files`` after a
+provider renamed an indicator's file, or ``url`` for another layout of a mirror).
 """
 
 from __future__ import annotations
@@ -27,20 +33,34 @@ _HEADER = ("# Machine-written by gvc-refresh (gvc_upgrading.store.refresh): regi
            "# Do not edit by hand; copy an entry to config/datasets.yaml to curate it.\n")
 
 
-def load_registry(curated: str | Path, discovered: str | Path) -> dict:
-    """The curated registry merged with the discovered one (if that file exists).
+def load_registry(curated: str | Path, discovered: str | Path,
+                  overlay: dict | None = None) -> dict:
+    """The curated registry merged with the discovered one (if that file exists), then with
+    ``overlay`` (config key ``registry``: id -> entry or fields replacing the entry's own).
 
     An id present in both files is an error: the refresh never writes a curated id.
     """
     registry = load_yaml(curated)
-    if not Path(discovered).exists():
-        return registry
-    found = load_yaml(discovered)
-    clashes = sorted(set(registry) & set(found))
-    if clashes:
-        raise ConfigError(f"{discovered}: dataset id(s) {clashes} are also in {curated}; remove "
-                          f"them from {discovered}")
-    return {**registry, **found}
+    if Path(discovered).exists():
+        found = load_yaml(discovered)
+        clashes = sorted(set(registry) & set(found))
+        if clashes:
+            raise ConfigError(f"{discovered}: dataset id(s) {clashes} are also in {curated}; "
+                              f"remove them from {discovered}")
+        registry = {**registry, **found}
+    return with_overlay(registry, overlay or {})
+
+
+def with_overlay(registry: dict, overlay: dict) -> dict:
+    """``registry`` with the entries of ``overlay`` added, or merged field by field over the
+    entry of the same id."""
+    merged = dict(registry)
+    for dataset_id, fields in overlay.items():
+        if not isinstance(fields, dict):
+            raise ConfigError(f"config key 'registry.{dataset_id}': expected a mapping of "
+                              f"registry fields, got {fields!r}")
+        merged[dataset_id] = {**registry.get(dataset_id, {}), **fields}
+    return merged
 
 
 def add_discovered(path: str | Path, entries: dict[str, dict]) -> None:

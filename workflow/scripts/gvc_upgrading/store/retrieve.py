@@ -1,8 +1,10 @@
 """Retrieval of registered datasets into the raw store, one file per call.
 
 A file download goes through :func:`gvc_upgrading.store.fetch.fetch` with the content check of its
-format. API sources are assembled from pages (World Bank API v2) or from queries split under
-the row cap (UN Comtrade) and stored as received, with a manifest beside them like a download's.
+format (from a provider's server or a local mirror folder alike). API sources are assembled from
+pages (World Bank API v2) or from queries split under the row cap (UN Comtrade,
+:mod:`gvc_upgrading.store.comtrade_api`, answers checked before they are stored) and stored as
+received, with a manifest beside them like a download's.
 
 Two runs may share one raw store (two checkouts, a scheduled refresh beside a user's run). Every
 write to a raw folder happens under an exclusive lock on ``<folder>/.lock``
@@ -15,19 +17,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
-from ..io import write_table, write_text
-from ..sources import comtrade, wdi
-from .fetch import FetchPolicy, fetch, fetch_json, manifest_path
+from ..io import write_text
+from ..sources import wdi
+from .comtrade_api import fetch_comtrade_year
+from .fetch import FetchPolicy, fetch, fetch_json
 from .locks import LockedError, exclusive_lock
+from .manifests import stored_manifest, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -53,29 +53,6 @@ def raw_store_lock(dest: str | Path) -> Iterator[None]:
             log.info("waiting for another run to finish writing the raw folder (%s)", exc)
             stack.enter_context(exclusive_lock(path))
         yield
-
-
-def stored_manifest(dest: str | Path, expected_sha256: str | None = None) -> dict | None:
-    """The manifest of ``dest`` if the file is complete (its size and sha256 match its manifest
-    and, when given, ``expected_sha256``), else None."""
-    dest = Path(dest)
-    manifest_file = manifest_path(dest)
-    if not (dest.is_file() and manifest_file.is_file()):
-        return None
-    try:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except ValueError:
-        return None
-    digest = hashlib.sha256()
-    with open(dest, "rb") as fh:
-        for block in iter(functools.partial(fh.read, 2**20), b""):
-            digest.update(block)
-    actual = digest.hexdigest()
-    if dest.stat().st_size != manifest.get("bytes") or actual != manifest.get("sha256"):
-        return None
-    if expected_sha256 and actual != expected_sha256.strip().lower():
-        return None
-    return manifest
 
 
 def _locked(retrieval: Callable[..., dict]) -> Callable[..., dict]:
@@ -106,14 +83,6 @@ def retrieve(download: dict, dest: str | Path, *, policy: FetchPolicy = FetchPol
                  expected_sha256=download.get("sha256"), policy=policy)
 
 
-def _write_manifest(dest: Path, fields: dict) -> dict:
-    data = Path(dest).read_bytes()
-    manifest = {**fields, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    write_text(json.dumps(manifest, indent=2, sort_keys=True), manifest_path(dest))
-    return manifest
-
-
 def _all_pages(get_json: Callable, url: str, params: dict) -> list:
     pages, page = [], 1
     while True:
@@ -131,13 +100,13 @@ def _wdi_api(download: dict, dest: str | Path, *, policy: FetchPolicy = FetchPol
     get_json = get_json or (lambda url, params: fetch_json(url, params=params, policy=policy))
     common = {"format": "json", "per_page": str(WDI_PER_PAGE)}
     indicator_pages = _all_pages(get_json, download["url"], common)
-    country_url = f"{download['base_url']}/country"
+    country_url = download["paths"]["wdi_countries"]
     country_pages = _all_pages(get_json, country_url, {**common, "per_page": "400"})
     document = wdi.api_download_document(indicator_pages, country_pages)
     write_text(json.dumps(document), dest)
     log.info("World Bank API: %d indicator pages, %d country pages", len(indicator_pages),
              len(country_pages))
-    return _write_manifest(Path(dest), {"url": download["url"], "country_url": country_url,
+    return write_manifest(Path(dest), {"url": download["url"], "country_url": country_url,
                                         "version": download["version"],
                                         "pages": len(indicator_pages)})
 
@@ -145,26 +114,6 @@ def _wdi_api(download: dict, dest: str | Path, *, policy: FetchPolicy = FetchPol
 retrieve_wdi_api = _locked(_wdi_api)
 
 
-@_locked
-def retrieve_comtrade_year(download: dict, dest: str | Path, hs_prefixes: list[str], *,
-                           policy: FetchPolicy = FetchPolicy(),
-                           cap: int = comtrade.DEFAULT_CAP) -> dict:
-    """One year of Comtrade exports to the World of every six-digit code under ``hs_prefixes``,
-    split under the cap, stored as Parquet."""
-    key = comtrade.api_key()
-    reference = f"{download['base_url']}/files/v1/app/reference"
-
-    def get_json(url, *, params=None, headers=None, secrets=()):
-        return fetch_json(url, params=params, headers=headers, secrets=secrets, policy=policy)
-
-    hs_codes = comtrade.six_digit_codes(get_json(f"{reference}/HS.json"), hs_prefixes)
-    records = comtrade.fetch_year(
-        get_json, download["url"], download["year"], hs_codes, key=key, cap=cap,
-        reporter_list=lambda: comtrade.reporter_codes(get_json(f"{reference}/Reporters.json")))
-    table = pd.DataFrame.from_records(records)
-    write_table(table, dest, metadata={"source": "UN Comtrade getFinalData",
-                                       "year": download["year"]})
-    return _write_manifest(Path(dest), {"url": download["url"], "version": download["version"],
-                                        "year": download["year"], "records": len(records)})
-
-
+#: One year of Comtrade exports, under the raw folder's lock (see
+#: :func:`gvc_upgrading.store.comtrade_api.fetch_comtrade_year`).
+retrieve_comtrade_year = _locked(fetch_comtrade_year)

@@ -7,9 +7,15 @@ folders (the previous vintage's and the new one's) and lists, each with its befo
 - coverage per value chain: countries, first and last year, and non-missing values of each
   indicator column, where they differ;
 - indicator values present in both vintages that moved by more than the relative tolerance
-  ``|after - before| > tolerance x |before|`` (largest relative moves first);
+  ``|after - before| > tolerance x |before|`` (largest relative moves first), and per indicator
+  column how many values were compared, how many moved at all and how many of those moved
+  within the tolerance (so a report never says "0 values moved" when many moved a little);
 - countries whose economic or social class changed, per value chain and period;
-- coefficients whose estimate moved by more than the absolute tolerance.
+- coefficients whose estimate moved by more than the absolute tolerance, and how many moved
+  within it.
+
+A value "moved" when it differs by more than :data:`NOISE` relative (the rounding of floating
+point arithmetic, not a change of the data).
 
 :func:`write_report` writes the result as ``vintage_diff.json`` (complete, for machines) and
 ``vintage_diff.md`` / ``vintage_diff.html`` (for people; each list shows its first
@@ -38,6 +44,8 @@ TABLES = {  # name: (path inside a results folder, key columns)
 CLASS_COLUMNS = {"economic_class": "economic", "social_class": "social"}
 SHOWN_ROWS = 50
 REPORT_NAME = "vintage_diff"
+#: Relative differences up to this are floating-point rounding, not a move of a value.
+NOISE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,10 @@ class VintageDiff:
     changed_rows: pd.DataFrame  # table, change (gained | lost), key
     coverage: pd.DataFrame  # value_chain, measure, before, after
     moved_values: pd.DataFrame  # country, value_chain, year, column, before, after, relative_change
+    value_changes: pd.DataFrame  # column, compared, moved, within_tolerance, beyond_tolerance
     class_changes: pd.DataFrame  # country, value_chain, period, dimension, before, after
     moved_coefficients: pd.DataFrame  # spec_id, value_chain, term, estimate_before, ...
+    coefficients_within_tolerance: int  # coefficients in both that moved, but by less
 
     def summary(self) -> dict[str, int]:
         """Counts of each kind of change."""
@@ -68,19 +78,25 @@ class VintageDiff:
             "rows_gained": int(self.rows["rows_gained"].sum()),
             "rows_lost": int(self.rows["rows_lost"].sum()),
             "coverage_changes": len(self.coverage),
+            "values_compared": int(self.value_changes["compared"].sum()),
             "moved_values": len(self.moved_values),
+            "values_moved_within_tolerance": int(self.value_changes["within_tolerance"].sum()),
             "class_changes": len(self.class_changes),
             "moved_coefficients": len(self.moved_coefficients),
+            "coefficients_moved_within_tolerance": self.coefficients_within_tolerance,
         }
 
     def headline(self) -> str:
-        """One sentence for logs: what moved."""
+        """One sentence for logs: what moved, beyond the tolerances and within them."""
         counts = self.summary()
         return (f"{counts['moved_values']} indicator values moved by more than "
-                f"{self.tolerances.indicator:.1%}, {counts['class_changes']} classes changed, "
+                f"{self.tolerances.indicator:.1%} and {counts['values_moved_within_tolerance']} "
+                f"by less (of {counts['values_compared']} in both vintages), "
+                f"{counts['class_changes']} classes changed, "
                 f"{counts['moved_coefficients']} coefficients moved by more than "
-                f"{self.tolerances.coefficient:g}; rows +{counts['rows_gained']} "
-                f"-{counts['rows_lost']}")
+                f"{self.tolerances.coefficient:g} and "
+                f"{counts['coefficients_moved_within_tolerance']} by less; "
+                f"rows +{counts['rows_gained']} -{counts['rows_lost']}")
 
 
 def diff_vintages(before_dir: str | Path, after_dir: str | Path, tolerances: Tolerances, *,
@@ -89,15 +105,18 @@ def diff_vintages(before_dir: str | Path, after_dir: str | Path, tolerances: Tol
     old = {name: read_table(Path(before_dir) / path) for name, (path, _) in TABLES.items()}
     new = {name: read_table(Path(after_dir) / path) for name, (path, _) in TABLES.items()}
     row_counts, changed = zip(*(_row_changes(name, old[name], new[name]) for name in TABLES))
+    moved_values, value_changes = _moved_values(old["indicators"], new["indicators"],
+                                                tolerances.indicator)
+    moved_coefficients, coefficients_within = _moved_coefficients(
+        old["estimates"], new["estimates"], tolerances.coefficient)
     return VintageDiff(
         before=before, after=after, tolerances=tolerances,
         rows=pd.DataFrame(row_counts),
         changed_rows=pd.concat(changed, ignore_index=True),
         coverage=_coverage_changes(old["indicators"], new["indicators"]),
-        moved_values=_moved_values(old["indicators"], new["indicators"], tolerances.indicator),
+        moved_values=moved_values, value_changes=value_changes,
         class_changes=_class_changes(old["classification"], new["classification"]),
-        moved_coefficients=_moved_coefficients(old["estimates"], new["estimates"],
-                                               tolerances.coefficient),
+        moved_coefficients=moved_coefficients, coefficients_within_tolerance=coefficients_within,
     )
 
 
@@ -142,24 +161,38 @@ def _coverage_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return merged[differs].sort_values(["value_chain", "measure"]).reset_index(drop=True)
 
 
-def _moved_values(old: pd.DataFrame, new: pd.DataFrame, tolerance: float) -> pd.DataFrame:
-    """Indicator values present in both vintages that moved beyond the relative tolerance."""
+def _moved(before: pd.Series, after: pd.Series) -> pd.Series:
+    """Values present before and after that differ by more than floating-point noise."""
+    scale = np.maximum(before.abs(), after.abs())
+    return before.notna() & after.notna() & ((after - before).abs() > NOISE * scale)
+
+
+def _moved_values(old: pd.DataFrame, new: pd.DataFrame,
+                  tolerance: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Indicator values present in both vintages that moved beyond the relative tolerance, and
+    per column the values compared, moved, moved within and beyond the tolerance."""
     keys = TABLES["indicators"][1]
     columns = sorted(set(_numeric_columns(old)) & set(_numeric_columns(new)))
     both = old[keys + columns].merge(new[keys + columns], on=keys, suffixes=("_before", "_after"))
-    moves = []
+    moves, counts = [], []
     for column in columns:
         before, after = both[f"{column}_before"], both[f"{column}_after"]
         change = after - before
-        moved = before.notna() & after.notna() & (change.abs() > tolerance * before.abs())
+        moved = _moved(before, after)
+        beyond = moved & (change.abs() > tolerance * before.abs())
+        counts.append({"column": column, "compared": int((before.notna() & after.notna()).sum()),
+                       "moved": int(moved.sum()), "within_tolerance": int((moved & ~beyond).sum()),
+                       "beyond_tolerance": int(beyond.sum())})
         relative = np.where(before != 0, change / before.abs(), np.nan)
         moves.append(pd.DataFrame({
-            **{key: both.loc[moved, key] for key in keys}, "column": column,
-            "before": before[moved], "after": after[moved], "relative_change": relative[moved],
+            **{key: both.loc[beyond, key] for key in keys}, "column": column,
+            "before": before[beyond], "after": after[beyond], "relative_change": relative[beyond],
         }))
     table = pd.concat(moves, ignore_index=True)
     order = table["relative_change"].abs().sort_values(ascending=False, na_position="first").index
-    return table.loc[order].reset_index(drop=True)
+    value_changes = pd.DataFrame(counts, columns=["column", "compared", "moved",
+                                                  "within_tolerance", "beyond_tolerance"])
+    return table.loc[order].reset_index(drop=True), value_changes
 
 
 def _class_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -177,16 +210,19 @@ def _class_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(changes).sort_values(keys + ["dimension"]).reset_index(drop=True)
 
 
-def _moved_coefficients(old: pd.DataFrame, new: pd.DataFrame, tolerance: float) -> pd.DataFrame:
-    """Coefficients in both vintages whose estimate moved by more than ``tolerance``."""
+def _moved_coefficients(old: pd.DataFrame, new: pd.DataFrame,
+                        tolerance: float) -> tuple[pd.DataFrame, int]:
+    """Coefficients in both vintages whose estimate moved by more than ``tolerance``, and how
+    many others moved by less."""
     keys = TABLES["estimates"][1]
     shown = ["estimate", "std_error", "p_value", "n_obs"]
     both = old[keys + shown].merge(new[keys + shown], on=keys, suffixes=("_before", "_after"))
     both["change"] = both["estimate_after"] - both["estimate_before"]
-    moved = both[both["change"].abs() > tolerance]
+    beyond = both["change"].abs() > tolerance
+    within = int((_moved(both["estimate_before"], both["estimate_after"]) & ~beyond).sum())
     columns = keys + ["estimate_before", "estimate_after", "change"] + [
         f"{name}_{when}" for name in shown[1:] for when in ("before", "after")]
-    return moved[columns].sort_values(keys).reset_index(drop=True)
+    return both.loc[beyond, columns].sort_values(keys).reset_index(drop=True), within
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -213,8 +249,8 @@ def to_json(diff: VintageDiff) -> dict:
                        "coefficient_absolute": diff.tolerances.coefficient},
         "summary": diff.summary(),
         **{name: _records(getattr(diff, name)) for name in
-           ("rows", "changed_rows", "coverage", "moved_values", "class_changes",
-            "moved_coefficients")},
+           ("rows", "changed_rows", "coverage", "value_changes", "moved_values",
+            "class_changes", "moved_coefficients")},
     }
 
 
@@ -247,6 +283,10 @@ def _sections(diff: VintageDiff) -> list[tuple[str, str, Grid | None]]:
         ("Rows gained and lost", "Keys present in only one of the two vintages.",
          diff.changed_rows, 3, {}),
         ("Coverage", "Per value chain, measures of coverage that changed.", diff.coverage, 2, {}),
+        ("Indicator values compared",
+         f"Per indicator, values present in both vintages, how many moved, and how many of those "
+         f"moved by at most {t.indicator:.2%} (within the tolerance) or by more.",
+         diff.value_changes[diff.value_changes["moved"] > 0], 1, {}),
         ("Indicator values that moved",
          f"Values present in both vintages that moved by more than {t.indicator:.2%} "
          "(largest relative moves first).", diff.moved_values, 4,
@@ -254,7 +294,8 @@ def _sections(diff: VintageDiff) -> list[tuple[str, str, Grid | None]]:
         ("Classification changes", "Country, value chain and period cells whose class changed.",
          diff.class_changes, 6, {}),
         ("Coefficients that moved",
-         f"Estimates that moved by more than {t.coefficient:g} (absolute).",
+         f"Estimates that moved by more than {t.coefficient:g} (absolute); "
+         f"{diff.coefficients_within_tolerance} more moved by less.",
          diff.moved_coefficients, 3, {}),
     ]
     return [(title, sentence, _grid(table, stub, formats) if len(table) else None)
