@@ -63,6 +63,23 @@ def dataset_files(entry):
     return names
 
 
+#: Roles of config `datasets` that every run reads (harmonise_trade, _prices and _labour).
+CORE_DATASET_ROLES = [
+    "trade", "indstat", "ilostat_employment", "ilostat_earnings", "wdi_cpi", "wdi_exchange_rate",
+]
+
+
+def dataset_roles():
+    """Roles of config `datasets` whose files this run reads, in config order: the core inputs,
+    the tourism files with a tourism chain, and the file of each dimension in dimensions.use.
+    Other configured roles (e.g. the decent-work files while their dimensions are not in use)
+    are neither fetched nor generated for the run, nor listed in its provenance."""
+    read = set(CORE_DATASET_ROLES) | {d.dataset for d in DIMENSIONS.values() if d.dataset}
+    if TOURISM_CHAINS:
+        read |= {"wdi_tourism_receipts", "wdi_tourism_arrivals"}
+    return [role for role in config["datasets"] if role in read]
+
+
 def raw_files(role):
     """Paths of the raw files of the dataset feeding ``role``."""
     entry = dataset(role)

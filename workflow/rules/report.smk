@@ -1,6 +1,6 @@
 rule describe_provenance:
     input:
-        raw=[path for role in config["datasets"] for path in raw_files(role)],
+        raw=[path for role in dataset_roles() for path in raw_files(role)],
         config_files=[config["value_chains_file"], REGISTRY_FILE],
     output:
         json="results/provenance/provenance.json",
@@ -12,9 +12,10 @@ rule describe_provenance:
         ),
     params:
         datasets={
-            role: {"id": name, **REGISTRY[name]} for role, name in config["datasets"].items()
+            role: {"id": config["datasets"][role], **REGISTRY[config["datasets"][role]]}
+            for role in dataset_roles()
         },
-        files={role: raw_files(role) for role in config["datasets"]},
+        files={role: raw_files(role) for role in dataset_roles()},
         config=config,
     log:
         "results/logs/describe_provenance.log",
