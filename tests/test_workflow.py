@@ -46,6 +46,11 @@ def test_outputs_of_every_stage(demo_run):
     shares = indicators.dropna(subset=["market_share"]).groupby(["value_chain", "year"])["market_share"].sum()
     assert shares.to_numpy() == pytest.approx(1.0)
     assert {"labour_productivity_lcu", "wage_bill_share_of_value_added"} <= set(indicators.columns)
+    # INDSTAT value added (table 20, in $) gives productivity and the wage-bill share
+    with_value_added = indicators.dropna(subset=["value_added_lcu"])
+    assert set(with_value_added["value_chain"]) == {"apparel", "mobile_phones", "automotive"}
+    assert with_value_added[["labour_productivity_lcu",
+                             "wage_bill_share_of_value_added"]].notna().all().all()
 
 
 def test_robustness_outputs_agree_with_the_classification(demo_run):
