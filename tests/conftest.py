@@ -38,6 +38,26 @@ def real_baci_zip(real_data, tmp_path_factory):
     })
 
 
+DEMO_SEED = 20111021  # the seed of config/config.yaml
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory):
+    """The demo world's files at the default seed, written once: (folder, {source: [paths]})."""
+    from gvc_upgrading import demo
+
+    out = tmp_path_factory.mktemp("demo")
+    return out, demo.generate_demo_world(out, seed=DEMO_SEED)
+
+
+@pytest.fixture(scope="session")
+def demo_panel():
+    """The latent panel behind :func:`demo_world`."""
+    from gvc_upgrading import demo
+
+    return demo.true_panel(DEMO_SEED)
+
+
 MALFORMED_TALLY = pytest.StashKey[dict]()
 
 

@@ -16,6 +16,7 @@ from workflow_helpers import copy_repo, matching_pyfixest_options, snakemake
 from gvc_upgrading.analysis.estimate import prepare_sample
 from gvc_upgrading.analysis.specifications import normalise_spec, spec_terms
 from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
+from gvc_upgrading.dimensions import load_dimensions
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,11 @@ def test_outputs_of_every_stage(demo_run):
     shares = indicators.dropna(subset=["market_share"]).groupby(["value_chain", "year"])["market_share"].sum()
     assert shares.to_numpy() == pytest.approx(1.0)
     assert {"labour_productivity_lcu", "wage_bill_share_of_value_added"} <= set(indicators.columns)
+    # INDSTAT value added (table 20, in $) gives productivity and the wage-bill share
+    with_value_added = indicators.dropna(subset=["value_added_lcu"])
+    assert set(with_value_added["value_chain"]) == {"apparel", "mobile_phones", "automotive"}
+    assert with_value_added[["labour_productivity_lcu",
+                             "wage_bill_share_of_value_added"]].notna().all().all()
 
 
 def test_robustness_outputs_agree_with_the_classification(demo_run):
@@ -233,7 +239,13 @@ def test_descriptives_paths_numbers_and_outputs_map(demo_run):
 def test_provenance_records_the_raw_files_and_the_config(demo_run):
     record = json.loads((demo_run / "results" / "provenance" / "provenance.json").read_text())
     config = demo_config(demo_run)
-    assert [d["id"] for d in record["datasets"]] == list(config["datasets"].values())
+    # the datasets the run reads: the core inputs and the files of the dimensions in use
+    dimensions = load_dimensions({**config["dimensions"],
+                                  "file": demo_run / config["dimensions"]["file"]})
+    read = {"trade", "indstat", "ilostat_employment", "ilostat_earnings", "wdi_cpi",
+            "wdi_exchange_rate"} | {d.dataset for d in dimensions.values() if d.dataset}
+    assert [d["id"] for d in record["datasets"]] == [
+        dataset for role, dataset in config["datasets"].items() if role in read]
     files = [f for d in record["datasets"] for f in d["files"]]
     assert len(files) >= 6
     for f in files:

@@ -21,14 +21,13 @@ SEED = 20111021  # the seed of config/config.yaml
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> tuple[Path, dict[str, list[Path]]]:
-    out = tmp_path_factory.mktemp("demo")
-    return out, demo.generate_demo_world(out, seed=SEED)
+def world(demo_world) -> tuple[Path, dict[str, list[Path]]]:
+    return demo_world
 
 
 @pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    return demo.true_panel(SEED)
+def panel(demo_panel) -> pd.DataFrame:
+    return demo_panel
 
 
 def _digests(root: Path) -> dict[str, str]:
@@ -75,21 +74,22 @@ def test_same_seed_gives_identical_bytes_and_another_seed_does_not(world, tmp_pa
     demo.generate_demo_world(tmp_path / "again", seed=SEED)
     demo.generate_demo_world(tmp_path / "other", seed=SEED + 1)
     first = _digests(out)
-    assert len(first) == 8
+    assert len(first) == sum(len(names) for names in demo.FILES.values()) == 15
     assert _digests(tmp_path / "again") == first
     other = _digests(tmp_path / "other")
     assert other.keys() == first.keys()
-    assert other["baci/BACI_HS92_V202401.zip"] != first["baci/BACI_HS92_V202401.zip"]
+    for name in ("baci/BACI_HS92_V202401.zip", "ilostat/HOW_TEMP_SEX_ECO_NB_A.csv.gz",
+                 "ilostat/ILR_TUMT_NOC_RT_A.csv.gz", "indstat/INDSTAT2_demo_ISIC3.csv"):
+        assert other[name] != first[name], name
 
 
 def test_writes_the_files_registered_for_the_demo_and_stays_small(world):
     out, paths = world
     registry = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
-    for entry in registry.values():
-        if entry.get("generator") == "demo":
-            for name in entry["files"]:
-                assert out / entry["source"] / name in paths[entry["source"]]
+    registered = {out / entry["source"] / name for entry in registry.values()
+                  if entry.get("generator") == "demo" for name in entry["files"]}
     files = [p for ps in paths.values() for p in ps]
+    assert registered == set(files)  # the rule generate_demo_world declares every file
     assert all(p.is_file() for p in files)
     assert not [p for p in out.rglob("*.part")]
     assert sum(p.stat().st_size for p in files) < 20e6
@@ -135,18 +135,22 @@ def test_indstat_records(world):
     lines = paths["indstat"][0].read_text().splitlines()
     fields = [line.split(",") for line in lines]
     assert {len(f) for f in fields} == {10}
-    assert {f[0] for f in fields} == {"04", "05"}
+    assert {f[0] for f in fields} == {"04", "05", "20", "31"}
     assert all(re.fullmatch(r"\d{3}", f[1]) for f in fields)
     assert {f[3] for f in fields} == {"18", "32", "34", "15"}
     assert all(f[3] == f[4] for f in fields)
-    assert any(f[5] == "..." for f in fields)
-    assert {(f[0], f[6], f[9]) for f in fields} == {("04", "01", "#"), ("05", "02", "LCU")}
+    assert {f[0] for f in fields if f[5] == "..."} == {"04", "05", "20", "31"}
+    # units per variable, in one file, as UNIDO's labelled exports (SOURCES.md 6a): counts '#',
+    # money '$' (value added) or national currency (wages); table definitions as UNIDO's
+    assert {(f[0], f[6], f[9]) for f in fields} == {
+        ("04", "04", "#"), ("05", "05", "LCU"), ("31", "31", "#"),
+        *(("20", utable, "$") for utable in ("17", "18", "19", "20"))}
     assert any(f[1] == "840" for f in fields)  # UNIDO codes are UN M49, not BACI codes
 
 
 def test_ilostat_files_switch_from_isic3_to_isic4(world):
     _, paths = world
-    emp_bytes, ear_bytes = (gzip.decompress(p.read_bytes()) for p in paths["ilostat"])
+    emp_bytes, ear_bytes = (gzip.decompress(p.read_bytes()) for p in paths["ilostat"][:2])
     assert emp_bytes.startswith(b"\xef\xbb\xbfref_area,indicator,source,classif1,classif2,time,")
     assert ear_bytes.startswith(b"\xef\xbb\xbfref_area,indicator,source,sex,classif1,classif2,")
     emp = pd.read_csv(io.BytesIO(emp_bytes), encoding="utf-8-sig", dtype=str,
@@ -218,7 +222,7 @@ def test_written_files_carry_the_latent_panel(world, panel):
 def test_ilostat_values_carry_the_latent_horticulture_labour(world, panel):
     _, paths = world
     emp, ear = (pd.read_csv(p, encoding="utf-8-sig", keep_default_na=False, na_values=[""],
-                            dtype={"obs_value": float}) for p in paths["ilostat"])
+                            dtype={"obs_value": float}) for p in paths["ilostat"][:2])
     emp = emp[emp["classif1"].eq("AGE_YTHADULT_YGE15") & emp["classif2"].str.endswith("_A01")]
     ear = ear[ear["sex"].eq("SEX_T") & ear["classif1"].str.endswith("_A")
               & ear["classif2"].eq("CUR_TYPE_LCU")]

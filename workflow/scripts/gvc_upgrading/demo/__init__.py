@@ -2,10 +2,13 @@
 
 :func:`generate_demo_world` writes a CEPII BACI release zip, a UNIDO INDSTAT file, ILOSTAT bulk
 CSVs and World Bank WDI bulk CSVs from one seed; :func:`true_panel` returns the latent panel
-behind them, and :data:`TRUE_COEFFICIENTS` the relationships the tests recover. The model is
-described in :mod:`gvc_upgrading.demo.world`; each source's file is written by a module of its own
+behind them, and :data:`TRUE_COEFFICIENTS`, :data:`DECENT_WORK_COEFFICIENTS` and
+:data:`RIGHTS_TRENDS` the relationships the tests recover. The model is described in
+:mod:`gvc_upgrading.demo.world` and drawn by :mod:`~gvc_upgrading.demo.simulate` and
+:mod:`~gvc_upgrading.demo.social`; each source's files are written by modules of their own
 (:mod:`~gvc_upgrading.demo.baci`, :mod:`~gvc_upgrading.demo.indstat`,
-:mod:`~gvc_upgrading.demo.ilostat`, :mod:`~gvc_upgrading.demo.wdi`).
+:mod:`~gvc_upgrading.demo.ilostat` with :mod:`~gvc_upgrading.demo.ilostat_work` and
+:mod:`~gvc_upgrading.demo.ilostat_rights`, :mod:`~gvc_upgrading.demo.wdi`).
 """
 
 from .generate import generate_demo_world
@@ -13,13 +16,18 @@ from .simulate import true_panel
 from .world import (
     COEFFICIENT_TOLERANCE,
     COUNTRIES,
+    DECENT_WORK_COEFFICIENTS,
     FILES,
     OTHER_PRODUCTS,
+    RIGHTS_GROUPS,
+    RIGHTS_TRENDS,
+    SECTIONS,
     TRUE_COEFFICIENTS,
     VALUE_CHAINS,
     WDI_AGGREGATES,
     ZIP_DATE,
 )
 
-__all__ = ["COEFFICIENT_TOLERANCE", "COUNTRIES", "FILES", "OTHER_PRODUCTS", "TRUE_COEFFICIENTS",
+__all__ = ["COEFFICIENT_TOLERANCE", "COUNTRIES", "DECENT_WORK_COEFFICIENTS", "FILES",
+           "OTHER_PRODUCTS", "RIGHTS_GROUPS", "RIGHTS_TRENDS", "SECTIONS", "TRUE_COEFFICIENTS",
            "VALUE_CHAINS", "WDI_AGGREGATES", "ZIP_DATE", "generate_demo_world", "true_panel"]

@@ -1,15 +1,15 @@
-"""The demo's ILOSTAT bulk CSVs: employment and earnings by economic activity."""
+"""The demo's ILOSTAT bulk CSVs of the labour source of horticulture: employment by age and
+ISIC division, and mean monthly earnings by sex and economic activity."""
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from .files import labour_rows, trim_number, write_bytes
+from .files import labour_rows, trim_number
+from .ilostat_bulk import write_bulk
 from .world import ABSENT, OBSERVED, DemoWorld
 
 
@@ -32,6 +32,9 @@ def ilostat_countries(world: DemoWorld) -> dict[str, IlostatCountry]:
             for k, c in enumerate(world.countries)}
 
 
+NOTES = {"note_classif": "", "note_indicator": "", "note_source": "R1:3513"}
+
+
 def _isic_revisions(meta: IlostatCountry, year: int) -> list[str]:
     """ISIC revisions under which ``year`` is published (two in an overlap year)."""
     if year < meta.switch_year:
@@ -39,22 +42,6 @@ def _isic_revisions(meta: IlostatCountry, year: int) -> list[str]:
     if year == meta.switch_year and meta.overlap:
         return ["ISIC3", "ISIC4"]
     return ["ISIC4"]
-
-
-def _write_ilostat(records: list[dict], indicator: str, columns: list[str], path: Path) -> None:
-    """A bulk CSV as ILOSTAT ships it: UTF-8 with BOM, unquoted, LF line ends, gzip.
-
-    ``records`` hold the classification columns, ``time``, ``obs_value`` and ``obs_status``;
-    rows are ordered by country and then by year, latest first.
-    """
-    table = pd.DataFrame(records).sort_values(["ref_area", "time"], ascending=[True, False],
-                                              kind="stable")
-    table = table.assign(indicator=indicator, time=table["time"].astype(str), note_classif="",
-                         note_indicator="", note_source="R1:3513")
-    lines = [",".join(columns), *(",".join(row) for row in table[columns].itertuples(
-        index=False, name=None))]
-    text = "\ufeff" + "\n".join(lines) + "\n"
-    write_bytes(gzip.compress(text.encode("utf-8"), mtime=0), path)
 
 
 def write_ilostat_employment(world: DemoWorld, meta: dict[str, IlostatCountry],
@@ -67,16 +54,13 @@ def write_ilostat_employment(world: DemoWorld, meta: dict[str, IlostatCountry],
     rows = labour_rows(world, "ilostat")
     rows = rows[rows["employment_status"] != ABSENT].reset_index(drop=True)
     n = len(world.countries)
-    total = np.exp(rng.normal(np.log(8000.0), 1.0, n)[:, None] + 0.015 * np.arange(
-        len(world.years))[None, :])  # employment in all activities, thousands
+    total = world.social.employment["TOTAL"]  # all activities, thousands (as EMP_TEMP_SEX_ECO)
     youth_share = rng.uniform(0.15, 0.3, n)
     records = []
     for row in rows.itertuples(index=False):
         observed = row.employment_status == OBSERVED
         a01 = row.employment_persons / 1000.0
         all_activities = total[row.country_index, row.year - world.years[0]]
-        if observed:
-            all_activities = max(all_activities, 1.5 * a01)
         for rev in _isic_revisions(meta[row.iso3], row.year):
             for age, factor in (("YGE15", 1.0), ("Y15-24", youth_share[row.country_index])):
                 common = {"ref_area": row.iso3, "source": meta[row.iso3].source,
@@ -88,38 +72,51 @@ def write_ilostat_employment(world: DemoWorld, meta: dict[str, IlostatCountry],
                                 "obs_status": "" if observed else "U"})
     columns = ["ref_area", "indicator", "source", "classif1", "classif2", "time", "obs_value",
                "obs_status", "note_classif", "note_indicator", "note_source"]
-    _write_ilostat(records, "EMP_TEMP_AGE_EC2_NB", columns, path)
+    write_bulk([{**r, **NOTES} for r in records], "EMP_TEMP_AGE_EC2_NB", columns, path)
 
 
 def write_ilostat_earnings(world: DemoWorld, meta: dict[str, IlostatCountry],
                             path: Path) -> None:
-    """EAR_4MTH_SEX_ECO_CUR_NB_A: mean nominal monthly earnings, section A and total.
+    """EAR_4MTH_SEX_ECO_CUR_NB_A: mean nominal monthly earnings, total, section A and
+    manufacturing (section D in Rev.3, C in Rev.4), by sex and in local currency and US dollars.
 
-    Written by sex (T, M, F) and currency (local currency and US dollars); the horticulture
-    value is ``SEX_T``, ``ECO_ISIC?_A``, ``CUR_TYPE_LCU`` = nominal annual wage / 12.
+    The horticulture value is ``SEX_T``, ``ECO_ISIC?_A``, ``CUR_TYPE_LCU`` = nominal annual
+    wage / 12. Men's and women's earnings follow from the total, the gender pay gap G (per cent)
+    and the activity's female employment share f (per cent) of the demo's model: men's =
+    total / (1 - f G / 10^4), women's = men's x (1 - G / 100), so that the total is their
+    employment-weighted mean and (men's - women's) / men's = G.
     """
-    rng = world.streams["ilostat"]
     rows = labour_rows(world, "ilostat")
     rows = rows[rows["wage_status"] != ABSENT].reset_index(drop=True)
-    total_ratio = rng.uniform(1.4, 2.5, len(world.countries))
-    sexes = (("SEX_T", 1.0), ("SEX_M", 1.08), ("SEX_F", 0.86))
+    social = world.social
+    manufacturing = social.published["earnings", "MAN"]
     records = []
     for row in rows.itertuples(index=False):
-        observed = row.wage_status == OBSERVED
-        monthly = row.nominal_wage_per_employee_lcu / 12.0
-        # all-activity earnings: from the section-A wage, or a stand-in when that is missing
-        reference = monthly if observed else 400.0 * row.lcu_per_usd
-        total = reference * total_ratio[row.country_index]
+        c, y = row.country_index, row.year - world.years[0]
+        shown = {"TOTAL": True, "AGR": row.wage_status == OBSERVED,
+                 "MAN": bool(manufacturing.observed[c, y])}
         for rev in _isic_revisions(meta[row.iso3], row.year):
-            for sex, factor in sexes:
+            codes = {"TOTAL": "TOTAL", "AGR": "A", "MAN": "C" if rev == "ISIC4" else "D"}
+            for sex in ("SEX_T", "SEX_M", "SEX_F"):
                 for currency, rate in (("LCU", 1.0), ("USD", row.lcu_per_usd)):
                     common = {"ref_area": row.iso3, "source": meta[row.iso3].source, "sex": sex,
                               "classif2": f"CUR_TYPE_{currency}", "time": row.year}
-                    records.append({**common, "classif1": f"ECO_{rev}_TOTAL",
-                                    "obs_value": trim_number(total * factor / rate), "obs_status": ""})
-                    records.append({**common, "classif1": f"ECO_{rev}_A",
-                                    "obs_value": trim_number(monthly * factor / rate) if observed else "",
-                                    "obs_status": "" if observed else "U"})
+                    for activity, code in codes.items():
+                        value = _earnings(social, activity, sex, c, y) / rate
+                        records.append({**common, "classif1": f"ECO_{rev}_{code}",
+                                        "obs_value": trim_number(value) if shown[activity]
+                                        else "", "obs_status": "" if shown[activity] else "U",
+                                        **NOTES})
     columns = ["ref_area", "indicator", "source", "sex", "classif1", "classif2", "time",
                "obs_value", "obs_status", "note_classif", "note_indicator", "note_source"]
-    _write_ilostat(records, "EAR_4MTH_SEX_ECO_CUR_NB", columns, path)
+    write_bulk(records, "EAR_4MTH_SEX_ECO_CUR_NB", columns, path)
+
+
+def _earnings(social, activity: str, sex: str, c: int, y: int) -> float:
+    """Monthly earnings of one sex in one activity, country and year (national currency)."""
+    total = social.earnings[activity][c, y]
+    if sex == "SEX_T":
+        return total
+    gap = social.pay_gap[activity][c, y] / 100
+    men = total / (1.0 - social.female_share[activity][c, y] / 100 * gap)
+    return men if sex == "SEX_M" else men * (1.0 - gap)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .noise import availability, demeaned, orthogonal_noise
+from .social import simulate_social, social_panel
 from .world import (
     ABSENT,
     COUNTRIES,
@@ -34,8 +36,11 @@ def true_panel(seed: int, n_countries: int = 50,
     ``export_value_usd`` (current USD, as written), ``market_share`` (0-1, from the written
     values), ``log_relative_price`` (``p_cgt``), ``relative_price`` (``exp(p_cgt)``),
     ``employment_persons``, ``real_wage_per_employee_lcu`` (``W``, 2010 prices),
-    ``nominal_wage_per_employee_lcu`` and ``labour_source``. Labour columns are NaN where the
-    raw files have no value; trade columns are NaN where the country does not export.
+    ``nominal_wage_per_employee_lcu`` and ``labour_source``; then the decent-work values of
+    :func:`~gvc_upgrading.demo.social.social_panel` (women's share, value added, wage-bill
+    share, labour productivity, hours, informality, pay gap, fatal injuries and the country's
+    rights). Labour and decent-work columns are NaN where the raw files have no value; trade
+    columns are NaN where the country does not export.
     """
     return simulate(seed, n_countries, years).panel
 
@@ -56,8 +61,11 @@ def simulate(seed: int, n_countries: int, years: tuple[int, int]) -> DemoWorld:
     in_panel = np.searchsorted(macro_years, year_arr)
     labour = _simulate_labour(countries, year_arr, latent, cpi[:, in_panel], fx[:, in_panel],
                               streams["labour"])
-    panel = _panel(countries, year_arr, latent, labour)
-    return DemoWorld(countries, year_arr, macro_years, cpi, fx, flows, labour, panel, streams)
+    social = simulate_social(countries, year_arr, latent, labour, cpi[:, in_panel],
+                             streams["social"], streams["rights"])
+    panel = _panel(countries, year_arr, latent, labour, social)
+    return DemoWorld(countries, year_arr, macro_years, cpi, fx, flows, labour, panel, streams,
+                     social)
 
 
 def sig15(values: np.ndarray) -> np.ndarray:
@@ -218,49 +226,6 @@ def _other_lines(n: int, years: np.ndarray, rng: np.random.Generator) -> dict[st
     return {key: np.concatenate([pc[key] for pc in pieces]) for key in pieces[0]}
 
 
-def _demeaned(values: np.ndarray) -> np.ndarray:
-    """Deviation from each row's mean over non-NaN entries; 0 where NaN."""
-    valid = ~np.isnan(values)
-    count = np.maximum(valid.sum(axis=1, keepdims=True), 1)
-    mean = np.where(valid, values, 0.0).sum(axis=1, keepdims=True) / count
-    return np.where(valid, values - mean, 0.0)
-
-
-def _availability(n: int, years: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
-    """Masks (country, year) of one labour series: value published, value reported missing.
-
-    About 10% of countries have no data, 10% of series start late (2000-2012) and 10% of the
-    covered years are missing; half of those are reported as missing, the rest left out.
-    """
-    has_data = rng.random(n) >= 0.1
-    late = rng.random(n) < 0.1
-    start = np.where(late, rng.integers(2000, 2013, n), years[0])
-    covered = has_data[:, None] & (years[None, :] >= start[:, None])
-    observed = covered & (rng.random((n, len(years))) >= 0.1)
-    reported_missing = covered & ~observed & (rng.random((n, len(years))) < 0.5)
-    return observed, reported_missing
-
-
-def _orthogonal_noise(noise: np.ndarray, sample: np.ndarray,
-                      regressors: tuple[np.ndarray, ...]) -> np.ndarray:
-    """``noise`` (country, year) minus, on the ``sample`` cells, its least-squares fit on the
-    ``regressors`` and on country and year dummies; cells outside the sample are unchanged.
-
-    What is removed is exactly the part of the noise that would move the slope estimates of
-    a country and year fixed-effects regression on that sample; its residuals are unchanged.
-    """
-    rows, cols = np.nonzero(sample)
-    if rows.size == 0:
-        return noise
-    n, t = noise.shape
-    design = np.column_stack([*(r[rows, cols] for r in regressors), np.eye(n)[rows],
-                              np.eye(t)[cols]])
-    fit, *_ = np.linalg.lstsq(design, noise[rows, cols], rcond=None)
-    result = noise.copy()
-    result[rows, cols] -= design @ fit
-    return result
-
-
 def _simulate_labour(countries, years: np.ndarray, latent: dict[str, _ChainLatent],
                      cpi: np.ndarray, fx: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     """Employment and wages per country x chain x year from the true model, with file status."""
@@ -272,8 +237,8 @@ def _simulate_labour(countries, years: np.ndarray, latent: dict[str, _ChainLaten
     for chain_id, chain in VALUE_CHAINS.items():
         coef = TRUE_COEFFICIENTS[chain_id]
         lat = latent[chain_id]
-        share_dev = _demeaned(np.log(lat.market_share))
-        price_dev = _demeaned(lat.log_price)
+        share_dev = demeaned(np.log(lat.market_share))
+        price_dev = demeaned(lat.log_price)
         log_e = (np.log(chain.employment_level) + rng.normal(0.0, 1.0, n)[:, None]
                  + chain.employment_trend * trend + rng.normal(0.0, 0.03, t)[None, :]
                  + coef["employment_persons"]["market_share"] * share_dev
@@ -285,11 +250,11 @@ def _simulate_labour(countries, years: np.ndarray, latent: dict[str, _ChainLaten
                  + coef["real_wage_per_employee_lcu"]["market_share"] * share_dev
                  + coef["real_wage_per_employee_lcu"]["relative_unit_value"] * price_dev)
         noise_w = rng.normal(0.0, 0.08, (n, t))
-        emp_observed, emp_missing = _availability(n, years, rng)
+        emp_observed, emp_missing = availability(n, years, rng)
         wage_observed = emp_observed & (rng.random((n, t)) >= 0.03)
         regressors = (np.log(lat.market_share), lat.log_price)
-        log_e += _orthogonal_noise(noise_e, emp_observed & lat.exporting, regressors)
-        log_w += _orthogonal_noise(noise_w, wage_observed & lat.exporting, regressors)
+        log_e += orthogonal_noise(noise_e, [(emp_observed & lat.exporting, regressors)])
+        log_w += orthogonal_noise(noise_w, [(wage_observed & lat.exporting, regressors)])
         wage_missing = (emp_observed & ~wage_observed) | emp_missing
         employment = np.round(np.exp(log_e))
         real_wage = np.exp(log_w)
@@ -302,6 +267,9 @@ def _simulate_labour(countries, years: np.ndarray, latent: dict[str, _ChainLaten
             "nominal_wage_per_employee_lcu": np.where(wage_observed, real_wage * cpi / 100,
                                                       np.nan).ravel(),
             "lcu_per_usd": fx.ravel(),
+            # the latent values in every year, published or not (sections are built from them)
+            "employment_latent": employment.ravel(),
+            "nominal_wage_latent": (real_wage * cpi / 100).ravel(),
             "employment_status": np.select([emp_observed, emp_missing],
                                            [OBSERVED, REPORTED_MISSING], ABSENT).ravel(),
             "wage_status": np.select([wage_observed, wage_missing],
@@ -311,8 +279,9 @@ def _simulate_labour(countries, years: np.ndarray, latent: dict[str, _ChainLaten
 
 
 def _panel(countries, years: np.ndarray, latent: dict[str, _ChainLatent],
-           labour: pd.DataFrame) -> pd.DataFrame:
-    """The public latent panel: trade latents joined with the published labour values."""
+           labour: pd.DataFrame, social) -> pd.DataFrame:
+    """The public latent panel: trade latents joined with the published labour values and the
+    published decent-work values (:func:`~gvc_upgrading.demo.social.social_panel`)."""
     n, t = len(countries), len(years)
     trade = pd.concat([pd.DataFrame({
         "country_index": np.repeat(np.arange(n), t),
@@ -324,6 +293,8 @@ def _panel(countries, years: np.ndarray, latent: dict[str, _ChainLatent],
         "log_relative_price": lat.log_price.ravel(),
     }) for chain_id, lat in latent.items()], ignore_index=True)
     panel = trade.merge(labour, on=["country_index", "value_chain", "year"], validate="1:1")
+    decent = social_panel(social, n, years)
+    panel = panel.merge(decent, on=["country_index", "value_chain", "year"], validate="1:1")
     keep = panel["exporting"] | panel["employment_persons"].notna() | panel[
         "real_wage_per_employee_lcu"].notna()
     panel = panel[keep].reset_index(drop=True)
@@ -342,4 +313,5 @@ def _panel(countries, years: np.ndarray, latent: dict[str, _ChainLatent],
         "nominal_wage_per_employee_lcu": panel["nominal_wage_per_employee_lcu"],
         "labour_source": panel["value_chain"].map(
             {k: v.labour_source for k, v in VALUE_CHAINS.items()}).astype(str),
+        **{column: panel[column] for column in decent.columns[3:]},
     })

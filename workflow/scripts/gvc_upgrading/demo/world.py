@@ -4,10 +4,11 @@ The package :mod:`gvc_upgrading.demo` writes a generated "demo world" in the exa
 the real sources.
 
 :func:`generate_demo_world` writes, under ``out_dir`` (``resources/raw/demo``), a CEPII BACI
-HS92 release zip, a UNIDO INDSTAT2 file, two ILOSTAT bulk CSVs and two pairs of World Bank WDI
+HS92 release zip, a UNIDO INDSTAT2 file, nine ILOSTAT bulk CSVs and two pairs of World Bank WDI
 bulk CSVs (data and country metadata), with every quirk of the real files (``k`` without its
 leading zero, space-padded ``q`` with ``NA``, ``...`` for missing INDSTAT values, byte-order
-marks, ISIC Rev.3 to Rev.4 code switches, aggregates in WDI, rows the pipeline must filter out).
+marks, ISIC Rev.3 to Rev.4 code switches, survey sources that change, ``B`` and ``U`` flags,
+aggregates in WDI and ILOSTAT, rows the pipeline must filter out).
 The same seed gives byte-identical files. :func:`true_panel` returns the latent panel behind
 the files, so that tests can check what the pipeline recovers.
 
@@ -94,14 +95,66 @@ less than 0.01). The tolerance of 0.075 is about 4.5 of those standard deviation
 largest of the 16 errors was 0.056 over those 80 seeds; with the orthogonal noise it is 0.019
 over 100 seeds), while a pipeline error (a wrong deflator, unit, join or sign) moves estimates
 by more.
+
+Decent work
+-----------
+Each outcome y of :data:`DECENT_WORK_COEFFICIENTS` follows, like employment and wages,
+
+    log y_ct = level_c + year_t + b_ms * log(s_gct) + b_ruv * p_gct + e_ct
+
+(regressors demeaned per country), with e drawn N(0, sd) and made orthogonal to the regressors
+and the country and year dummies of the estimation sample: the country-years that export the
+chain and whose file publishes the value. The regression of the log outcome on log market share
+and log relative unit value with country and year effects, per chain, so returns the stated
+coefficients on the latent values. Noise sd: hours 0.02, informality 0.04, women's share and
+wage-bill share 0.05, pay gap 0.08, injury rates 0.1.
+
+* Chain level: women's share of employment of the INDSTAT chains (table 31 female employees
+  over table 04 employees, per cent) and the wage-bill share of value added (fraction; value
+  added, table 20, is the wage bill over it, written in US dollars at the year's exchange rate,
+  so that labour productivity, value added per employee, follows and is descriptive).
+* Section level (the ILOSTAT files give ISIC sections, not divisions): horticulture is the only
+  chain of agriculture (section A), so the section's values respond to horticulture: women's
+  share (EMP_TEMP_SEX_ECO_NB_A), hours, informality (``ECO_AGNAG_AGR``), the pay gap and injury
+  rates. Apparel, mobile phones and automotive share manufacturing (D in Rev.3, C in Rev.4),
+  whose value is one per country and year: no single chain can move it in a way its own
+  regression identifies, so their coefficients are zero, and the noise is made orthogonal to
+  the three chains' samples at once (hours, injuries and pay gap of manufacturing;
+  informality of non-agriculture ``ECO_AGNAG_NAG`` and of ``ECO_AGGREGATE_MAN``). A
+  non-zero coefficient of a shared section is refused when drawing.
+* Sexes: hours and informality of women and men are constant multiples of the total per
+  country and activity (women's = r x men's, total = their mean weighted by the activity's
+  average female share), so they have the coefficients of the total. Earnings: the total is
+  the model's (horticulture: nominal wage / 12); men's = total / (1 - f G / 10^4) and women's =
+  men's x (1 - G / 100), with f the activity's female share and G the pay gap (per cent).
+* Injuries: counts = rate x employment as written (EMP_TEMP_SEX_ECO_NB_A, thousands), rounded
+  to whole cases; the sample needs both files.
+* Rights (country level, no chain): log R_ct = level_c + g * (t - 2010) + e_ct, with g of
+  :data:`RIGHTS_TRENDS` by income group (:data:`RIGHTS_GROUPS`) and e orthogonal, over the
+  published years, to country dummies and the groups' trends, so that this regression returns g: union density,
+  bargaining coverage (2000-2021) and SDG 8.8.2 (2015-2017, 2020, 2021).
+* Caps: a rate is scaled by a constant per country where it would exceed 99 (women's share 90,
+  SDG 8.8.2 9.5); the country effect absorbs it.
+
+Measurement between latent values and files: rounding (hours and rights 2 decimals,
+informality and employment 3, earnings 3, INDSTAT whole units), thousands, counts, sections
+for chains, Rev.3 and Rev.4 section letters (mining is C in Rev.3, manufacturing C in Rev.4),
+and the other activities and broad groups, written as descriptive values (level, year effect
+and plain noise; additive in employment). Per file, 8-30% of the countries are absent, some
+start late, some years are missing or published empty with ``U``; the ILOSTAT series show one
+source and one ISIC revision per country-year, as the real files do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .social import SocialWorld
 
 # Column meanings are in the module docstring; outcome -> regressor -> true coefficient.
 TRUE_COEFFICIENTS: dict[str, dict[str, dict[str, float]]] = {
@@ -123,6 +176,54 @@ TRUE_COEFFICIENTS: dict[str, dict[str, dict[str, float]]] = {
     },
 }
 COEFFICIENT_TOLERANCE = 0.075
+
+# The decent-work outcomes (columns of config/dimensions.yaml): value chain -> outcome ->
+# regressor -> true coefficient of the log outcome on log market share and log relative unit
+# value. Chain-level outcomes (INDSTAT female share and wage-bill share; horticulture is the
+# only chain of its ISIC section, so its section values are its own) respond to the chain; the
+# section-level outcomes of the three manufacturing chains are one series per country that no
+# single chain moves: their coefficients are zero (module docstring, "Decent work").
+_ZERO = {"market_share": 0.0, "relative_unit_value": 0.0}
+_MANUFACTURING_SECTION = {"hours_per_week": _ZERO, "informality_rate": _ZERO,
+                          "gender_pay_gap": _ZERO, "fatal_injuries_per_100000": _ZERO}
+DECENT_WORK_COEFFICIENTS: dict[str, dict[str, dict[str, float]]] = {
+    "apparel": {
+        "female_employment_share": {"market_share": 0.08, "relative_unit_value": -0.12},
+        "wage_bill_share_of_value_added": {"market_share": -0.05, "relative_unit_value": -0.2},
+        **_MANUFACTURING_SECTION,
+    },
+    "mobile_phones": {
+        "female_employment_share": {"market_share": 0.05, "relative_unit_value": 0.0},
+        "wage_bill_share_of_value_added": {"market_share": 0.0, "relative_unit_value": -0.1},
+        **_MANUFACTURING_SECTION,
+    },
+    "horticulture": {
+        "female_employment_share": {"market_share": 0.15, "relative_unit_value": -0.1},
+        "hours_per_week": {"market_share": 0.03, "relative_unit_value": -0.04},
+        "informality_rate": {"market_share": -0.06, "relative_unit_value": -0.1},
+        "gender_pay_gap": {"market_share": 0.1, "relative_unit_value": -0.25},
+        "fatal_injuries_per_100000": {"market_share": 0.12, "relative_unit_value": -0.2},
+    },
+    "automotive": {
+        "female_employment_share": {"market_share": 0.0, "relative_unit_value": 0.08},
+        "wage_bill_share_of_value_added": {"market_share": -0.08, "relative_unit_value": 0.05},
+        **_MANUFACTURING_SECTION,
+    },
+}
+# Country-level rights: yearly change of the log value by group of World Bank income groups
+# (RIGHTS_GROUPS; each country has its own level; no value chain enters). labour_rights_index
+# is SDG 8.8.2 (0 best, 10 worst).
+RIGHTS_GROUPS = {"Low income": "Low and lower middle income",
+                 "Lower middle income": "Low and lower middle income",
+                 "Upper middle income": "Upper middle income", "High income": "High income"}
+RIGHTS_TRENDS: dict[str, dict[str, float]] = {
+    "union_density": {"Low and lower middle income": 0.005, "Upper middle income": -0.015,
+                      "High income": -0.02},
+    "bargaining_coverage": {"Low and lower middle income": 0.005, "Upper middle income": -0.01,
+                            "High income": -0.008},
+    "labour_rights_index": {"Low and lower middle income": 0.03, "Upper middle income": 0.015,
+                            "High income": 0.0},
+}
 
 CPI_BASE_YEAR = 2010
 WDI_YEARS = (1960, 2023)  # columns of the WDI bulk files
@@ -252,22 +353,29 @@ class ValueChain:
     wage_trend: float  # per year
     labour_source: str  # "indstat" or "ilostat"
     isic3: str  # ISIC Rev.3 division
+    isic4: str  # ISIC Rev.4 division
+    section: str  # key of SECTIONS: the ISIC section that holds the chain
 
 
 VALUE_CHAINS: dict[str, ValueChain] = {
     "apparel": ValueChain(
         ("610510", "610910", "611020", "611030", "611120", "611592", "620342", "620462",
          "620520", "620630", "621210"),
-        (8.0, 30.0), 0.85, 3e5, 8e4, 0.6, -0.01, 0.02, "indstat", "18"),
+        (8.0, 30.0), 0.85, 3e5, 8e4, 0.6, -0.01, 0.02, "indstat", "18", "14", "manufacturing"),
     "mobile_phones": ValueChain(
-        ("852520",), (100.0, 400.0), 0.65, 2e5, 2e4, 1.0, 0.03, 0.02, "indstat", "32"),
+        ("852520",), (100.0, 400.0), 0.65, 2e5, 2e4, 1.0, 0.03, 0.02, "indstat", "32", "26", "manufacturing"),
     "horticulture": ValueChain(
         ("070200", "070310", "070820", "080300", "080510", "080610", "080810", "060310"),
-        (0.4, 3.0), 0.9, 2e5, 5e5, 0.4, -0.015, 0.015, "ilostat", "01"),
+        (0.4, 3.0), 0.9, 2e5, 5e5, 0.4, -0.015, 0.015, "ilostat", "01", "01", "agriculture"),
     "automotive": ValueChain(
         ("870321", "870322", "870323", "870332", "870829", "870840", "870899"),
-        (8.0, 25.0), 0.7, 1e6, 5e4, 1.3, 0.0, 0.015, "indstat", "34"),
+        (8.0, 25.0), 0.7, 1e6, 5e4, 1.3, 0.0, 0.015, "indstat", "34", "29", "manufacturing"),
 }
+# ISIC sections in the ILOSTAT files, by the demo's activity keys: revision -> section letter.
+# Mining is C in Rev.3 and B in Rev.4; manufacturing D in Rev.3 and C in Rev.4.
+SECTIONS = {"agriculture": {"3": "A", "4": "A"}, "mining": {"3": "C", "4": "B"},
+            "manufacturing": {"3": "D", "4": "C"}, "construction": {"3": "F", "4": "F"},
+            "trade": {"3": "G", "4": "G"}}
 # Products outside every value chain (noise the pipeline must filter out): code -> price.
 OTHER_PRODUCTS = {"100190": 0.25, "270900": 0.5, "300490": 60.0, "847330": 90.0, "720839": 0.6}
 PRODUCT_DESCRIPTIONS = {
@@ -307,14 +415,19 @@ PRODUCT_DESCRIPTIONS = {
 FILES = {
     "baci": ["baci/BACI_HS92_V{version}.zip"],
     "indstat": ["indstat/INDSTAT2_demo_ISIC3.csv"],
-    "ilostat": ["ilostat/EMP_TEMP_AGE_EC2_NB_A.csv.gz", "ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"],
+    "ilostat": ["ilostat/EMP_TEMP_AGE_EC2_NB_A.csv.gz", "ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz",
+                "ilostat/HOW_TEMP_SEX_ECO_NB_A.csv.gz", "ilostat/SDG_0831_SEX_ECO_RT_A.csv.gz",
+                "ilostat/INJ_FATL_ECO_NB_A.csv.gz", "ilostat/EMP_TEMP_SEX_ECO_NB_A.csv.gz",
+                "ilostat/ILR_TUMT_NOC_RT_A.csv.gz", "ilostat/ILR_CBCT_NOC_RT_A.csv.gz",
+                "ilostat/SDG_0882_NOC_RT_A.csv.gz"],
     "wdi": ["wdi/API_FP.CPI.TOTL_DS2_en_csv_v2_demo.csv",
             "wdi/Metadata_Country_API_FP.CPI.TOTL_DS2_en_csv_v2_demo.csv",
             "wdi/API_PA.NUS.FCRF_DS2_en_csv_v2_demo.csv",
             "wdi/Metadata_Country_API_PA.NUS.FCRF_DS2_en_csv_v2_demo.csv"],
 }
 # Independent random streams, so that the draws of one part never shift another.
-STREAMS = ("macro", "trade", "labour", "baci", "indstat", "ilostat")
+STREAMS = ("macro", "trade", "labour", "baci", "indstat", "ilostat", "social", "rights",
+           "ilostat_work", "ilostat_rights")
 
 
 @dataclass
@@ -330,3 +443,4 @@ class DemoWorld:
     labour: pd.DataFrame  # long labour table with raw-file status codes
     panel: pd.DataFrame  # the latent panel (see true_panel)
     streams: dict[str, np.random.Generator]
+    social: SocialWorld  # the decent-work series (gvc_upgrading.demo.social)
