@@ -379,12 +379,15 @@ def check_classification(
     if unknown:
         raise ConfigError(f"config key 'classification.level_changes': {unknown} are not "
                           f"dimensions of the registry (known: {sorted(registry_ids)})")
+    decent_work = DecentWork.from_config(settings["decent_work"])
     try:
-        _dimensions(settings["rule"], "unit_value", dimensions,
-                    DecentWork.from_config(settings["decent_work"]))
-        DecentWork.from_config(settings["decent_work"]).chosen(dimensions)
+        decent_work.chosen(dimensions)
     except ValueError as error:
-        raise ConfigError(f"config key 'classification': {error}") from error
+        raise ConfigError(f"config key {error}") from error
+    try:
+        _dimensions(settings["rule"], "unit_value", dimensions, decent_work)
+    except ValueError as error:
+        raise ConfigError(f"config key 'classification.rule': {error}") from error
 
 
 def _class_order(labels: pd.Series) -> list[str]:

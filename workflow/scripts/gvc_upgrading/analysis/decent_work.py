@@ -101,30 +101,31 @@ class DecentWork:
 
     def chosen(self, dimensions: Mapping[str, Dimension]) -> list[Dimension]:
         """The social dimensions judged, in the order of ``dimensions``; a ValueError names a
-        wrong setting (its config key under ``classification.decent_work``)."""
+        wrong setting by its config key."""
         if self.aggregation not in AGGREGATIONS:
-            raise ValueError(f"decent_work aggregation must be one of {list(AGGREGATIONS)}, "
-                             f"got {self.aggregation!r}")
+            raise ValueError(f"'classification.decent_work.aggregation' must be one of "
+                             f"{list(AGGREGATIONS)}, got {self.aggregation!r}")
         if self.social_dimensions not in DIMENSION_SETS:
-            raise ValueError(f"decent_work social dimension set must be one of "
+            raise ValueError(f"'robustness.social_dimensions' must be one of "
                              f"{list(DIMENSION_SETS)}, got {self.social_dimensions!r}")
         social = [dim for dim in dimensions.values() if dim.side == "social"]
         if self.dimensions is not None:
             known = {dim.id for dim in social}
             wrong = [name for name in self.dimensions if name not in known]
             if wrong:
-                raise ValueError(f"classification.decent_work.dimensions: {wrong} are not social "
-                                 f"dimensions in use (in use: {sorted(known)})")
+                raise ValueError(f"'classification.decent_work.dimensions': {wrong} are not "
+                                 f"social dimensions in use (in use: {sorted(known)})")
             social = [dim for dim in social if dim.id in self.dimensions]
         if not social:
-            raise ValueError("the decent_work rule needs at least one social dimension in use")
+            raise ValueError("'dimensions.use': the decent_work rule needs at least one social "
+                             "dimension in use")
         stray = sorted(set(self.weights) - {dim.id for dim in social})
         if stray:
-            raise ValueError(f"classification.decent_work.weights: {stray} are not among the "
+            raise ValueError(f"'classification.decent_work.weights': {stray} are not among the "
                              f"dimensions judged ({[dim.id for dim in social]})")
         bad = {k: w for k, w in self.weights.items() if not (math.isfinite(w) and w > 0)}
         if bad:
-            raise ValueError(f"classification.decent_work.weights must be > 0, got {bad}")
+            raise ValueError(f"'classification.decent_work.weights' must be > 0, got {bad}")
         return social
 
 
@@ -190,7 +191,8 @@ def _move_word(dim: Dimension, move: float) -> str:
 
 def _detail(dims: Sequence[Dimension], moves: np.ndarray) -> list[str]:
     """Per row "standards: employment up, hours worked down (better); rights: union density
-    n/a", the groups in registry order, each dimension with its move (not sign-adjusted)."""
+    n/a", the groups in registry order, each dimension with its move (``moves``: the
+    directions of the changes themselves, not direction-signed)."""
     texts = []
     for row in moves:
         parts = []
@@ -253,7 +255,7 @@ def judge_social(
     set_dims = [dim for dim, inside in zip(dims, in_set) if inside]
     verdicts = pd.DataFrame({
         "social_class": out["social_class"],
-        "social_detail": _detail(dims, moves),
+        "social_detail": _detail(dims, moves * np.array([dim.sign for dim in dims])),
         "standards_class": out["standards_class"],
         "rights_class": out["rights_class"],
         "social_aggregation": settings.aggregation,
