@@ -100,9 +100,10 @@ def test_example_output_columns(example: pd.DataFrame) -> None:
     assert list(classify(example, PERIOD).columns) == [
         "country", "value_chain", "period", "start_year", "end_year",
         "market_share_change", "unit_value_change", "relative_unit_value_change",
-        "employment_change", "real_wage_change", "change_measure",
+        "employment_change", "real_wage_change", "change_measure", "rule",
         "economic_class", "social_class", "economic_detail", "social_detail",
     ]  # fmt: skip
+    assert (classify(example, PERIOD)["rule"] == "bernhardt_milberg").all()
 
 
 def test_example_crosstab(example: pd.DataFrame) -> None:
@@ -195,7 +196,7 @@ def test_relative_unit_value_choice(example: pd.DataFrame) -> None:
 
 
 def test_unknown_rule_names_rule_and_known_rules(example: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match=r"'gereffi'.*\['bernhardt_milberg', 'kaplinsky_readman'\]"):
+    with pytest.raises(ValueError, match=r"'gereffi'.*\['bernhardt_milberg', 'decent_work', 'kaplinsky_readman'\]"):
         classify(example, PERIOD, rule="gereffi")
 
 

@@ -6,17 +6,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gvc_upgrading.analysis.classify import classify
+from conftest import REPO
+from gvc_upgrading.analysis.classify import DecentWork, classify
 from gvc_upgrading.analysis.robustness import (
     ROBUSTNESS_COLUMNS,
     Specification,
     assess_robustness,
     describe_grid,
+    robustness_columns,
     robustness_table,
     specification_grid,
     with_usd_wage,
 )
+from gvc_upgrading.dimensions import load_dimensions
 from gvc_upgrading.outputs.figures import plot_robustness
+
+REGISTRY = REPO / "config" / "dimensions.yaml"
 
 YEARS = np.arange(2000, 2010)
 PERIOD = [{"label": "2000-2009", "start": 2000, "end": 2009}]
@@ -219,3 +224,90 @@ def test_robustness_figure(tmp_path, example) -> None:
     assert paths[1].read_bytes()[:5] == b"%PDF-"
     with pytest.raises(ValueError, match="no robustness rows"):
         plot_robustness(result.iloc[:0], tmp_path / "empty")
+
+
+# --- the decent_work rule: social dimension set and aggregation as further choices ------------
+
+DECENT_GRID = {**GRID, "social_dimensions": ["measurable_standards", "enabling_rights", "all"],
+               "aggregation": ["all", "majority", "composite"]}
+
+
+@pytest.fixture
+def decent_example(example):
+    """The four countries of ``example`` with hours (lower is better) and union density (a
+    right). Hours fall and union density falls in every country, strongly: the standards all
+    improve (employment, wage, hours) and the one right worsens, whatever the other choices.
+    The composite over all three standards and the right is positive."""
+    indicators, prices = example
+    t = indicators["year"] - 2000
+    dims = load_dimensions({"file": str(REGISTRY), "define": {}, "use": [
+        "market_share", "unit_value", "relative_unit_value", "employment", "real_wage",
+        "hours_worked", "union_density"]})
+    assert dims["hours_worked"].better == "lower" and dims["union_density"].better == "higher"
+    assert dims["union_density"].group == "enabling_right"
+    indicators = indicators.assign(**{dims["hours_worked"].column: np.exp(-0.03 * t),
+                                      dims["union_density"].column: np.exp(-0.04 * t)})
+    return indicators, prices, dims
+
+
+def test_the_decent_work_grid_adds_the_dimension_set_and_the_aggregation() -> None:
+    specs = specification_grid(DECENT_GRID, rule="decent_work")
+    assert len(specs) == 24 * 3 * 3
+    assert {(s.social_dimensions, s.aggregation) for s in specs} == {
+        (d, a) for d in DECENT_GRID["social_dimensions"] for a in DECENT_GRID["aggregation"]}
+    # the other rules ignore both choices: the same 24 specifications as before
+    assert specification_grid(DECENT_GRID) == specification_grid(GRID)
+    # left out, a choice keeps the baseline's value
+    baseline = Specification(3, aggregation="majority")
+    kept = specification_grid(GRID, rule="decent_work", baseline=baseline)
+    assert {(s.social_dimensions, s.aggregation) for s in kept} == {("all", "majority")}
+    with pytest.raises(ValueError, match=r"aggregation values \['mean'\]"):
+        specification_grid({**DECENT_GRID, "aggregation": ["mean"]}, rule="decent_work")
+    with pytest.raises(ValueError, match=r"social_dimensions values \['rights'\]"):
+        specification_grid({**DECENT_GRID, "social_dimensions": ["rights"]}, rule="decent_work")
+
+
+@pytest.mark.parametrize("aggregation", ["all", "majority"])
+def test_decent_work_agreement_over_sets_and_aggregations(decent_example, aggregation) -> None:
+    indicators, prices, dims = decent_example
+    result = assess_robustness(indicators, PERIOD, DECENT_GRID, BASELINE, rule="decent_work",
+                               prices=prices, dimensions=dims,
+                               decent_work=DecentWork(aggregation=aggregation))
+    assert list(result.columns) == robustness_columns("decent_work", dims)
+    n = len(specification_grid(DECENT_GRID, rule="decent_work"))
+    assert (result["n_specifications"] == n).all() and n == 216
+    rob = result.set_index("country").loc["ROB"]  # no other choice moves ROB's verdicts
+    # the social verdict per (set, aggregation): standards only -> upgrading, the right only ->
+    # downgrading; both groups -> mixed under all, upgrading under majority (3 better, 1 worse)
+    # and composite (positive)
+    social = {("measurable_standards", a): "upgrading" for a in DECENT_GRID["aggregation"]}
+    social |= {("enabling_rights", a): "downgrading" for a in DECENT_GRID["aggregation"]}
+    social |= {("all", "all"): "mixed", ("all", "majority"): "upgrading",
+               ("all", "composite"): "upgrading"}
+    baseline_class = social[("all", aggregation)]
+    assert (rob["standards_class"], rob["rights_class"], rob["social_class"]) == (
+        "upgrading", "downgrading", baseline_class)
+    agreeing = sum(verdict == baseline_class for verdict in social.values())
+    assert rob["social_agreement"] == pytest.approx(agreeing / len(social))
+    assert rob["standards_agreement"] == rob["rights_agreement"] == 1.0
+    assert rob["rule"] == "decent_work"
+    # the economic side is that of bernhardt_milberg, with the same agreement
+    bm = assess_robustness(indicators, PERIOD, GRID, BASELINE, prices=prices)
+    pd.testing.assert_series_equal(result["economic_agreement"], bm["economic_agreement"])
+
+
+def test_decent_work_note_and_table(decent_example) -> None:
+    indicators, prices, dims = decent_example
+    settings = DecentWork(aggregation="majority")
+    result = assess_robustness(indicators, PERIOD, DECENT_GRID, BASELINE, rule="decent_work",
+                               prices=prices, dimensions=dims, decent_work=settings)
+    note = describe_grid(DECENT_GRID, BASELINE, "decent_work", settings)
+    assert note.startswith("Agreement: share of the 216 specifications (")
+    assert ("; social dimensions: measurable standards, enabling rights, both groups; "
+            "aggregation: all dimensions, majority, composite index)") in note
+    assert note.endswith("tolerance 0, social dimensions: both groups, aggregation: majority).")
+    lines = robustness_table(result, "markdown", rule="decent_work", note=note).splitlines()
+    assert lines[0] == (
+        "| Value chain | Period | Country | Market share | Unit value | Economic class | Agreement "
+        "| Standards class | Agreement | Rights class | Agreement | Social class | Agreement |")
+    assert describe_grid(DECENT_GRID, BASELINE) == describe_grid(GRID, BASELINE)

@@ -139,6 +139,29 @@ def test_quadrant_counts_cover_every_pair_and_shares_sum_to_one():
         assert "Social: upgrading" in text and "1 (8%)" in text
 
 
+def test_quadrant_counts_name_the_rule_that_made_the_classes():
+    classification = make_classification().assign(rule="decent_work")
+    counts = quadrant_counts(classification)
+    assert list(counts.columns) == [
+        "rule", "value_chain", "period", "economic_class", "social_class", "count", "share",
+    ]
+    assert (counts["rule"] == "decent_work").all()
+    without_rule = quadrant_counts(classification.drop(columns="rule"))
+    pd.testing.assert_frame_equal(counts.drop(columns="rule"), without_rule)
+    markdown = quadrant_table(counts, "markdown")
+    assert markdown.splitlines()[0].startswith("| Value chain | Period | Economic class |")
+    assert markdown.splitlines()[-1].startswith(
+        "Classes by the decent_work (Barrientos, Gereffi & Rossi (2011)")
+    # two rules side by side: a block per rule, a column naming it, counts per rule
+    both = pd.concat([classification, make_classification().assign(rule="bernhardt_milberg")])
+    counts = quadrant_counts(both)
+    assert counts.groupby(["rule", "period"])["count"].sum().eq(12).all()
+    table = quadrant_table(counts, "markdown").splitlines()
+    assert table[0].startswith("| Rule | Value chain | Period | Economic class |")
+    assert table[2].startswith("| decent_work | apparel | 1995-2008 | upgrading |")
+    assert "rules." in table[-1]
+
+
 def test_descriptive_statistics_per_chain():
     df = pd.DataFrame({"value_chain": ["a", "a", "a", "b"], "country": ["X", "Y", "Z", "X"],
                        "x": [1.0, 2.0, np.nan, 5.0]})

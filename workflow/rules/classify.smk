@@ -1,6 +1,7 @@
 rule classify_upgrading:
     input:
-        "results/indicators/indicators.parquet",
+        indicators="results/indicators/indicators.parquet",
+        dimensions=config["dimensions"]["file"],
     output:
         "results/classification/classification.parquet",
     params:
@@ -10,6 +11,9 @@ rule classify_upgrading:
         min_endpoint_observations=config["classification"]["min_endpoint_observations"],
         periods=config["classification"]["periods"],
         change=config["classification"]["change"],
+        level_changes=config["classification"]["level_changes"],
+        decent_work=config["classification"]["decent_work"],
+        dimensions=config["dimensions"],
     log:
         "results/logs/classify_upgrading.log",
     benchmark:
@@ -26,6 +30,7 @@ rule assess_robustness:
     input:
         indicators="results/indicators/indicators.parquet",
         prices="results/harmonised/prices.parquet",
+        dimensions=config["dimensions"]["file"],
     output:
         table="results/robustness/robustness.parquet",
         csv="results/robustness/robustness.csv",
@@ -43,6 +48,9 @@ rule assess_robustness:
         min_endpoint_observations=config["classification"]["min_endpoint_observations"],
         periods=config["classification"]["periods"],
         change=config["classification"]["change"],
+        level_changes=config["classification"]["level_changes"],
+        decent_work=config["classification"]["decent_work"],
+        dimensions=config["dimensions"],
         grid=config["robustness"],
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
     log:

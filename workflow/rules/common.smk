@@ -6,8 +6,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
+from gvc_upgrading.analysis.classify import check_classification
 from gvc_upgrading.config import check_references, load_yaml, validate
-from gvc_upgrading.dimensions import check_datasets, load_dimensions
+from gvc_upgrading.dimensions import check_datasets, load_dimensions, read_registry
 from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.providers import download_paths
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
@@ -30,6 +31,11 @@ check_chains(GVCS, config["value_chains_file"])
 GVCS = override_labour_sources(GVCS, config["harmonise"]["labour_source_override"])
 DIMENSIONS = load_dimensions(config["dimensions"])
 check_datasets(DIMENSIONS, config["datasets"])
+check_classification(
+    config["classification"],
+    DIMENSIONS,
+    list(read_registry(config["dimensions"]["file"], config["dimensions"]["define"])),
+)
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])

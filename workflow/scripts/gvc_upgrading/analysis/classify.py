@@ -8,20 +8,22 @@ labour side: employment and real wages both rising (more jobs that pay better) o
 falling. Any other combination is "mixed" -- for example gaining share by cutting prices, or
 more jobs at lower real pay.
 
-The module works in two steps that users can call separately:
+The dimensions are those of the registry (config/dimensions.yaml, loaded by
+:func:`gvc_upgrading.dimensions.load_dimensions`): rules name them by id, and the change of
+dimension ``<id>`` is the column ``<id>_change``. The module works in two steps that users can
+call separately:
 
-* :func:`period_changes` turns a yearly indicator table into log changes per
-  country x value_chain x period, comparing the average of the first and the last
-  ``endpoint_years`` years of the period (averaging endpoints damps single-year noise);
+* :func:`period_changes` (from :mod:`.changes`) turns a yearly indicator table into changes per
+  country x value_chain x period, comparing the first and the last ``endpoint_years`` years;
 * :func:`classify_changes` applies a named rule to a table of changes -- the changes may
   also be typed in from a paper.
 
 :func:`classify` chains the two and reports the changes in the measure asked for (log,
 percentage or annualised log change, see :func:`express_changes`); :func:`crosstab` counts the
-economic x social quadrants.
+economic x social quadrants. Every classified row names its rule in the column ``rule``.
 
-Rules live in :data:`RULES` (``bernhardt_milberg`` and ``kaplinsky_readman``); a further rule
-is one more :class:`Rule` entry.
+Rules live in :data:`RULES` (``bernhardt_milberg``, ``kaplinsky_readman`` and ``decent_work``,
+whose social side is :mod:`.decent_work`); a further rule is one more :class:`Rule` entry.
 """
 
 from __future__ import annotations
@@ -32,56 +34,63 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-KEYS = ["country", "value_chain"]
+from ..config import ConfigError
+from ..dimensions import Dimension
+from .changes import (
+    CHANGE_MEASURES,
+    KEYS,
+    LEVEL_CHANGES,
+    change_column,
+    check_change_measure,
+    express_changes,
+    period_changes,
+    registry_dimensions,
+    require_columns,
+)
+from .decent_work import DecentWork, judge_social, social_classes
+from .verdicts import (
+    CLASSES,
+    DIRECTION_WORDS,
+    DOWN,
+    DOWNGRADING,
+    FLAT,
+    INSUFFICIENT,
+    MAIN_CLASSES,
+    MISSING_WORD,
+    MIXED,
+    UP,
+    UPGRADING,
+    check_tolerance,
+    directions,
+    short_name,
+)
 
-UPGRADING = "upgrading"
-DOWNGRADING = "downgrading"
-MIXED = "mixed"
-INSUFFICIENT = "insufficient data"
-#: Classes of the Bernhardt-Milberg rule, in display order.
-CLASSES = (UPGRADING, MIXED, DOWNGRADING, INSUFFICIENT)
-#: Classes that always get a row (possibly a zero count) in :func:`crosstab`.
-MAIN_CLASSES = (UPGRADING, MIXED, DOWNGRADING)
+__all__ = [
+    "CHANGE_COLUMNS", "CHANGE_MEASURES", "CLASSES", "DOWN", "DOWNGRADING", "FLAT", "INSUFFICIENT",
+    "MAIN_CLASSES", "MIXED", "RULES", "UNIT_VALUE_CHOICES", "UP", "UPGRADING", "DecentWork",
+    "Rule", "check_classification", "classify", "classify_changes", "crosstab",
+    "default_dimensions", "express_changes", "get_rule", "period_changes", "rule_dimensions",
+    "verdict_classes",
+]
 
-#: Direction of one change relative to the tolerance band, and its word in the detail text.
-UP, FLAT, DOWN = 1.0, 0.0, -1.0
-DIRECTION_WORDS = {UP: "up", FLAT: "flat", DOWN: "down"}
-MISSING_WORD = "n/a"
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """One measured outcome: its indicator column, its change column and a readable label."""
-
-    indicator: str
-    change: str
-    label: str
-
-
-#: The outcomes a rule can use. Rules refer to the export price as ``"unit_value"``; the
-#: ``unit_value`` argument of :func:`classify` decides whether that means the absolute unit
-#: value or the relative one.
-DIMENSIONS: dict[str, Dimension] = {
-    "market_share": Dimension("market_share", "market_share_change", "market share"),
-    "unit_value": Dimension("unit_value_usd_per_kg", "unit_value_change", "unit value"),
-    "relative_unit_value": Dimension(
-        "relative_unit_value", "relative_unit_value_change", "relative unit value"
-    ),
-    "employment": Dimension("employment_persons", "employment_change", "employment"),
-    "real_wage": Dimension("real_wage_per_employee_lcu", "real_wage_change", "real wage"),
-}
 UNIT_VALUE_CHOICES = ("unit_value", "relative_unit_value")
-#: Indicator column -> column holding its log change over a period (output order).
-CHANGE_COLUMNS: dict[str, str] = {d.indicator: d.change for d in DIMENSIONS.values()}
+#: The dimensions of the 2011 papers and their change columns (the change columns a
+#: replication table may name).
+CHANGE_COLUMNS: dict[str, str] = {
+    name: change_column(name)
+    for name in ("market_share", "unit_value", "relative_unit_value", "employment", "real_wage")
+}
 
 
 @dataclass(frozen=True)
 class Rule:
     """A named classification rule.
 
-    ``economic`` and ``social`` name the :data:`DIMENSIONS` each side looks at; ``combine``
-    maps an (n x k) array of directions (``UP``, ``FLAT``, ``DOWN`` or NaN when the change is
-    missing) to n class labels.
+    ``economic`` and ``social`` name the registry dimensions each side looks at (``unit_value``
+    stands for the export price chosen by the ``unit_value`` argument); ``combine`` maps an
+    (n x k) array of directions (``UP``, ``FLAT``, ``DOWN`` or NaN when the change is
+    missing) to n class labels. A rule with ``judges_decent_work`` judges its social side on
+    the social dimensions in use instead (:func:`.decent_work.judge_social`).
     """
 
     economic: tuple[str, ...]
@@ -90,16 +99,17 @@ class Rule:
     reference: str
     #: Per side, readings of particular direction combinations, appended to the detail text.
     notes: Mapping[str, Mapping[tuple[float, ...], str]] = field(default_factory=dict)
+    judges_decent_work: bool = False
 
 
-def all_move_together(directions: np.ndarray) -> np.ndarray:
+def all_move_together(moves: np.ndarray) -> np.ndarray:
     """Upgrading when every dimension rises, downgrading when every one falls, else mixed.
 
     A missing direction on any dimension gives "insufficient data"; a flat one gives "mixed".
     """
-    missing = np.isnan(directions).any(axis=1)
-    up = (directions == UP).all(axis=1)
-    down = (directions == DOWN).all(axis=1)
+    missing = np.isnan(moves).any(axis=1)
+    up = (moves == UP).all(axis=1)
+    down = (moves == DOWN).all(axis=1)
     return np.select([missing, up, down], [INSUFFICIENT, UPGRADING, DOWNGRADING], default=MIXED)
 
 
@@ -119,6 +129,10 @@ def all_move_together(directions: np.ndarray) -> np.ndarray:
 #: falling share are dearer products the market does not reward. The classes stay upgrading /
 #: mixed / downgrading so that tables and figures read both rules alike; Kaplinsky & Readman
 #: have no social side, so it is Bernhardt & Milberg's (employment and real wage).
+#:
+#: ``decent_work`` (Barrientos, Gereffi & Rossi 2011): the economic side of Bernhardt & Milberg;
+#: the social side judged on every social dimension in use, on measurable standards and on
+#: enabling rights separately and together, with a configurable aggregation (:mod:`.decent_work`).
 RULES: dict[str, Rule] = {
     "bernhardt_milberg": Rule(
         economic=("market_share", "unit_value"),
@@ -138,13 +152,14 @@ RULES: dict[str, Rule] = {
             }
         },
     ),
-}
-
-#: Measures in which :func:`classify` reports changes, with their unit.
-CHANGE_MEASURES = {
-    "log": "log change (log points)",
-    "percent": "percentage change (percent)",
-    "annualised_log": "annualised log change (log points per year)",
+    "decent_work": Rule(
+        economic=("market_share", "unit_value"),
+        social=(),
+        combine=all_move_together,
+        reference="Barrientos, Gereffi & Rossi (2011), International Labour Review 150(3-4), "
+                  "319-340",
+        judges_decent_work=True,
+    ),
 }
 
 
@@ -155,151 +170,55 @@ def get_rule(name: str) -> Rule:
     return RULES[name]
 
 
-def _dimensions(rule: Rule, unit_value: str) -> dict[str, list[Dimension]]:
+def default_dimensions(rule: str = "bernhardt_milberg") -> dict[str, Dimension]:
+    """The registry dimensions a call without ``dimensions`` uses: every economic one (both
+    export prices, between which ``unit_value`` chooses) and the social ones the rule reads
+    (for ``decent_work`` every social dimension of the registry), in registry order."""
+    chosen = get_rule(rule)
+    return {name: dim for name, dim in registry_dimensions().items()
+            if dim.side == "economic" or chosen.judges_decent_work or name in chosen.social}
+
+
+def _pick(dimensions: Mapping[str, Dimension], names: Sequence[str], rule: str) -> list:
+    """The dimensions ``names`` of ``dimensions``; a ValueError names those not in use."""
+    missing = [name for name in names if name not in dimensions]
+    if missing:
+        raise ValueError(f"rule {rule!r} reads the dimension(s) {missing}, which are not in use "
+                         f"(config key dimensions.use; in use: {list(dimensions)})")
+    return [dimensions[name] for name in names]
+
+
+def _dimensions(
+    rule: str, unit_value: str, dimensions: Mapping[str, Dimension],
+    decent_work: DecentWork | None = None,
+) -> dict[str, list[Dimension]]:
     """The economic and social dimensions of ``rule``, with ``unit_value`` resolved."""
     if unit_value not in UNIT_VALUE_CHOICES:
         raise ValueError(
             f"unit_value must be one of {list(UNIT_VALUE_CHOICES)}, got {unit_value!r}"
         )
-    return {
-        side: [DIMENSIONS[unit_value if name == "unit_value" else name] for name in names]
-        for side, names in (("economic", rule.economic), ("social", rule.social))
-    }
+    chosen = get_rule(rule)
+    economic = [unit_value if name == "unit_value" else name for name in chosen.economic]
+    if chosen.judges_decent_work:
+        social = (decent_work or DecentWork()).chosen(dimensions)
+    else:
+        social = _pick(dimensions, chosen.social, rule)
+    return {"economic": _pick(dimensions, economic, rule), "social": social}
 
 
-def rule_dimensions(rule: str, unit_value: str = "unit_value") -> dict[str, list[Dimension]]:
-    """The :data:`DIMENSIONS` that rule ``rule`` reads on its economic and social side."""
-    return _dimensions(get_rule(rule), unit_value)
-
-
-def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    """Raise a ValueError naming every column of ``columns`` missing from ``df``."""
-    missing = [column for column in columns if column not in df.columns]
-    if missing:
-        raise ValueError(f"{what} is missing required column(s): {', '.join(missing)}")
-
-
-def _check_tolerance(tolerance: float) -> float:
-    """Validate the half-width of the "no change" band."""
-    tolerance = float(tolerance)
-    if not np.isfinite(tolerance) or tolerance < 0:
-        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance}")
-    return tolerance
-
-
-def _check_periods(periods: Sequence[Mapping], endpoint_years: int) -> list[tuple[str, int, int]]:
-    """Validate the periods and return them as (label, start, end) tuples.
-
-    The two endpoint windows must not overlap, otherwise years would count at both ends and
-    the change would shrink towards zero.
-    """
-    if not periods:
-        raise ValueError("at least one period is required")
-    checked = []
-    for period in periods:
-        for key in ("label", "start", "end"):
-            if key not in period:
-                raise ValueError(f"period {dict(period)} has no {key!r}")
-        label, start, end = str(period["label"]), int(period["start"]), int(period["end"])
-        if end - start + 1 < 2 * endpoint_years:
-            raise ValueError(
-                f"period {label!r} ({start}-{end}) is shorter than two endpoint windows of "
-                f"{endpoint_years} years"
-            )
-        checked.append((label, start, end))
-    labels = [label for label, _, _ in checked]
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"period labels must be unique, got {labels}")
-    return checked
-
-
-def _endpoint_means(
-    logs: pd.DataFrame, groups: list[pd.Series], in_window: np.ndarray
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mean and count of the non-missing log values per group, over the rows ``in_window``."""
-    grouped = logs.where(np.broadcast_to(in_window[:, None], logs.shape)).groupby(groups)
-    return grouped.mean(), grouped.count()
-
-
-def period_changes(
-    indicators: pd.DataFrame,
-    periods: Sequence[Mapping],
-    endpoint_years: int = 3,
-    min_endpoint_observations: int = 1,
-) -> pd.DataFrame:
-    """Log change of each indicator per country x value_chain x period.
-
-    For a period ``{label, start, end}`` the start window is the calendar years
-    ``start .. start + endpoint_years - 1`` and the end window ``end - endpoint_years + 1 ..
-    end``. Each end is summarised by the **mean of the logs** (the geometric mean) of the
-    available, strictly positive values in its window; the change is the difference of the two,
-    i.e. ``log(geometric mean at end / geometric mean at start)``, which is the natural scale
-    for shares, prices and wages (a 10% rise and a 10% fall are symmetric). Zero or negative
-    values are treated as missing. The change is NaN when either window holds fewer than
-    ``min_endpoint_observations`` values. Fixed calendar windows keep the comparison on the
-    same years for every country.
-
-    One row is returned for every country x value_chain with at least one indicator row
-    inside the period. Columns: country, value_chain, period, start_year, end_year (the
-    period's bounds) and the change columns of :data:`CHANGE_COLUMNS`; an indicator column
-    absent from ``indicators`` gives an all-NaN change column.
-    """
-    _require_columns(indicators, [*KEYS, "year"], "indicator table")
-    if endpoint_years < 1:
-        raise ValueError(f"endpoint_years must be >= 1, got {endpoint_years}")
-    if not 1 <= min_endpoint_observations <= endpoint_years:
-        raise ValueError(
-            f"min_endpoint_observations must be between 1 and endpoint_years ({endpoint_years}),"
-            f" got {min_endpoint_observations}"
-        )
-    checked_periods = _check_periods(periods, endpoint_years)
-    duplicated = indicators.duplicated([*KEYS, "year"])
-    if duplicated.any():
-        example = indicators.loc[duplicated, [*KEYS, "year"]].iloc[0].to_dict()
-        raise ValueError(
-            f"indicator table has duplicate country x value_chain x year rows, e.g. {example}"
-        )
-
-    indicators = indicators.reset_index(drop=True)
-    present = [column for column in CHANGE_COLUMNS if column in indicators.columns]
-    values = indicators[present].apply(pd.to_numeric).astype("float64")
-    logs = np.log(values.where(values > 0))
-    years = indicators["year"].to_numpy()
-
-    frames = []
-    for label, start, end in checked_periods:
-        inside = (years >= start) & (years <= end)
-        period_logs = logs[inside]
-        period_years = years[inside]
-        groups = [indicators.loc[inside, key] for key in KEYS]
-        first_window = period_years < start + endpoint_years
-        last_window = period_years > end - endpoint_years
-        first_mean, first_n = _endpoint_means(period_logs, groups, first_window)
-        last_mean, last_n = _endpoint_means(period_logs, groups, last_window)
-        enough = (first_n >= min_endpoint_observations) & (last_n >= min_endpoint_observations)
-        change = (last_mean - first_mean).where(enough).rename(columns=CHANGE_COLUMNS)
-        frames.append(
-            change.reset_index().assign(period=label, start_year=start, end_year=end)
-        )
-
-    result = pd.concat(frames, ignore_index=True)
-    for column in CHANGE_COLUMNS.values():
-        if column not in result.columns:
-            result[column] = np.nan
-    result = result.astype({"start_year": "int64", "end_year": "int64", "period": "str"})
-    result = result.sort_values(["value_chain", "country"], kind="stable", ignore_index=True)
-    return result[[*KEYS, "period", "start_year", "end_year", *CHANGE_COLUMNS.values()]]
-
-
-def _directions(changes: np.ndarray, tolerance: float) -> np.ndarray:
-    """UP above the band, DOWN below it, FLAT inside it (inclusive), NaN where missing."""
-    directions = np.select([changes > tolerance, changes < -tolerance], [UP, DOWN], default=FLAT)
-    return np.where(np.isnan(changes), np.nan, directions)
+def rule_dimensions(
+    rule: str, unit_value: str = "unit_value",
+    dimensions: Mapping[str, Dimension] | None = None,
+    decent_work: DecentWork | None = None,
+) -> dict[str, list[Dimension]]:
+    """The registry dimensions that rule ``rule`` reads on its economic and social side."""
+    dimensions = default_dimensions(rule) if dimensions is None else dimensions
+    return _dimensions(rule, unit_value, dimensions, decent_work)
 
 
 def _detail(
     dimensions: list[Dimension],
-    directions: np.ndarray,
+    moves: np.ndarray,
     index: pd.Index,
     notes: Mapping[tuple[float, ...], str],
 ) -> pd.Series:
@@ -309,13 +228,57 @@ def _detail(
     """
     parts = []
     for position, dimension in enumerate(dimensions):
-        words = pd.Series(directions[:, position], index=index).map(DIRECTION_WORDS)
-        parts.append(dimension.label + " " + words.fillna(MISSING_WORD).astype("str"))
+        words = pd.Series(moves[:, position], index=index).map(DIRECTION_WORDS)
+        parts.append(short_name(dimension) + " " + words.fillna(MISSING_WORD).astype("str"))
     detail = parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
     for combination, note in notes.items():
-        matches = (directions == np.asarray(combination)).all(axis=1)
+        matches = (moves == np.asarray(combination)).all(axis=1)
         detail = detail.where(~matches, detail + f" ({note})")
     return detail
+
+
+def _moves(changes: pd.DataFrame, dims: list[Dimension], tolerance: float) -> np.ndarray:
+    """(n x k) directions of the changes of ``dims`` (UP, FLAT, DOWN or NaN)."""
+    values = np.column_stack([
+        pd.to_numeric(changes[change_column(dim.id)]).to_numpy(dtype="float64", na_value=np.nan)
+        for dim in dims
+    ])
+    return directions(values, tolerance)
+
+
+def _side_verdict(
+    changes: pd.DataFrame, dims: list[Dimension], chosen: Rule, side: str, tolerance: float
+) -> dict[str, pd.Series]:
+    """Class and detail of one side under an all-move-together style ``combine``."""
+    moves = _moves(changes, dims, tolerance)
+    return {
+        f"{side}_class": pd.Series(chosen.combine(moves), index=changes.index, dtype="str"),
+        f"{side}_detail": _detail(dims, moves, changes.index, chosen.notes.get(side, {})),
+    }
+
+
+def verdict_classes(
+    changes: pd.DataFrame,
+    rule: str = "bernhardt_milberg",
+    tolerance: float = 0.0,
+    unit_value: str = "unit_value",
+    dimensions: Mapping[str, Dimension] | None = None,
+    decent_work: DecentWork | None = None,
+) -> dict[str, np.ndarray]:
+    """The class labels :func:`classify_changes` gives, without its other columns (for
+    reclassifying many times): arrays by verdict, ``economic`` and ``social`` and, for
+    ``decent_work``, ``standards`` and ``rights``."""
+    chosen = get_rule(rule)
+    tolerance = check_tolerance(tolerance)
+    dimensions = default_dimensions(rule) if dimensions is None else dimensions
+    sides = _dimensions(rule, unit_value, dimensions, decent_work)
+    read = sides["economic"] + ([] if chosen.judges_decent_work else sides["social"])
+    require_columns(changes, [change_column(dim.id) for dim in read], "change table")
+    classes = {"economic": chosen.combine(_moves(changes, sides["economic"], tolerance))}
+    if chosen.judges_decent_work:
+        return classes | social_classes(changes, sides["social"], decent_work or DecentWork(),
+                                        tolerance)
+    return classes | {"social": chosen.combine(_moves(changes, sides["social"], tolerance))}
 
 
 def classify_changes(
@@ -323,68 +286,44 @@ def classify_changes(
     rule: str = "bernhardt_milberg",
     tolerance: float = 0.0,
     unit_value: str = "unit_value",
+    dimensions: Mapping[str, Dimension] | None = None,
+    decent_work: DecentWork | None = None,
 ) -> pd.DataFrame:
-    """Classify a table of log changes with a named rule.
+    """Classify a table of changes with a named rule.
 
     ``changes`` needs the change columns the rule uses (for ``bernhardt_milberg``:
     market_share_change, unit_value_change -- or relative_unit_value_change when
     ``unit_value="relative_unit_value"`` -- employment_change and real_wage_change; for
-    ``kaplinsky_readman`` relative_unit_value_change whatever ``unit_value`` says); any other
-    columns are kept. A change rises when it is above ``tolerance``, falls when it is below
-    ``-tolerance`` and is flat otherwise, so ``tolerance`` is the size of change treated as
-    noise, in the unit of the change columns (log points for :func:`period_changes` output).
-    Adds economic_class, social_class, economic_detail and social_detail.
+    ``kaplinsky_readman`` relative_unit_value_change whatever ``unit_value`` says; for
+    ``decent_work`` the economic ones of ``bernhardt_milberg``, while a social dimension
+    without its column counts as "no data"); any other columns are kept. A change rises when
+    it is above ``tolerance``, falls when it is below ``-tolerance`` and is flat otherwise, so
+    ``tolerance`` is the size of change treated as noise, in the unit of the change columns
+    (log points for :func:`period_changes` output). ``dimensions`` are the registry
+    dimensions in use (default :func:`default_dimensions`); ``decent_work`` the settings of
+    that rule's social side. Adds rule, economic_class, social_class, economic_detail and
+    social_detail, and for ``decent_work`` the columns of :func:`.decent_work.judge_social`.
     """
     chosen = get_rule(rule)
-    tolerance = _check_tolerance(tolerance)
-    sides = _dimensions(chosen, unit_value)
-    _require_columns(
-        changes, [dim.change for dims in sides.values() for dim in dims], "change table"
-    )
+    tolerance = check_tolerance(tolerance)
+    dimensions = default_dimensions(rule) if dimensions is None else dimensions
+    sides = _dimensions(rule, unit_value, dimensions, decent_work)
+    read = sides["economic"] + ([] if chosen.judges_decent_work else sides["social"])
+    require_columns(changes, [change_column(dim.id) for dim in read], "change table")
 
-    classes, details = {}, {}
-    for side, dims in sides.items():
-        values = np.column_stack(
-            [
-                pd.to_numeric(changes[dim.change]).to_numpy(dtype="float64", na_value=np.nan)
-                for dim in dims
-            ]
-        )
-        directions = _directions(values, tolerance)
-        labels = chosen.combine(directions)
-        classes[f"{side}_class"] = pd.Series(labels, index=changes.index, dtype="str")
-        details[f"{side}_detail"] = _detail(
-            dims, directions, changes.index, chosen.notes.get(side, {})
-        )
-    return changes.assign(**classes, **details)
-
-
-def _check_change_measure(measure: str) -> None:
-    """Raise a ValueError naming the known measures unless ``measure`` is one of them."""
-    if measure not in CHANGE_MEASURES:
-        raise ValueError(f"unknown change measure {measure!r}; known: {list(CHANGE_MEASURES)}")
-
-
-def express_changes(changes: pd.DataFrame, measure: str, endpoint_years: int) -> pd.DataFrame:
-    """Express the log change columns of a :func:`period_changes` table in ``measure``.
-
-    For a log change d: ``"log"`` keeps d; ``"percent"`` gives 100 x (exp(d) - 1), the
-    percentage change between the geometric means of the two end windows; ``"annualised_log"``
-    gives d per year between the centres of the two windows, i.e. d / (end_year - start_year -
-    (endpoint_years - 1)) -- with one-year endpoints simply d / (end_year - start_year). No
-    measure changes the sign of d. Adds the column ``change_measure``.
-    """
-    _check_change_measure(measure)
-    columns = [column for column in CHANGE_COLUMNS.values() if column in changes.columns]
-    logs = changes[columns].apply(pd.to_numeric).astype("float64")
-    if measure == "percent":
-        converted = 100.0 * np.expm1(logs)
-    elif measure == "annualised_log":
-        years = changes["end_year"] - changes["start_year"] - (endpoint_years - 1)
-        converted = logs.div(years, axis=0)
+    economic = _side_verdict(changes, sides["economic"], chosen, "economic", tolerance)
+    if chosen.judges_decent_work:
+        social = judge_social(changes, sides["social"], decent_work or DecentWork(), tolerance)
+        extra = social.drop(columns=["social_class", "social_detail"])
     else:
-        converted = logs
-    return changes.assign(**converted, change_measure=measure)
+        social = _side_verdict(changes, sides["social"], chosen, "social", tolerance)
+        extra = pd.DataFrame(index=changes.index)
+    kept = changes.drop(columns=[column for column in extra.columns if column in changes])
+    return kept.assign(
+        rule=rule,
+        economic_class=economic["economic_class"], social_class=social["social_class"],
+        economic_detail=economic["economic_detail"], social_detail=social["social_detail"],
+    ).join(extra)
 
 
 def classify(
@@ -396,28 +335,59 @@ def classify(
     min_endpoint_observations: int = 1,
     unit_value: str = "unit_value",
     change: str = "log",
+    dimensions: Mapping[str, Dimension] | None = None,
+    decent_work: DecentWork | None = None,
+    level_changes: Sequence[str] = LEVEL_CHANGES,
 ) -> pd.DataFrame:
     """Classify every country x value_chain x period of a yearly indicator table.
 
-    ``indicators`` needs country, value_chain, year and the indicator columns the rule uses;
-    ``unit_value`` chooses the export price measure: ``"unit_value"`` (USD per kg, as
+    ``indicators`` needs country, value_chain, year and the indicator columns the rule uses
+    (for ``decent_work`` the economic ones: a social dimension whose column is absent has no
+    data); ``unit_value`` chooses the export price measure: ``"unit_value"`` (USD per kg, as
     Bernhardt & Milberg) or ``"relative_unit_value"`` (relative to the world price of the same
-    products, which nets out product mix and world price trends). Classes are decided on log
-    changes, so ``tolerance`` is in log points whatever ``change`` says; ``change`` (one of
-    :data:`CHANGE_MEASURES`) only chooses how the change columns are reported, and the column
-    ``change_measure`` names it. Otherwise equivalent to :func:`period_changes` followed by
-    :func:`classify_changes`; see those for the details.
+    products, which nets out product mix and world price trends). ``dimensions`` are the
+    registry dimensions in use (config ``dimensions``; default :func:`default_dimensions`):
+    the table gets a change column for each. Classes are decided on log changes (changes in
+    levels for ``level_changes``), so ``tolerance`` is in log points whatever ``change`` says;
+    ``change`` (one of :data:`CHANGE_MEASURES`) only chooses how the change columns are
+    reported, and the column ``change_measure`` names it. Otherwise equivalent to
+    :func:`period_changes` followed by :func:`classify_changes`; see those for the details.
     """
     chosen = get_rule(rule)
-    _check_tolerance(tolerance)
-    _check_change_measure(change)
-    used = [dim.indicator for dims in _dimensions(chosen, unit_value).values() for dim in dims]
-    _require_columns(indicators, [*KEYS, "year", *used], "indicator table")
-    changes = period_changes(indicators, periods, endpoint_years, min_endpoint_observations)
-    classified = classify_changes(changes, rule, tolerance, unit_value)
-    expressed = express_changes(classified, change, endpoint_years)
+    check_tolerance(tolerance)
+    check_change_measure(change)
+    dimensions = default_dimensions(rule) if dimensions is None else dimensions
+    sides = _dimensions(rule, unit_value, dimensions, decent_work)
+    read = sides["economic"] + ([] if chosen.judges_decent_work else sides["social"])
+    require_columns(indicators, [*KEYS, "year", *(dim.column for dim in read)],
+                     "indicator table")
+    changes = period_changes(indicators, periods, endpoint_years, min_endpoint_observations,
+                             dimensions, level_changes)
+    classified = classify_changes(changes, rule, tolerance, unit_value, dimensions, decent_work)
+    expressed = express_changes(classified, change, endpoint_years, dimensions, level_changes)
     leading = list(changes.columns) + ["change_measure"]
     return expressed[leading + [c for c in expressed.columns if c not in leading]]
+
+
+def check_classification(
+    settings: Mapping, dimensions: Mapping[str, Dimension], registry_ids: Sequence[str]
+) -> None:
+    """Check the config section ``classification`` against the dimensions in use: the ids of
+    ``level_changes`` are registry ids and the decent_work settings name social dimensions in
+    use. Raises a :class:`~gvc_upgrading.config.ConfigError` naming the key."""
+    unknown = [name for name in settings["level_changes"] if name not in registry_ids]
+    if unknown:
+        raise ConfigError(f"config key 'classification.level_changes': {unknown} are not "
+                          f"dimensions of the registry (known: {sorted(registry_ids)})")
+    decent_work = DecentWork.from_config(settings["decent_work"])
+    try:
+        decent_work.chosen(dimensions)
+    except ValueError as error:
+        raise ConfigError(f"config key {error}") from error
+    try:
+        _dimensions(settings["rule"], "unit_value", dimensions, decent_work)
+    except ValueError as error:
+        raise ConfigError(f"config key 'classification.rule': {error}") from error
 
 
 def _class_order(labels: pd.Series) -> list[str]:
@@ -437,7 +407,7 @@ def crosstab(classification: pd.DataFrame) -> pd.DataFrame:
     """
     keys = ["value_chain", "period"]
     classes = ["economic_class", "social_class"]
-    _require_columns(classification, [*keys, *classes], "classification table")
+    require_columns(classification, [*keys, *classes], "classification table")
 
     observed = (
         classification.groupby([*keys, *classes], sort=False)

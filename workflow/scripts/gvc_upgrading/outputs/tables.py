@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..analysis.classify import RULES
 from ..analysis.estimate import POOLED
 from ..analysis.specifications import variable_label
 from ..grid import Grid, render
@@ -181,45 +182,65 @@ def quadrant_counts(classification: pd.DataFrame) -> pd.DataFrame:
     """Count countries per economic x social class for each value chain and period.
 
     Every combination of the known classes appears (count 0 when absent); ``share`` is the
-    count divided by the number of countries classified in that value chain and period.
+    count divided by the number of countries classified in that value chain and period. With
+    a ``rule`` column (every classification the workflow writes has one) the counts are per
+    rule as well, and a first column ``rule`` names the rule that made the classes.
     """
+    blocks_by = [*(["rule"] if "rule" in classification.columns else []), "value_chain", "period"]
     observed = pd.concat([classification["economic_class"], classification["social_class"]])
     classes = list(CLASSES) + [c for c in _ordered_unique(observed) if c not in CLASSES]
-    blocks = classification[["value_chain", "period"]].drop_duplicates()
+    blocks = classification[blocks_by].drop_duplicates()
     grid = pd.MultiIndex.from_tuples(
-        [(chain, period, econ, social)
-         for chain, period in blocks.itertuples(index=False, name=None)
+        [(*block, econ, social)
+         for block in blocks.itertuples(index=False, name=None)
          for econ in classes for social in classes],
-        names=["value_chain", "period", "economic_class", "social_class"],
+        names=[*blocks_by, "economic_class", "social_class"],
     )
     counts = (
         classification.groupby(list(grid.names), sort=False).size().reindex(grid, fill_value=0)
     )
-    totals = counts.groupby(level=["value_chain", "period"], sort=False).transform("sum")
+    totals = counts.groupby(level=blocks_by, sort=False).transform("sum")
     result = counts.rename("count").reset_index()
     result["count"] = result["count"].astype("int64")
     result["share"] = (counts / totals).to_numpy()
     return result
 
 
+def _rule_note(counts: pd.DataFrame) -> str:
+    """"Classes by the bernhardt_milberg rule (reference)." for each rule of the counts."""
+    if "rule" not in counts.columns:
+        return ""
+    names = _ordered_unique(counts["rule"])
+    described = [f"{name} ({RULES[name].reference})" if name in RULES else name
+                 for name in names]
+    return f"Classes by the {' and '.join(described)} rule{'s' if len(names) > 1 else ''}. "
+
+
 def _quadrant_grid(counts: pd.DataFrame, chain_labels: Mapping[str, str]) -> Grid:
-    """Lay out the cross-tab: rows = chain x period x economic class, columns = social class."""
+    """Lay out the cross-tab: rows = chain x period x economic class, columns = social class
+    (with several rules, a first column names the rule of each block)."""
+    several = "rule" in counts.columns and counts["rule"].nunique() > 1
+    blocks_by = [*(["rule"] if several else []), "value_chain", "period"]
     social = _ordered_unique(counts["social_class"])
-    header = [[("Value chain", 1), ("Period", 1), ("Economic class", 1)]
-              + [(f"Social: {s}", 1) for s in social] + [("Total", 1)]]
+    header = [[*([("Rule", 1)] if several else []), ("Value chain", 1), ("Period", 1),
+               ("Economic class", 1)] + [(f"Social: {s}", 1) for s in social] + [("Total", 1)]]
     body: list[list[str]] = []
     rules: set[int] = set()
-    for (chain, period), block in counts.groupby(["value_chain", "period"], sort=False):
+    for block_key, block in counts.groupby(blocks_by, sort=False):
+        *rule, chain, period = block_key
         rules.add(len(body))
         table = block.pivot(index="economic_class", columns="social_class", values="count")
         table = table.reindex(index=_ordered_unique(block["economic_class"]), columns=social)
         total = int(block["count"].sum())
         for i, (econ, row) in enumerate(table.iterrows()):
             cells = [f"{int(n)} ({n / total:.0%})" if total else "0" for n in row]
-            label = [chain_labels.get(chain, chain), period] if i == 0 else ["", ""]
+            label = [*rule, chain_labels.get(chain, chain), period] if i == 0 else [
+                ""] * len(blocks_by)
             body.append([*label, econ, *cells, str(int(row.sum()))])
-    note = "Number of countries (share of the value chain and period in parentheses)."
-    return Grid(header=header, body=body, rules=frozenset(rules - {0}), note=note, stub=3)
+    note = (f"{_rule_note(counts)}Number of countries (share of the value chain and period in "
+            "parentheses).")
+    return Grid(header=header, body=body, rules=frozenset(rules - {0}), note=note,
+                stub=len(blocks_by) + 1)
 
 
 def quadrant_table(
