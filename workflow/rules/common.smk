@@ -6,6 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
+from gvc_upgrading.analysis.specifications import dimension_variables
 from gvc_upgrading.config import check_references, load_yaml, validate
 from gvc_upgrading.dimensions import check_datasets, load_dimensions
 from gvc_upgrading.outputs.provenance import rule_catalogue
@@ -28,6 +29,8 @@ check_chains(GVCS, config["value_chains_file"])
 GVCS = override_labour_sources(GVCS, config["harmonise"]["labour_source_override"])
 DIMENSIONS = load_dimensions(config["dimensions"])
 check_datasets(DIMENSIONS, config["datasets"])
+# Label and unit of each indicator column of the dimensions (women's and men's too), for terms.
+VARIABLES = dimension_variables(DIMENSIONS.values())
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])
