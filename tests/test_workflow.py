@@ -147,6 +147,50 @@ def _independent_sample(indicators, spec, chain):
     return data.assign(country=rows["country"].astype(str), year=rows["year"].astype(str))
 
 
+def pyfixest_formula(spec: dict) -> tuple[str, dict[str, str]]:
+    """The pyfixest formula of a normalised spec, with interactions written ``x:m`` so that
+    pyfixest forms the product itself, and its names of the interactions -> our term names."""
+    outcome, *terms = spec_terms(spec)
+    names = {(t.role, t.column): t.name for t in terms}
+    pieces, renames = [], {}
+    for term in terms:
+        piece = term.name
+        if term.role == "interaction":
+            piece = f"{names['regressor', term.column]}:{names['moderator', term.moderator]}"
+            renames[piece] = term.name
+        pieces.append(piece)
+    fixed = " + ".join(spec["fixed_effects"])
+    return f"{outcome.name} ~ {' + '.join(pieces)}" + (f" | {fixed}" if fixed else ""), renames
+
+
+def compare_with_pyfixest(pf, config: dict, indicators, estimates, spec: dict) -> int:
+    """Check every chain of one spec's estimates against pyfixest (coefficients to 1e-8,
+    standard errors to 1e-6, relative); return the number of regressions compared."""
+    spec = normalise_spec(spec)
+    formula, renames = pyfixest_formula(spec)
+    compared = 0
+    for chain, ours in estimates[estimates["spec_id"] == spec["id"]].groupby("value_chain"):
+        if spec["id"] in TRUE_MODEL_SPECS:
+            data = _independent_sample(indicators, spec, chain)
+        else:
+            data = prepare_sample(indicators, spec, None if chain == "pooled" else chain,
+                                  periods=config["classification"]["periods"],
+                                  endpoint_years=config["classification"]["endpoint_years"])
+            data = data.astype({"year": str})
+        fit = pf.feols(formula, data, weights="_weight" if spec["weights"] else None,
+                       vcov={"CRV1": "+".join(spec["cluster"])},
+                       **matching_pyfixest_options(pf))
+        tidy = fit.tidy().rename(index=renames)
+        estimated = ours[ours["estimate"].notna()].set_index("term")  # absorbed terms: none
+        assert sorted(tidy.index) == sorted(estimated.index), (spec["id"], chain)
+        tidy = tidy.loc[estimated.index]
+        np.testing.assert_allclose(estimated["estimate"], tidy["Estimate"], rtol=1e-8)
+        np.testing.assert_allclose(estimated["std_error"], tidy["Std. Error"], rtol=1e-6)
+        assert (ours["n_obs"] == fit._N).all()
+        compared += 1
+    return compared
+
+
 @pytest.mark.filterwarnings("ignore:The inplace keyword")  # raised inside pyfixest
 def test_demo_estimates_match_pyfixest(demo_run):
     """Every specification of the demo config against pyfixest with the same small-sample
@@ -156,31 +200,8 @@ def test_demo_estimates_match_pyfixest(demo_run):
     config = demo_config(demo_run)
     indicators = pd.read_parquet(demo_run / "results" / "indicators" / "indicators.parquet")
     estimates = pd.read_parquet(demo_run / "results" / "estimates" / "estimates.parquet")
-    compared = 0
-    for spec in map(normalise_spec, config["estimation"]["specifications"]):
-        outcome, *terms = spec_terms(spec)
-        for chain, ours in estimates[estimates["spec_id"] == spec["id"]].groupby("value_chain"):
-            if spec["id"] in TRUE_MODEL_SPECS:
-                data = _independent_sample(indicators, spec, chain)
-            else:
-                data = prepare_sample(indicators, spec, None if chain == "pooled" else chain,
-                                      periods=config["classification"]["periods"],
-                                      endpoint_years=config["classification"]["endpoint_years"])
-                data = data.astype({"year": str})
-            fit = pf.feols(
-                f"{outcome.name} ~ {' + '.join(t.name for t in terms)}"
-                f" | {' + '.join(spec['fixed_effects'])}",
-                data,
-                weights="_weight" if spec["weights"] else None,
-                vcov={"CRV1": "+".join(spec["cluster"])},
-                **matching_pyfixest_options(pf),
-            )
-            tidy = fit.tidy()
-            assert list(tidy.index) == list(ours["term"])
-            np.testing.assert_allclose(ours["estimate"], tidy["Estimate"], rtol=1e-8)
-            np.testing.assert_allclose(ours["std_error"], tidy["Std. Error"], rtol=1e-6)
-            assert (ours["n_obs"] == fit._N).all()
-            compared += 1
+    compared = sum(compare_with_pyfixest(pf, config, indicators, estimates, spec)
+                   for spec in config["estimation"]["specifications"])
     assert compared == 10  # 2 specs x 4 chains + 2 pooled specs
 
 
@@ -211,6 +232,47 @@ def test_a_specification_in_an_overlay_adds_a_table_column(demo_run, tmp_path):
     assert after.count("|") == before.count("|") + 1
     assert after.endswith("| Real wage in levels |") and "Real wage in levels" not in before
     assert "| market share |" in table.read_text(encoding="utf-8")
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # raised inside pyfixest
+def test_an_interaction_in_an_overlay_reaches_every_output(demo_run, tmp_path):
+    """No code change: a specification with an interaction (market share x unit-value
+    coverage, the demo's only moderator-like column until the rights data land) appears with
+    its label in the estimates, the regression table, the coefficient plot, the descriptives
+    and numbers.json, and agrees with pyfixest."""
+    pf = pytest.importorskip("pyfixest")
+    work = tmp_path / "run"
+    shutil.copytree(demo_run, work, symlinks=True)
+    config = demo_config(work)
+    moderated = {"id": "wage_moderated", "label": "Real wage, moderated",
+                 "outcome": "real_wage_per_employee_lcu",
+                 "regressors": ["market_share", "relative_unit_value"],
+                 "interactions": [["market_share", "unit_value_coverage"]],
+                 "fixed_effects": ["country_value_chain", "year"], "by_value_chain": False}
+    (work / "overlay.yaml").write_text(yaml.safe_dump(
+        {"estimation": {"specifications": [*config["estimation"]["specifications"],
+                                           moderated]}}))
+    targets = ["results/tables/regressions.md", "results/tables/descriptives.csv",
+               "results/numbers.json", "results/figures/coefficients.png"]
+    snakemake(work, "--cores", "2", *targets, "--configfile", "overlay.yaml")
+    results = work / "results"
+    label = "log market share × unit value coverage"
+    table = (results / "tables" / "regressions.md").read_text(encoding="utf-8")
+    assert f"| {label} |" in table and "| unit value coverage |" in table
+    assert "Terms a × b are the product of a and b" in table
+    estimates = pd.read_parquet(results / "estimates" / "estimates.parquet")
+    rows = estimates[estimates["spec_id"] == "wage_moderated"].set_index("term")
+    assert list(rows["role"]) == ["regressor", "regressor", "interaction", "moderator"]
+    numbers = json.loads((results / "numbers.json").read_text())
+    quoted = numbers["coefficients"]["wage_moderated"]["pooled"]
+    interaction = quoted["log_market_share_x_unit_value_coverage"]
+    assert interaction["label"] == label and interaction["role"] == "interaction"
+    assert interaction["estimate"] == rows.loc["log_market_share_x_unit_value_coverage",
+                                                "estimate"]
+    stats = pd.read_csv(results / "tables" / "descriptives.csv")
+    assert "unit_value_coverage" in set(stats["variable"])
+    indicators = pd.read_parquet(results / "indicators" / "indicators.parquet")
+    assert compare_with_pyfixest(pf, config, indicators, estimates, moderated) == 1
 
 
 def test_descriptives_paths_numbers_and_outputs_map(demo_run):

@@ -136,9 +136,15 @@ def test_in_text_numbers():
         [{"country": c, "value_chain": "x", "period": "p", "economic_class": e,
           "social_class": s} for c, e, s in classes])
     estimates = pd.DataFrame({
-        "spec_id": ["e"], "value_chain": ["x"], "term": ["log_market_share"],
-        "estimate": [0.5], "std_error": [0.1], "ci_low": [0.3], "ci_high": [0.7],
-        "p_value": [np.nan], "n_obs": [np.int64(120)],
+        "spec_id": ["e", "e", "e"], "value_chain": ["x", "x", "x"],
+        "term": ["log_market_share", "log_market_share_x_union_density", "union_density"],
+        "term_label": ["log market share", "log market share × trade union density",
+                       "trade union density"],
+        "role": ["regressor", "interaction", "moderator"],
+        "estimate": [0.5, 0.02, np.nan], "std_error": [0.1, 0.01, np.nan],
+        "ci_low": [0.3, 0.0, np.nan], "ci_high": [0.7, 0.04, np.nan],
+        "p_value": [np.nan, 0.05, np.nan], "n_obs": [np.int64(120)] * 3,
+        "note": ["", "", "absorbed by the fixed effects"],
     })
     numbers = in_text_numbers(indicators, classification, estimates)
     assert numbers["panel"] == {"countries": 3, "value_chains": ["x", "y"], "first_year": 2000,
@@ -154,7 +160,14 @@ def test_in_text_numbers():
     assert shares["economic_upgrading_social_downgrading"] == 0.5
     assert numbers["classification"]["overall"] == shares
     coefficient = numbers["coefficients"]["e"]["x"]["log_market_share"]
-    assert coefficient == {"estimate": 0.5, "std_error": 0.1, "ci_low": 0.3, "ci_high": 0.7,
-                           "p_value": None, "n_obs": 120}
+    assert coefficient == {"label": "log market share", "role": "regressor", "estimate": 0.5,
+                           "std_error": 0.1, "ci_low": 0.3, "ci_high": 0.7, "p_value": None,
+                           "n_obs": 120, "note": None}
     assert type(coefficient["n_obs"]) is int
+    terms = numbers["coefficients"]["e"]["x"]
+    interaction = terms["log_market_share_x_union_density"]
+    assert interaction["label"] == "log market share × trade union density"
+    assert interaction["role"] == "interaction" and interaction["estimate"] == 0.02
+    assert terms["union_density"]["estimate"] is None
+    assert terms["union_density"]["note"] == "absorbed by the fixed effects"
     json.dumps(numbers, allow_nan=False)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gvc_upgrading.analysis.estimate import ESTIMATE_COLUMNS
+from gvc_upgrading.analysis.estimate import ABSORBED, ESTIMATE_COLUMNS
 from gvc_upgrading.outputs.figures import (
     _wage_index,
     joint_class,
@@ -45,9 +45,12 @@ def make_estimates(spec_ids=("employment", "real_wage"), chains=("apparel", "aut
                     "ci_high": estimate + 0.2, "n_obs": 1234, "n_clusters": 40,
                     "r_squared": 0.9, "r_squared_within": 0.4,
                     "fixed_effects": "country+year", "cluster": "country",
+                    "outcome_label": "log employment",
                     "variable": term.removeprefix("log_"),
+                    "variable_label": term.removeprefix("log_").replace("_", " "),
+                    "moderator": "", "moderator_label": "",
                     "term_label": term.replace("_", " "), "role": "regressor",
-                    "design": "annual", "weights": "", "sample": "",
+                    "design": "annual", "weights": "", "sample": "", "note": "",
                 })
     return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
 
@@ -283,3 +286,93 @@ def test_wage_index_is_100_in_each_countrys_first_year_with_a_wage():
                          "real_wage_per_employee_lcu": [np.nan, 50.0, 75.0, 10.0, 12.0]})
     index = _wage_index(rows)
     np.testing.assert_allclose(index, [np.nan, 100.0, 150.0, 100.0, 120.0])
+
+
+# --- interactions, absorbed terms and registry labels (issue 14) -------------------------------
+
+
+def with_interaction(estimates: pd.DataFrame, absorbed: bool = False) -> pd.DataFrame:
+    """``estimates`` whose "real_wage" columns also have an interaction of market share with
+    union density and its main effect (absorbed by the fixed effects if ``absorbed``), and a
+    control listed before them."""
+    rows = estimates[estimates["spec_id"] == "real_wage"]
+    first = rows.drop_duplicates("value_chain")
+    control = first.assign(term="log_export_value_usd", term_label="log export value",
+                           variable="export_value_usd", role="control", estimate=0.125,
+                           ci_low=0.0, ci_high=0.25)
+    interaction = first.assign(
+        term="log_market_share_x_union_density", term_label="log market share × union density",
+        role="interaction", moderator="union_density", moderator_label="trade union density",
+        estimate=0.0625, ci_low=0.0, ci_high=0.125, p_value=0.2)
+    moderator = first.assign(term="union_density", term_label="union density",
+                             variable="union_density", variable_label="trade union density",
+                             role="moderator", estimate=0.375, ci_low=0.25, ci_high=0.5,
+                             p_value=0.2)
+    if absorbed:
+        moderator = moderator.assign(estimate=np.nan, std_error=np.nan, ci_low=np.nan,
+                                     ci_high=np.nan, p_value=np.nan, note=ABSORBED)
+    return pd.concat([estimates, control, interaction, moderator], ignore_index=True)
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    return {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in text.splitlines() if line.startswith("| ")}
+
+
+def test_regression_table_lists_interactions_and_moderators_between_regressors_and_controls():
+    text = regression_table(with_interaction(make_estimates()), "markdown")
+    labels = [line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ")]
+    terms = [label for label in labels if label and label[0].islower()]
+    assert terms == ["log market share", "log relative unit value",
+                     "log market share × union density", "union density", "log export value"]
+    rows = _rows(text)
+    assert rows["log market share × union density"] == ["", "", "0.062", "0.062"]
+    assert rows["union density"] == ["", "", "0.375", "0.375"]
+    assert rows["Outcome"] == ["log employment"] * 4
+    assert "a × b are the product of a and b" in text and "Absorbed" not in text
+    latex = regression_table(with_interaction(make_estimates()), "latex")
+    assert r"log market share $\times$ union density" in latex
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex", "html"])
+def test_regression_table_shows_an_absorbed_term_as_absorbed(fmt):
+    text = regression_table(with_interaction(make_estimates(), absorbed=True), fmt)
+    assert text.count("absorbed") == 2  # the cells of the two real wage columns
+    assert "Absorbed: the term is constant within the fixed effects" in text  # the note
+    assert "nan" not in text.lower()
+    if fmt == "markdown":
+        lines = text.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("| union density |"))
+        assert _rows(lines[at])["union density"] == ["", "", "absorbed", "absorbed"]
+        assert _rows(lines[at + 1])[""] == ["", "", "", ""]  # no standard error below
+
+
+def test_plot_coefficients_has_a_panel_per_interaction_and_skips_moderators(tmp_path,
+                                                                            monkeypatch):
+    titles = []
+    monkeypatch.setattr("gvc_upgrading.outputs.figures.save_figure",
+                        lambda fig, *args: titles.extend(ax.get_title() for ax in fig.axes))
+    plot_coefficients(with_interaction(make_estimates(), absorbed=True),
+                      tmp_path / "coefficients", formats=("png",), dpi=60)
+    assert titles == ["Market share", "Relative unit value",
+                      "Market share × trade union\ndensity"]  # long titles wrap
+
+
+def test_descriptive_table_describes_registry_columns_with_units_and_sex():
+    variables = {
+        "union_density": {"label": "Trade union density", "unit": "per cent of employees"},
+        "hours_per_week": {"label": "Mean weekly hours actually worked",
+                           "unit": "hours per week"},
+        "hours_per_week_female": {"label": "Mean weekly hours actually worked (women)",
+                                  "unit": "hours per week", "of": "hours_per_week",
+                                  "sex": "female"},
+    }
+    df = pd.DataFrame({"value_chain": ["apparel"] * 2, "country": ["BGD", "VNM"],
+                       "union_density": [10.0, 20.0], "hours_per_week_female": [50.0, 44.0],
+                       "market_share": [0.1, 0.2]})
+    stats = descriptive_statistics(df, ["market_share", "union_density", "hours_per_week_female"])
+    text = descriptive_table(stats, "markdown", variables=variables)
+    assert "World export market share (0–1)" in text
+    assert "Trade union density (per cent of employees)" in text
+    assert "Mean weekly hours actually worked, women (hours per week)" in text
+    assert "Hours per week female" in descriptive_table(stats, "markdown")  # no registry

@@ -7,6 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.analysis.classify import check_classification
+from gvc_upgrading.analysis.specifications import dimension_variables
 from gvc_upgrading.config import check_references, load_yaml, validate
 from gvc_upgrading.dimensions import check_datasets, load_dimensions, read_registry
 from gvc_upgrading.outputs.provenance import rule_catalogue
@@ -36,6 +37,8 @@ check_classification(
     DIMENSIONS,
     list(read_registry(config["dimensions"]["file"], config["dimensions"]["define"])),
 )
+# Label and unit of each indicator column of the dimensions (women's and men's too), for terms.
+VARIABLES = dimension_variables(DIMENSIONS.values())
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])

@@ -8,6 +8,7 @@ rule estimate_social_on_economic:
         specifications=config["estimation"]["specifications"],
         periods=config["classification"]["periods"],
         endpoint_years=config["classification"]["endpoint_years"],
+        variables=VARIABLES,
     log:
         "results/logs/estimate_social_on_economic.log",
     benchmark:

@@ -94,6 +94,7 @@ rule tabulate_descriptives:
     params:
         specifications=config["estimation"]["specifications"],
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        variables=VARIABLES,
     log:
         "results/logs/tabulate_descriptives.log",
     benchmark:

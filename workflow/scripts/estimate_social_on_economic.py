@@ -9,6 +9,7 @@ with rule_logging(snakemake) as log:
         snakemake.params.specifications,
         periods=snakemake.params.periods,
         endpoint_years=snakemake.params.endpoint_years,
+        variables=snakemake.params.variables,
     )
     log.info("estimated %d coefficients", len(estimates))
     write_table(estimates, snakemake.output.table)

@@ -13,4 +13,5 @@ with rule_logging(snakemake) as log:
     labels = snakemake.params.labels
     for fmt, path in (("markdown", snakemake.output.md), ("latex", snakemake.output.tex),
                       ("html", snakemake.output.html)):
-        write_text(descriptive_table(stats, fmt, chain_labels=labels), path)
+        write_text(descriptive_table(stats, fmt, chain_labels=labels,
+                                     variables=snakemake.params.variables), path)

@@ -34,12 +34,19 @@ Estimator details, stated once for all specifications
   outcome after projecting out all fixed effects (for one fixed-effect set: the outcome
   demeaned within levels). It is NaN when no fixed effect is identified beyond the
   intercept, or when the fixed effects explain the outcome exactly.
+* A moderator's main effect or a control that the fixed effects absorb (its column lies in the
+  span of the intercept and the fixed-effect dummies, e.g. a country-level right observed in
+  one year per country, with country fixed effects) is dropped before fitting, as pyfixest
+  drops collinear variables; its row stays in the estimates with no estimate and the note
+  :data:`ABSORBED`, so that the tables show it was dropped. Any other collinearity -- of a
+  regressor or an interaction, which the specification is about -- stops with an error naming
+  the terms.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,9 +56,13 @@ import statsmodels.api as sm
 from .specifications import (
     CLUSTER_DIMENSIONS,
     FIXED_EFFECTS,
+    Term,
     describe_sample,
+    entered_columns,
     normalise_spec,
+    spec_moderators,
     spec_terms,
+    variable_label,
 )
 
 logger = logging.getLogger(__name__)
@@ -60,11 +71,20 @@ POOLED = "pooled"
 KEYS = ["country", "value_chain", "year"]
 WEIGHT = "_weight"  # column of the estimation sample that holds the weights
 ESTIMATE_COLUMNS = [
-    "spec_id", "spec_label", "value_chain", "outcome", "term", "estimate", "std_error",
-    "t_value", "p_value", "ci_low", "ci_high", "n_obs", "n_clusters", "r_squared",
+    "spec_id", "spec_label", "value_chain", "outcome", "outcome_label", "term", "estimate",
+    "std_error", "t_value", "p_value", "ci_low", "ci_high", "n_obs", "n_clusters", "r_squared",
     "r_squared_within", "fixed_effects", "cluster",
-    "variable", "term_label", "role", "design", "weights", "sample",
+    "variable", "variable_label", "moderator", "moderator_label", "term_label", "role", "design",
+    "weights", "sample", "note",
 ]
+#: Note of a term whose column the fixed effects absorb (no estimate).
+ABSORBED = "absorbed by the fixed effects"
+#: Roles of terms that may be absorbed by the fixed effects and dropped.
+ABSORBABLE = ("moderator", "control")
+#: A column is absorbed when its residual on the fixed effects is below this share of its norm.
+ABSORBED_TOLERANCE = 1e-9
+
+
 def _check_spec(indicators: pd.DataFrame, spec: dict) -> None:
     """Raise ValueError naming the spec if it is malformed or refers to a missing column."""
     spec_id = spec["id"]
@@ -77,11 +97,12 @@ def _check_spec(indicators: pd.DataFrame, spec: dict) -> None:
             f"specification {spec_id!r}: cluster must be one or two of {CLUSTER_DIMENSIONS}, "
             f"got {clusters}"
         )
-    variables = [term.column for term in spec_terms(spec)]
-    if len(set(variables)) != len(variables):
+    distinct = [spec["outcome"], *spec["regressors"], *spec["controls"]]
+    if len(set(distinct)) != len(distinct):
         raise ValueError(
             f"specification {spec_id!r}: outcome, regressors and controls must be distinct"
         )
+    variables = list(entered_columns(spec))
     extra = [spec["weights"]] if spec["weights"] else []
     if spec["sample"].get("min_unit_value_coverage") is not None:
         extra.append("unit_value_coverage")
@@ -123,16 +144,12 @@ def _in_years(year: pd.Series, years: dict) -> pd.Series:
 
 
 def _variables(rows: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """Keys, the (logged) variables named by their column, and the weights; NaN if unusable."""
-    columns = [term.column for term in spec_terms(spec)]
-    values = pd.DataFrame(
-        {col: pd.to_numeric(rows[col], errors="raise").astype("float64") for col in columns},
-        index=rows.index,
-    )
-    if spec["log"]:
-        values = np.log(values.where(values > 0))
+    """Keys, the variables as they enter (logged or not) named by their column, and the
+    weights; NaN if unusable (missing, or non-positive where logged)."""
     frame = rows[KEYS].copy()
-    frame[columns] = values
+    for col, logged in entered_columns(spec).items():
+        values = pd.to_numeric(rows[col], errors="raise").astype("float64")
+        frame[col] = np.log(values.where(values > 0)) if logged else values
     if spec["weights"]:
         weight = pd.to_numeric(rows[spec["weights"]], errors="raise").astype("float64")
         frame[WEIGHT] = weight.where(weight > 0)
@@ -149,10 +166,12 @@ def _lagged(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
 
 def _long_differences(frame: pd.DataFrame, spec: dict, periods: Sequence[dict],
                       endpoint_years: int) -> pd.DataFrame:
-    """One row per country x chain x period: change of each variable between the end windows."""
+    """One row per country x chain x period: change of each variable between the end windows;
+    a moderator's level in the first end window (its mean there), not a change."""
     if not periods:
         raise ValueError(f"specification {spec['id']!r}: design 'long_difference' needs periods")
-    columns = [term.column for term in spec_terms(spec)]
+    moderators = spec_moderators(spec)
+    columns = [col for col in entered_columns(spec) if col not in moderators]
     pieces = []
     for period in periods:
         start, end = period["start"], period["end"]
@@ -161,6 +180,7 @@ def _long_differences(frame: pd.DataFrame, spec: dict, periods: Sequence[dict],
         late = rows[rows["year"] >= end - endpoint_years + 1]
         groups = ["country", "value_chain"]
         change = (late.groupby(groups)[columns].mean() - early.groupby(groups)[columns].mean())
+        change[moderators] = early.groupby(groups)[moderators].mean()
         if WEIGHT in frame.columns:
             change[WEIGHT] = rows.groupby(groups)[WEIGHT].mean()
         pieces.append(change.reset_index().assign(year=end, period=period["label"]))
@@ -182,8 +202,10 @@ def prepare_sample(
     (lags, long differences over ``periods``) has been applied. The result holds the keys
     ``country``, ``value_chain`` and ``year`` (``period`` too for long differences),
     ``country_value_chain`` when that fixed effect is requested, one column per term named by
-    :func:`term_name` (outcome first, then regressors and controls) and the weights in
-    ``_weight`` when the spec has weights.
+    :func:`~.specifications.spec_terms` (outcome, regressors, interactions -- the product of
+    the regressor and the moderator as they enter, after lags or, for long differences, the
+    change of the regressor times the moderator's level at the start of the period --,
+    moderators, controls) and the weights in ``_weight`` when the spec has weights.
     """
     spec = normalise_spec(spec)
     _check_spec(indicators, spec)
@@ -197,7 +219,9 @@ def prepare_sample(
     if design != "long_difference" and spec["sample"].get("years"):
         frame = frame[_in_years(frame["year"], spec["sample"]["years"])]
     terms = spec_terms(spec)
-    frame = frame.rename(columns={term.column: term.name for term in terms})
+    frame = frame.rename(columns={term.column: term.name for term in terms
+                                  if term.role != "interaction"})
+    frame = _with_interactions(frame, terms)
     keys = [*KEYS, "period"] if design == "long_difference" else list(KEYS)
     used = [*keys, *(term.name for term in terms)] + ([WEIGHT] if spec["weights"] else [])
     sample = frame.dropna(subset=used)[used].copy()
@@ -205,6 +229,16 @@ def prepare_sample(
         sample.insert(len(keys), "country_value_chain",
                       sample["country"].astype(str) + ":" + sample["value_chain"].astype(str))
     return sample.reset_index(drop=True)
+
+
+def _with_interactions(frame: pd.DataFrame, terms: list[Term]) -> pd.DataFrame:
+    """``frame`` (columns named by term) with each interaction: the product of its regressor's
+    and its moderator's terms."""
+    names = {(term.role, term.column): term.name for term in terms}
+    products = {term.name: frame[names["regressor", term.column]]
+                * frame[names["moderator", term.moderator]]
+                for term in terms if term.role == "interaction"}
+    return frame.assign(**products)
 
 
 def _fixed_effect_dummies(sample: pd.DataFrame, fixed_effects: list[str]) -> np.ndarray:
@@ -252,22 +286,53 @@ def _within_r_squared(y: np.ndarray, fe_design: np.ndarray, ssr: float) -> float
     return 1.0 - ssr / tss
 
 
-def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str) -> pd.DataFrame:
+def _absorbed(sample: pd.DataFrame, terms: list[Term], fe_design: np.ndarray) -> list[str]:
+    """Names of the moderator and control terms that the intercept and fixed effects absorb:
+    their residual after projecting on ``fe_design`` is (numerically) zero."""
+    absorbed = []
+    for term in terms:
+        if term.role not in ABSORBABLE:
+            continue
+        column = sample[term.name].to_numpy()
+        coef, *_ = np.linalg.lstsq(fe_design, column, rcond=None)
+        residual = column - fe_design @ coef
+        if np.linalg.norm(residual) <= ABSORBED_TOLERANCE * np.linalg.norm(column):
+            absorbed.append(term.name)
+    return absorbed
+
+
+def _collinear_terms(exog: np.ndarray, names: list[str]) -> list[str]:
+    """Names of the term columns (the first ``len(names)`` of ``exog``) that a column-pivoted QR
+    finds to be linear combinations of the other columns."""
+    _, r, pivot = scipy.linalg.qr(exog, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int(np.sum(diag > diag[0] * max(exog.shape) * np.finfo(float).eps))
+    return [names[i] for i in sorted(pivot[rank:]) if i < len(names)]
+
+
+def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str,
+             variables: Mapping[str, dict] | None = None) -> pd.DataFrame:
     """Estimate a normalised ``spec`` on one prepared sample and return its tidy rows."""
     spec_id = spec["id"]
     fixed_effects, cluster = list(spec["fixed_effects"]), list(spec["cluster"])
     where = f"specification {spec_id!r}, value chain {chain_label!r}"
     if sample.empty:
         raise ValueError(f"{where}: the estimation sample is empty")
-    outcome, *terms = spec_terms(spec)
+    outcome, *terms = spec_terms(spec, variables)
     y = sample[outcome.name].to_numpy()
     dummies = _fixed_effect_dummies(sample, fixed_effects)
     fe_design = np.column_stack([np.ones(len(sample)), dummies])
-    exog = np.column_stack([sample[[t.name for t in terms]].to_numpy(), fe_design])
+    absorbed = _absorbed(sample, terms, fe_design)
+    if absorbed:
+        logger.info("%s: %s absorbed by the fixed effects, dropped", where, ", ".join(absorbed))
+    fitted = [t for t in terms if t.name not in absorbed]
+    exog = np.column_stack([sample[[t.name for t in fitted]].to_numpy(), fe_design])
     if len(sample) <= exog.shape[1]:
         raise ValueError(f"{where}: {len(sample)} observations for {exog.shape[1]} parameters")
     if np.linalg.matrix_rank(exog) < exog.shape[1]:
-        raise ValueError(f"{where}: regressors are collinear with each other or the fixed effects")
+        collinear = _collinear_terms(exog, [t.name for t in fitted])
+        raise ValueError(f"{where}: regressors are collinear with each other or the fixed "
+                         f"effects (not identified: {', '.join(collinear) or 'a fixed effect'})")
     groups = _cluster_codes(sample, cluster)
     n_clusters = int(min(sample[dim].nunique() for dim in cluster))
     if n_clusters < 2:
@@ -277,28 +342,29 @@ def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str) -> pd.DataFrame
         cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
     )
     logger.info("%s: N=%d, K=%d, clusters=%d", where, len(sample), exog.shape[1], n_clusters)
-    k = len(terms)
+    k = len(fitted)
     root = np.sqrt(weights)
     # A two-way cluster covariance can have negative diagonal entries for some dummy
     # coefficients; their (unreported) standard errors are NaN, which is not worth a warning.
     with np.errstate(invalid="ignore"):
         ci = result.conf_int(alpha=0.05)[:k]
-        inference = {
+        inference = pd.DataFrame({
             "estimate": result.params[:k],
             "std_error": result.bse[:k],
             "t_value": result.tvalues[:k],
             "p_value": result.pvalues[:k],
             "ci_low": ci[:, 0],
             "ci_high": ci[:, 1],
-        }
+        }, index=[t.name for t in fitted]).reindex([t.name for t in terms])
     return pd.DataFrame(
         {
             "spec_id": spec_id,
             "spec_label": spec["label"],
             "value_chain": chain_label,
             "outcome": spec["outcome"],
+            "outcome_label": outcome.label,
             "term": [t.name for t in terms],
-            **inference,
+            **{column: inference[column].to_numpy() for column in inference.columns},
             "n_obs": len(sample),
             "n_clusters": n_clusters,
             "r_squared": float(result.rsquared),
@@ -307,11 +373,16 @@ def _fit_one(sample: pd.DataFrame, spec: dict, chain_label: str) -> pd.DataFrame
             "fixed_effects": "+".join(fixed_effects),
             "cluster": "+".join(cluster),
             "variable": [t.column for t in terms],
+            "variable_label": [variable_label(t.column, variables) for t in terms],
+            "moderator": [t.moderator for t in terms],
+            "moderator_label": [variable_label(t.moderator, variables) if t.moderator else ""
+                                for t in terms],
             "term_label": [t.label for t in terms],
             "role": [t.role for t in terms],
             "design": spec["design"],
             "weights": spec["weights"] or "",
             "sample": describe_sample(spec["sample"]),
+            "note": [ABSORBED if t.name in absorbed else "" for t in terms],
         },
         columns=ESTIMATE_COLUMNS,
     )
@@ -337,14 +408,17 @@ def estimate_spec(
     *,
     periods: Sequence[dict] = (),
     endpoint_years: int = 1,
+    variables: Mapping[str, dict] | None = None,
 ) -> pd.DataFrame:
     """Estimate one specification per value chain (or pooled) and return tidy rows.
 
     Value chains are taken in their order of first appearance in ``indicators``; terms follow
-    the order of ``spec["regressors"]`` and then ``spec["controls"]``. ``periods`` (dicts with
-    ``label``, ``start``, ``end``) and ``endpoint_years`` define long differences. Raises
-    ValueError naming the spec when it is malformed or refers to a missing column, and naming
-    the spec and chain when a sample is empty or not estimable.
+    the order of ``spec["regressors"]``, ``spec["interactions"]``, their moderators and then
+    ``spec["controls"]``. ``periods`` (dicts with ``label``, ``start``, ``end``) and
+    ``endpoint_years`` define long differences; ``variables`` (registry labels,
+    :func:`~.specifications.dimension_variables`) label the terms. Raises ValueError naming the
+    spec when it is malformed or refers to a missing column, and naming the spec and chain
+    when a sample is empty or not estimable.
     """
     spec = normalise_spec(spec)
     if spec["by_value_chain"]:
@@ -355,7 +429,7 @@ def estimate_spec(
     frames = [
         _fit_one(prepare_sample(indicators, spec, chain, periods=periods,
                                 endpoint_years=endpoint_years),
-                 spec, POOLED if chain is None else chain)
+                 spec, POOLED if chain is None else chain, variables)
         for chain in chains
     ]
     if not frames:
@@ -369,16 +443,19 @@ def estimate_all(
     *,
     periods: Sequence[dict] = (),
     endpoint_years: int = 1,
+    variables: Mapping[str, dict] | None = None,
 ) -> pd.DataFrame:
     """Estimate every specification and stack the tidy rows (spec order, then chain order).
 
     Specification ids must be unique (they key the columns of the regression table).
+    ``variables`` as for :func:`estimate_spec`.
     """
     ids = [spec["id"] for spec in specs]
     duplicated = sorted({spec_id for spec_id in ids if ids.count(spec_id) > 1})
     if duplicated:
         raise ValueError(f"specification ids must be unique; repeated: {duplicated}")
-    frames = [estimate_spec(indicators, spec, periods=periods, endpoint_years=endpoint_years)
+    frames = [estimate_spec(indicators, spec, periods=periods, endpoint_years=endpoint_years,
+                            variables=variables)
               for spec in specs]
     if not frames:
         return pd.DataFrame(columns=ESTIMATE_COLUMNS)

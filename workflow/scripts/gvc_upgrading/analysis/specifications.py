@@ -11,6 +11,22 @@ those of the config schema.
   reported after the regressors' (``role`` "control").
 * ``log``: log the outcome, regressors and controls; rows with a non-positive value of any of
   them are dropped.
+* ``log_outcome``: log the outcome (``None``, the default: as ``log``). ``false`` with ``log``
+  true is a semi-log model for outcomes in per cent or that can be negative (the gender pay
+  gap): the coefficient is the change of the outcome, in its units, per log point.
+* ``interactions``: pairs ``[regressor, moderator]``. Each adds the product of the regressor,
+  as it enters (logged with ``log``, lagged in the lagged design), and the moderator, as it
+  enters (logged only with ``log_moderators``; default false, since moderators are usually
+  rates or indices, such as union density or the SDG 8.8.2 labour-rights index), and the
+  moderator's main effect (once per moderator). The regressor must be one of ``regressors``;
+  a moderator must not also be the outcome, a regressor or a control. The regressor's own
+  coefficient is then its slope where the moderator is 0. Terms are named
+  ``log_market_share_x_union_density`` and labelled "log market share × union density";
+  the moderator's main effect has role ``moderator``. A moderator that is constant within the
+  fixed effects (a country-level right observed once per country, with country fixed effects)
+  is absorbed: its main effect is dropped and reported as absorbed, and the interaction is
+  still identified from the regressor's variation.
+* ``log_moderators``: log the moderators (rows with a non-positive moderator are dropped).
 * ``fixed_effects``: any of ``country``, ``year``, ``value_chain``, ``country_value_chain``.
 * ``cluster``: one or two of ``country``, ``year``, ``value_chain``.
 * ``by_value_chain``: one regression per value chain, else one pooled over the chains.
@@ -23,9 +39,11 @@ those of the config schema.
 * ``design``:
 
   - ``annual``: one observation per country x value chain x year.
-  - ``lagged``: the regressors (not the controls) enter with their value ``lags`` years
-    earlier in the same country and value chain; a missing earlier year gives no observation.
-    Terms are named ``log_market_share_lag1``.
+  - ``lagged``: the regressors (not the controls or moderators) enter with their value
+    ``lags`` years earlier in the same country and value chain; a missing earlier year gives
+    no observation. Terms are named ``log_market_share_lag1``. An interaction multiplies the
+    lagged regressor by the moderator of the observation's own year (the right in force when
+    the outcome is observed): ``log_market_share_lag1_x_union_density``.
   - ``long_difference``: one observation per country x value chain x period (the periods
     passed in: the workflow passes the classification periods and end windows, so that the
     regression explains the changes that are classified). Every variable is the change
@@ -33,21 +51,43 @@ those of the config schema.
     period (each variable over the years in which it is observed; both ends are needed);
     weights are their mean over the period. The ``year`` fixed effect and cluster dimension
     then stand for the period (coded by its end year). Terms are named ``d_log_market_share``.
+    A moderator is not differenced: it enters as its level at the start of the period (its mean
+    over the first end window, ``union_density_start``), and the interaction is the change of
+    the regressor times that level (``d_log_market_share_x_union_density_start``): does the
+    same change of market share go with a different change of the outcome where the right was
+    stronger when the period began? (The change of the product, the difference of an annual
+    model with the interaction, would mix in the change of the right and the level of the
+    regressor, and needs the right in both windows; rights data are sparse.)
+
+Labels
+------
+A term's label names its variable by a short readable name: :data:`VARIABLE_LABELS` for the
+economic indicators and the two classic social ones, else the label of the dimension registry
+(config/dimensions.yaml) that owns the column, passed in as :func:`dimension_variables`; women's
+and men's columns of a dimension split by sex (``<column>_female``, ``<column>_male``) read
+"… (women)" and "… (men)". Any other column is named by its id with spaces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from ..dimensions import SEXES, Dimension
 
 FIXED_EFFECTS = ("country", "year", "value_chain", "country_value_chain")
 CLUSTER_DIMENSIONS = ("country", "year", "value_chain")
 DESIGNS = ("annual", "lagged", "long_difference")
 SAMPLE_FILTERS = ("value_chains", "countries", "years", "min_unit_value_coverage")
+#: Roles of the terms of a specification, in the order tables list them.
+ROLES = ("outcome", "regressor", "interaction", "moderator", "control")
 #: Defaults of the optional specification keys (the config schema declares the same).
 SPEC_DEFAULTS = {
     "log": True,
+    "log_outcome": None,
     "controls": [],
+    "interactions": [],
+    "log_moderators": False,
     "fixed_effects": ["country", "year"],
     "cluster": ["country"],
     "by_value_chain": True,
@@ -57,7 +97,8 @@ SPEC_DEFAULTS = {
     "lags": 1,
 }
 REQUIRED_KEYS = ("id", "outcome", "regressors")
-#: Short readable names of indicator columns, for term labels ("log market share").
+#: Short readable names of indicator columns, for term labels ("log market share"); they take
+#: precedence over the registry's longer labels.
 VARIABLE_LABELS = {
     "market_share": "market share",
     "relative_unit_value": "relative unit value",
@@ -70,11 +111,52 @@ VARIABLE_LABELS = {
     "real_wage_per_employee_lcu": "real wage",
     "nominal_wage_per_employee_lcu": "nominal wage",
 }
+#: How the labels name the sexes of the by-sex columns.
+SEX_WORDS = {"female": "women", "male": "men"}
+#: Label suffix and name suffix of a moderator in long differences (its start-of-period level).
+START_LABEL, START_SUFFIX = " (start of period)", "_start"
 
 
-def variable_label(column: str) -> str:
-    """Short readable name of an indicator column (``market_share`` -> "market share")."""
-    return VARIABLE_LABELS.get(column, column.replace("_", " "))
+def dimension_variables(dimensions: Iterable[Dimension]) -> dict[str, dict]:
+    """Label and unit of every indicator column of the registry's ``dimensions``.
+
+    ``{column: {"label", "unit"}}`` for each dimension's column and, for a dimension split by
+    sex, ``{"label", "unit", "of", "sex"}`` for ``<column>_female`` and ``<column>_male``
+    (``of``: the column they split; ``sex``: ``female`` or ``male``). Plain data, so that a rule
+    can pass it as a parameter.
+    """
+    variables: dict[str, dict] = {}
+    for dim in dimensions:
+        variables[dim.column] = {"label": dim.label, "unit": dim.unit}
+        if dim.by_sex:
+            for sex in SEXES:
+                variables[f"{dim.column}_{sex}"] = {
+                    "label": f"{dim.label} ({SEX_WORDS[sex]})", "unit": dim.unit,
+                    "of": dim.column, "sex": sex}
+    return variables
+
+
+def _lower_first(text: str) -> str:
+    """"Trade union density" -> "trade union density"; an acronym ("SDG …") stays as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def variable_label(column: str, variables: Mapping[str, dict] | None = None) -> str:
+    """Short readable name of an indicator column (``market_share`` -> "market share").
+
+    ``variables`` (:func:`dimension_variables`) supplies the registry's labels: a women's or
+    men's column reads "<label of the column it splits> (women)" / "(men)".
+    """
+    info = (variables or {}).get(column)
+    if info and info.get("sex"):
+        return f"{variable_label(info['of'], variables)} ({SEX_WORDS[info['sex']]})"
+    if column in VARIABLE_LABELS:
+        return VARIABLE_LABELS[column]
+    if info:
+        return _lower_first(info["label"])
+    return column.replace("_", " ")
 
 
 def term_name(column: str, log: bool, design: str = "annual", lags: int = 0) -> str:
@@ -89,21 +171,68 @@ def term_name(column: str, log: bool, design: str = "annual", lags: int = 0) -> 
     return f"{name}_lag{lags}" if lags else name
 
 
-def term_label(column: str, log: bool, design: str = "annual", lags: int = 0) -> str:
+def term_label(column: str, log: bool, design: str = "annual", lags: int = 0,
+               variables: Mapping[str, dict] | None = None) -> str:
     """Readable label of :func:`term_name`: "log market share", "Δ log market share",
     "log market share (t−1)"."""
-    text = ("log " if log else "") + variable_label(column)
+    text = ("log " if log else "") + variable_label(column, variables)
     if design == "long_difference":
         return f"Δ {text}"
     return f"{text} (t−{lags})" if lags else text
+
+
+def moderator_name(column: str, log: bool, design: str = "annual") -> str:
+    """Name of a moderator's main effect: ``union_density``; ``union_density_start`` in long
+    differences (its level at the start of the period, not a change)."""
+    name = f"log_{column}" if log else column
+    return name + START_SUFFIX if design == "long_difference" else name
+
+
+def moderator_label(column: str, log: bool, design: str = "annual",
+                    variables: Mapping[str, dict] | None = None) -> str:
+    """Readable label of :func:`moderator_name`: "union density", "union density (start of
+    period)"."""
+    text = ("log " if log else "") + variable_label(column, variables)
+    return text + START_LABEL if design == "long_difference" else text
+
+
+def _spec_error(spec_id: str, problem: str) -> ValueError:
+    return ValueError(f"specification {spec_id!r}: {problem}")
+
+
+def _check_interactions(full: dict) -> list[list[str]]:
+    """The spec's interactions as ``[regressor, moderator]`` lists, after checking them."""
+    spec_id, pairs = full["id"], full["interactions"]
+    if not isinstance(pairs, (list, tuple)):
+        raise _spec_error(spec_id, f"interactions must be a list of [regressor, moderator] "
+                                   f"pairs, got {pairs!r}")
+    checked: list[list[str]] = []
+    for pair in pairs:
+        if (not isinstance(pair, (list, tuple)) or len(pair) != 2
+                or not all(isinstance(part, str) for part in pair)):
+            raise _spec_error(spec_id, f"each interaction is a pair [regressor, moderator] of "
+                                       f"indicator columns, got {pair!r}")
+        regressor, moderator = pair
+        if regressor not in full["regressors"]:
+            raise _spec_error(spec_id, f"interaction {list(pair)}: {regressor!r} is not one of "
+                                       f"the regressors {list(full['regressors'])}")
+        if moderator in [full["outcome"], *full["regressors"], *full["controls"]]:
+            raise _spec_error(spec_id, f"interaction {list(pair)}: the moderator {moderator!r} "
+                                       "enters with its own main effect, so it must not also "
+                                       "be the outcome, a regressor or a control")
+        if list(pair) in checked:
+            raise _spec_error(spec_id, f"interaction {list(pair)} is listed twice")
+        checked.append(list(pair))
+    return checked
 
 
 def normalise_spec(spec: dict) -> dict:
     """``spec`` with every optional key filled in from :data:`SPEC_DEFAULTS`.
 
     Raises ValueError naming the spec for a missing required key, an unknown key, an unknown
-    design or sample filter, or ``lags`` given without ``design: lagged``. ``lags`` is 0 in
-    the result unless the design is ``lagged``; normalising twice changes nothing.
+    design or sample filter, ``lags`` given without ``design: lagged``, or a malformed
+    interaction. ``lags`` is 0 in the result unless the design is ``lagged``; ``log_outcome``
+    is true or false (``None`` becomes ``log``); normalising twice changes nothing.
     """
     spec_id = spec.get("id", "?")
     missing = [key for key in REQUIRED_KEYS if key not in spec]
@@ -121,6 +250,9 @@ def normalise_spec(spec: dict) -> dict:
     if lagged and (not isinstance(full["lags"], int) or full["lags"] < 1):
         raise ValueError(f"specification {spec_id!r}: lags must be a positive integer")
     full["lags"] = full["lags"] if lagged else 0
+    full["log_outcome"] = bool(full["log"] if full["log_outcome"] is None
+                               else full["log_outcome"])
+    full["interactions"] = _check_interactions(full)
     unknown_filters = set(full["sample"]) - set(SAMPLE_FILTERS)
     if unknown_filters:
         raise ValueError(f"specification {spec_id!r}: unknown sample filters "
@@ -132,30 +264,61 @@ def normalise_spec(spec: dict) -> dict:
 class Term:
     """One variable of a specification as it enters the regression."""
 
-    column: str  # indicator column
-    role: str  # "outcome", "regressor" or "control"
-    name: str  # term id, see term_name
-    label: str  # readable label, see term_label
+    column: str  # indicator column (of an interaction: the regressor)
+    role: str  # one of ROLES
+    name: str  # term id, see term_name and moderator_name
+    label: str  # readable label, see term_label and moderator_label
+    moderator: str = ""  # of an interaction: the moderator's indicator column
 
 
-def spec_terms(spec: dict) -> list[Term]:
-    """The outcome, regressor and control terms of a normalised ``spec``, in that order."""
+def spec_moderators(spec: dict) -> list[str]:
+    """The moderators of a normalised ``spec``, each once, in order of first use."""
+    return list(dict.fromkeys(moderator for _, moderator in spec["interactions"]))
+
+
+def entered_columns(spec: dict) -> dict[str, bool]:
+    """Every indicator column a normalised ``spec`` enters (outcome, regressors, moderators,
+    controls) -> whether it is logged."""
+    entered = {spec["outcome"]: bool(spec["log_outcome"])}
+    entered |= {col: bool(spec["log"]) for col in spec["regressors"]}
+    entered |= {col: bool(spec["log_moderators"]) for col in spec_moderators(spec)}
+    entered |= {col: bool(spec["log"]) for col in spec["controls"]}
+    return entered
+
+
+def spec_terms(spec: dict, variables: Mapping[str, dict] | None = None) -> list[Term]:
+    """The terms of a normalised ``spec`` in the order of :data:`ROLES`: the outcome, the
+    regressors, the interactions (in the order listed), the moderators' main effects and the
+    controls. ``variables`` (:func:`dimension_variables`) supplies registry labels."""
     log, design = bool(spec["log"]), spec["design"]
-    terms = []
-    for role, columns in (("outcome", [spec["outcome"]]), ("regressor", spec["regressors"]),
-                          ("control", spec["controls"])):
-        lags = spec["lags"] if design == "lagged" and role == "regressor" else 0
-        terms += [Term(col, role, term_name(col, log, design, lags),
-                       term_label(col, log, design, lags)) for col in columns]
-    return terms
+    lags = spec["lags"] if design == "lagged" else 0
+    outcome = spec["outcome"]
+    terms = [Term(outcome, "outcome", term_name(outcome, spec["log_outcome"], design),
+                  term_label(outcome, spec["log_outcome"], design, 0, variables))]
+    regressors = {col: Term(col, "regressor", term_name(col, log, design, lags),
+                            term_label(col, log, design, lags, variables))
+                  for col in spec["regressors"]}
+    log_moderators = bool(spec["log_moderators"])
+    moderators = {col: Term(col, "moderator", moderator_name(col, log_moderators, design),
+                            moderator_label(col, log_moderators, design, variables))
+                  for col in spec_moderators(spec)}
+    interactions = [
+        Term(regressor, "interaction",
+             f"{regressors[regressor].name}_x_{moderators[moderator].name}",
+             f"{regressors[regressor].label} × {moderators[moderator].label}", moderator)
+        for regressor, moderator in spec["interactions"]
+    ]
+    controls = [Term(col, "control", term_name(col, log, design),
+                     term_label(col, log, design, 0, variables)) for col in spec["controls"]]
+    return [*terms, *regressors.values(), *interactions, *moderators.values(), *controls]
 
 
 def spec_variables(specs: Sequence[dict]) -> list[str]:
-    """Every indicator column the specifications use -- outcomes, regressors, controls and
-    weights -- in order of first use."""
+    """Every indicator column the specifications use -- outcomes, regressors, moderators,
+    controls and weights -- in order of first use."""
     columns: list[str] = []
     for spec in map(normalise_spec, specs):
-        columns += [term.column for term in spec_terms(spec)]
+        columns += list(entered_columns(spec))
         columns += [spec["weights"]] if spec["weights"] else []
     return list(dict.fromkeys(columns))
 

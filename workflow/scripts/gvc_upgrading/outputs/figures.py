@@ -10,6 +10,7 @@ through Agg) and every file is written atomically under its final name.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -194,6 +195,25 @@ def plot_quadrants(
         return save_figure(fig, path_stem, formats, dpi)
 
 
+def _panel_titles(estimates: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(variable, moderator) -> panel title, from the estimates' labels of the variables
+    (registry labels where the estimation had them): "Market share", "Market share × trade
+    union density", each wrapped at 30 characters."""
+
+    def label(row, column: str) -> str:
+        given = getattr(row, f"{column}_label", None)
+        return given if isinstance(given, str) and given else variable_label(getattr(row, column))
+
+    titles = {}
+    for row in estimates.itertuples(index=False):
+        name = label(row, "variable")
+        title = name[:1].upper() + name[1:]
+        if row.moderator:
+            title += " × " + label(row, "moderator")
+        titles.setdefault((row.variable, row.moderator), "\n".join(textwrap.wrap(title, 30)))
+    return titles
+
+
 def plot_coefficients(
     estimates: pd.DataFrame,
     path_stem: str | os.PathLike,
@@ -201,15 +221,19 @@ def plot_coefficients(
     dpi: int = 150,
     chain_labels: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Coefficient plot: one panel per regressor, one row per specification x value chain.
+    """Coefficient plot: one panel per regressor and per interaction (regressor × moderator),
+    one row per specification x value chain.
 
     Each row shows the point estimate with its 95 % confidence interval, coloured by
     specification; a vertical line marks zero. A panel gathers the terms of one indicator
-    whatever the design (level, lag or long difference; the row label names the
-    specification); controls are left out. Rows keep the order of ``estimates`` (specs,
-    then value chains) from top to bottom.
+    (or one pair) whatever the design (level, lag or long difference; the row label names the
+    specification); controls and moderators' main effects are left out. Rows keep the order
+    of ``estimates`` (specs, then value chains) from top to bottom.
     """
-    estimates = estimates[estimates["role"] == "regressor"]
+    estimates = estimates[estimates["role"].isin(["regressor", "interaction"])]
+    estimates = estimates.assign(moderator=estimates.get("moderator", "")).fillna(
+        {"moderator": ""})
+    titles = _panel_titles(estimates)
     if estimates.empty:
         raise ValueError("no estimates to plot")
     chain_labels = {POOLED: POOLED_LABEL, **(chain_labels or {})}
@@ -218,22 +242,24 @@ def plot_coefficients(
     spec_labels = dict(zip(estimates["spec_id"], estimates["spec_label"]))
     colours = {spec: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, spec in enumerate(specs)}
     position = {key: len(keys) - 1 - i for i, key in enumerate(keys)}
-    variables = list(dict.fromkeys(estimates["variable"]))
+    variables = list(dict.fromkeys(zip(estimates["variable"], estimates["moderator"])))
 
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(max(6.0, 3.4 * len(variables)), 1.6 + 0.32 * len(keys)),
                      layout="constrained")
         axes = fig.subplots(1, len(variables), sharey=True, squeeze=False)[0]
-        for ax, variable in zip(axes, variables):
+        for ax, (variable, moderator) in zip(axes, variables):
             ax.axvline(0, color="0.35", linestyle="--", linewidth=0.8)
-            rows = estimates[(estimates["variable"] == variable) & estimates["estimate"].notna()]
+            rows = estimates[(estimates["variable"] == variable)
+                             & (estimates["moderator"] == moderator)
+                             & estimates["estimate"].notna()]
             for row in rows.itertuples(index=False):
                 y = position[(row.spec_id, row.value_chain)]
                 ax.errorbar(row.estimate, y,
                             xerr=[[row.estimate - row.ci_low], [row.ci_high - row.estimate]],
                             fmt="o", markersize=4.5, capsize=2.5, linewidth=1.2,
                             color=colours[row.spec_id])
-            ax.set_title(variable_label(variable).capitalize())
+            ax.set_title(titles[variable, moderator])
             ax.set_xlabel("Estimate (95% confidence interval)")
             ax.grid(axis="y", visible=False)
         axes[0].set_yticks(

@@ -11,8 +11,11 @@
   ``economic_upgrading`` is the share of countries with an economic class that upgrade
   economically (likewise ``social_upgrading``); ``both_upgrading`` and
   ``economic_upgrading_social_downgrading`` are shares of the countries with both classes;
-* ``coefficients``: spec id -> value chain -> term -> estimate, std_error, ci_low, ci_high,
-  p_value and n_obs, straight from the tidy estimates.
+* ``coefficients``: spec id -> value chain -> term -> its readable ``label`` ("log market
+  share × union density", "informal employment rate (women)"), ``role`` (regressor,
+  interaction, moderator, control), estimate, std_error, ci_low, ci_high, p_value and n_obs,
+  straight from the tidy estimates, and ``note``: null, or why a term has no estimate
+  ("absorbed by the fixed effects").
 """
 
 from __future__ import annotations
@@ -68,12 +71,16 @@ def _value_chain_counts(indicators: pd.DataFrame) -> dict:
 
 
 def _coefficients(estimates: pd.DataFrame) -> dict:
-    """spec id -> value chain -> term -> the fields of :data:`COEFFICIENT_FIELDS`."""
+    """spec id -> value chain -> term -> label, role, the fields of :data:`COEFFICIENT_FIELDS`
+    and note."""
     result: dict = {}
     for row in estimates.itertuples(index=False):
         chains = result.setdefault(row.spec_id, {})
         chains.setdefault(row.value_chain, {})[row.term] = {
-            field: _plain(getattr(row, field)) for field in COEFFICIENT_FIELDS
+            "label": row.term_label,
+            "role": row.role,
+            **{field: _plain(getattr(row, field)) for field in COEFFICIENT_FIELDS},
+            "note": row.note or None,
         }
     return result
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.classify import RULES
-from ..analysis.estimate import POOLED
-from ..analysis.specifications import variable_label
+from ..analysis.estimate import ABSORBED, POOLED
+from ..analysis.specifications import ROLES, SEX_WORDS, variable_label
 from ..grid import Grid, render
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
@@ -64,10 +64,39 @@ DESIGN_LABELS = {
 
 
 def _term_rows(estimates: pd.DataFrame) -> list[tuple[str, str]]:
-    """(term id, label) of every reported term: regressors first, then controls."""
-    ordered = pd.concat([estimates[estimates["role"] != "control"],
-                         estimates[estimates["role"] == "control"]])
+    """(term id, label) of every reported term: regressors first, then interactions, the
+    moderators' main effects and the controls (each in order of first appearance)."""
+    rank = estimates["role"].map({role: i for i, role in enumerate(ROLES)}).fillna(len(ROLES))
+    ordered = estimates.assign(_rank=rank).sort_values("_rank", kind="stable")
     return list(dict.fromkeys(zip(ordered["term"], ordered["term_label"])))
+
+
+def _coefficient_cells(row: pd.Series, digits: int) -> tuple[str, str]:
+    """The coefficient (with stars) and the standard error (in parentheses) of one term;
+    "absorbed" for a term the fixed effects absorbed."""
+    if pd.isna(row["estimate"]) and row.get("note") == ABSORBED:
+        return "absorbed", ""
+    estimate = _number(row["estimate"], digits)
+    se_text = _number(row["std_error"], digits)
+    return (estimate + stars(row["p_value"]) if estimate else "",
+            f"({se_text})" if se_text else "")
+
+
+def _notes(estimates: pd.DataFrame, designs: set[str]) -> str:
+    """The table note: standard errors and stars, then what the table's terms need said."""
+    note = ("Cluster-robust standard errors in parentheses (clustering as listed). "
+            f"{STAR_NOTE}")
+    if "long_difference" in designs:
+        note += (" Long differences: change between the means over the first and the last "
+                 "years of each period; year fixed effects and clusters stand for periods.")
+    if (estimates["role"] == "interaction").any():
+        note += (" Terms a × b are the product of a and b, entered with both main effects, so "
+                 "the coefficient of a is its slope where b is 0; in long differences b is its "
+                 "level at the start of the period.")
+    if (estimates.get("note", pd.Series(dtype=str)) == ABSORBED).any():
+        note += (" Absorbed: the term is constant within the fixed effects, so it was dropped "
+                 "and has no estimate.")
+    return note
 
 
 def _regression_grid(
@@ -97,20 +126,14 @@ def _regression_grid(
         [("", 1)] + [(f"({i})", 1) for i in range(1, len(keys) + 1)],
     ]
 
-    body: list[list[str]] = []
+    body: list[list[str]] = [["Outcome"] + [str(first[k]["outcome_label"]) for k in keys]]
     for term, label in _term_rows(estimates):
         coef, se = [str(label)], [""]
         for key in keys:
-            rows = by_key[key]
-            if term in rows.index:
-                row = rows.loc[term]
-                estimate = _number(row["estimate"], digits)
-                coef.append(estimate + stars(row["p_value"]) if estimate else "")
-                se_text = _number(row["std_error"], digits)
-                se.append(f"({se_text})" if se_text else "")
-            else:
-                coef.append("")
-                se.append("")
+            cells = (_coefficient_cells(by_key[key].loc[term], digits)
+                     if term in by_key[key].index else ("", ""))
+            coef.append(cells[0])
+            se.append(cells[1])
         body += [coef, se]
 
     stats_start = len(body)
@@ -128,14 +151,8 @@ def _regression_grid(
            for k in keys]
     )
     body += _design_rows([first[k] for k in keys])
-    note = (
-        "Cluster-robust standard errors in parentheses (clustering as listed). "
-        f"{STAR_NOTE}"
-    )
-    if any(first[k]["design"] == "long_difference" for k in keys):
-        note += (" Long differences: change between the means over the first and the last "
-                 "years of each period; year fixed effects and clusters stand for periods.")
-    return Grid(header=header, body=body, rules=frozenset({stats_start}), note=note)
+    note = _notes(estimates, {first[k]["design"] for k in keys})
+    return Grid(header=header, body=body, rules=frozenset({1, stats_start}), note=note)
 
 
 def _design_rows(columns: list[pd.Series]) -> list[list[str]]:
@@ -162,9 +179,11 @@ def regression_table(
     """Render tidy ``estimates`` as a multi-column regression table.
 
     One column per (spec_id, value_chain), specs in order of first appearance and chains in
-    their order of first appearance. Each term, by its readable ``term_label`` (regressors
-    first, then controls), shows the coefficient with significance stars and, on the next
-    row, its standard error in parentheses; the bottom rows give N, the number of clusters,
+    their order of first appearance. The first row names each column's outcome
+    (``outcome_label``). Each term, by its readable ``term_label`` (regressors first, then
+    interactions, moderators and controls), shows the coefficient with significance stars and,
+    on the next row, its standard error in parentheses ("absorbed" where the fixed effects
+    absorbed the term, with a note); the bottom rows give N, the number of clusters,
     R², within R², the fixed effects, the clustering and, where any column departs from the
     default, the design, weights and sample. ``chain_labels`` maps value-chain ids to display
     names.
@@ -268,9 +287,19 @@ VARIABLE_DESCRIPTIONS = {
 DESCRIPTIVE_COLUMNS = ["value_chain", "variable", "n", "countries", "mean", "sd", "min", "max"]
 
 
-def describe_variable(column: str) -> str:
-    """Description with unit of an indicator column (falls back to its short label)."""
-    return VARIABLE_DESCRIPTIONS.get(column, variable_label(column).capitalize())
+def describe_variable(column: str, variables: Mapping[str, dict] | None = None) -> str:
+    """Description with unit of an indicator column: :data:`VARIABLE_DESCRIPTIONS`, else the
+    registry's label and unit from ``variables`` (``specifications.dimension_variables``:
+    "Mean weekly hours actually worked, women (hours per week)"), else its short label."""
+    if column in VARIABLE_DESCRIPTIONS:
+        return VARIABLE_DESCRIPTIONS[column]
+    info = (variables or {}).get(column)
+    if info is None:
+        return variable_label(column).capitalize()
+    if info.get("sex"):
+        base = (variables or {})[info["of"]]["label"]
+        return f"{base}, {SEX_WORDS[info['sex']]} ({info['unit']})"
+    return f"{info['label']} ({info['unit']})"
 
 
 def descriptive_statistics(indicators: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -307,7 +336,8 @@ def _significant(value: float, digits: int = 3) -> str:
     return f"{value:,.{min(max(digits - magnitude, 0), 6)}f}"
 
 
-def _descriptive_grid(stats: pd.DataFrame, chain_labels: Mapping[str, str]) -> Grid:
+def _descriptive_grid(stats: pd.DataFrame, chain_labels: Mapping[str, str],
+                      variables: Mapping[str, dict] | None = None) -> Grid:
     """One block of rows per value chain, one row per variable."""
     header = [[("Value chain", 1), ("Variable", 1), ("N", 1), ("Countries", 1), ("Mean", 1),
                ("SD", 1), ("Min", 1), ("Max", 1)]]
@@ -317,7 +347,7 @@ def _descriptive_grid(stats: pd.DataFrame, chain_labels: Mapping[str, str]) -> G
         rules.add(len(body))
         for i, row in enumerate(block.itertuples(index=False)):
             label = chain_labels.get(chain, chain) if i == 0 else ""
-            body.append([label, describe_variable(row.variable), f"{row.n:,}",
+            body.append([label, describe_variable(row.variable, variables), f"{row.n:,}",
                          f"{row.countries:,}",
                          *(_significant(x) for x in (row.mean, row.sd, row.min, row.max))])
     note = ("Indicators in levels over every country-year with a value; "
@@ -326,9 +356,11 @@ def _descriptive_grid(stats: pd.DataFrame, chain_labels: Mapping[str, str]) -> G
 
 
 def descriptive_table(
-    stats: pd.DataFrame, fmt: str, chain_labels: Mapping[str, str] | None = None
+    stats: pd.DataFrame, fmt: str, chain_labels: Mapping[str, str] | None = None,
+    variables: Mapping[str, dict] | None = None,
 ) -> str:
-    """Render :func:`descriptive_statistics` (one block per value chain)."""
+    """Render :func:`descriptive_statistics` (one block per value chain); ``variables``
+    (registry labels and units) describe the columns of the dimension registry."""
     if stats.empty:
         raise ValueError("no descriptive statistics to tabulate")
-    return render(_descriptive_grid(stats, chain_labels or {}), fmt)
+    return render(_descriptive_grid(stats, chain_labels or {}, variables), fmt)
