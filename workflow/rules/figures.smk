@@ -11,6 +11,8 @@ rule plot_quadrants:
     params:
         chains=CHAINS,
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        tolerance=config["classification"]["tolerance"],
+        dimension_labels={name: dim.label for name, dim in DIMENSIONS.items()},
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
     log:
