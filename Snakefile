@@ -40,6 +40,7 @@ rule all:
             chain=CHAINS,
             ext=config["figures"]["formats"],
         ),
+        "results/profiles/profiles.html",
         coefficient_figures(),
         expand("results/tables/descriptives.{ext}", ext=["csv", "md", "tex", "html"]),
         expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),

@@ -112,3 +112,29 @@ rule plot_decent_work:
         "../../envs/workflow.yaml"
     script:
         "../scripts/plot_decent_work.py"
+
+
+rule write_country_profiles:
+    input:
+        indicators="results/indicators/indicators.parquet",
+        classification="results/classification/classification.parquet",
+    output:
+        report(
+            "results/profiles/profiles.html",
+            category="Upgrading",
+            subcategory="Country profiles",
+            caption="../report/profiles.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        dimensions={name: dict(vars(dim)) for name, dim in DIMENSIONS.items()},
+    log:
+        "results/logs/write_country_profiles.log",
+    benchmark:
+        "results/benchmarks/write_country_profiles.tsv"
+    message:
+        "Writing the country profile page: economic and social paths and verdicts"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/write_country_profiles.py"
