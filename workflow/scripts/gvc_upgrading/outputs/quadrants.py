@@ -175,7 +175,8 @@ def draw_quadrants(
             row_axes[0].set_xlim(symmetric_limits(plotted[x]))
             row_axes[0].set_ylim(symmetric_limits(plotted[y]))
             row_axes[0].set_ylabel(f"Change in {CHANGE_LABELS[y]} ({unit})")
-        present = [label for label in JOINT_CLASSES if (chain_rows["joint_class"] == label).any()]
+        shown = set().union(*(set(rows["joint_class"]) for _, rows, *_ in panels))
+        present = [label for label in JOINT_CLASSES if label in shown]
         handles = [
             Line2D([], [], linestyle="", marker="o", markersize=6, markerfacecolor=colour,
                    markeredgecolor="0.2", markeredgewidth=0.5, label=label)

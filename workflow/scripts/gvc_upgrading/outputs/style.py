@@ -15,6 +15,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
 from ..io import atomic_path
 
@@ -77,7 +78,7 @@ def save_figure(
 def freeze_layout(fig: Figure) -> None:
     """Run the figure's layout engine once and switch it off, so that further draws (another
     file format, or artists placed in the final pixel geometry) keep every axes where it is."""
-    if fig.get_layout_engine() is not None:
+    if isinstance(fig.get_layout_engine(), (ConstrainedLayoutEngine, TightLayoutEngine)):
         fig.draw_without_rendering()
         fig.set_layout_engine("none")
 
