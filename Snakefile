@@ -35,6 +35,12 @@ rule all:
         expand("results/tables/robustness.{ext}", ext=["md", "html"]),
         expand("results/figures/robustness.{ext}", ext=config["figures"]["formats"]),
         quadrant_figures(),
+        expand(
+            "results/figures/decent_work_{chain}.{ext}",
+            chain=CHAINS,
+            ext=config["figures"]["formats"],
+        ),
+        "results/profiles/profiles.html",
         coefficient_figures(),
         expand("results/tables/descriptives.{ext}", ext=["csv", "md", "tex", "html"]),
         expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),

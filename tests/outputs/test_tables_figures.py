@@ -7,15 +7,10 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from gvc_upgrading.analysis.estimate import ABSORBED, ESTIMATE_COLUMNS
-from gvc_upgrading.outputs.figures import (
-    _wage_index,
-    joint_class,
-    plot_coefficients,
-    plot_paths,
-    plot_quadrants,
-)
+from gvc_upgrading.outputs.figures import _wage_index, plot_coefficients, plot_paths
 from gvc_upgrading.outputs.tables import (
     descriptive_statistics,
     descriptive_table,
@@ -177,25 +172,6 @@ def test_descriptive_statistics_per_chain():
         descriptive_statistics(df, ["y"])
 
 
-def test_joint_class():
-    assert joint_class("upgrading", "upgrading") == "Economic & social upgrading"
-    assert joint_class("upgrading", "downgrading") == "Economic upgrading, social downgrading"
-    assert joint_class("mixed", "upgrading") == "Mixed signals"
-    assert joint_class("upgrading", "insufficient data") == "Insufficient data"
-
-
-def test_plot_quadrants_writes_png_and_pdf_and_skips_nan(tmp_path):
-    classification = make_classification()
-    classification.loc[::3, "real_wage_change"] = np.nan
-    classification.loc[classification["period"] == "2008-2022", "market_share_change"] = np.nan
-    paths = plot_quadrants(classification, "apparel", tmp_path / "quadrants_apparel",
-                           formats=("png", "pdf"), dpi=60, chain_label="Apparel")
-    assert [p.name for p in paths] == ["quadrants_apparel.png", "quadrants_apparel.pdf"]
-    assert paths[0].read_bytes()[:8] == PNG_SIGNATURE
-    assert paths[1].read_bytes()[:5] == b"%PDF-"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
-
-
 def test_plot_coefficients_writes_png(tmp_path):
     est = make_estimates()
     est.loc[0, ["estimate", "ci_low", "ci_high"]] = np.nan
@@ -262,6 +238,27 @@ def test_plot_coefficients_panels_per_regressor_and_skips_controls(tmp_path, mon
                         lambda fig, *args: titles.extend(ax.get_title() for ax in fig.axes))
     plot_coefficients(est, tmp_path / "coefficients", formats=("png",), dpi=60)
     assert titles == ["Market share", "Relative unit value"]
+
+
+@pytest.mark.parametrize("n_regressors", [2, 4])
+def test_coefficient_panels_axis_labels_do_not_run_into_each_other(tmp_path, monkeypatch,
+                                                                    n_regressors):
+    est = make_estimates().assign(  # long row labels, as in the demo, leave narrow panels
+        spec_label=lambda d: d["spec_label"] + ", long differences, lagged, weighted")
+    terms = [f"log_regressor_{i}" for i in range(n_regressors)]
+    est = pd.concat([est.assign(term=t, variable=t.removeprefix("log_"), term_label=t)
+                     for t in terms], ignore_index=True)
+    figures = []
+    monkeypatch.setattr("gvc_upgrading.outputs.figures.save_figure",
+                        lambda fig, *args: figures.append(fig))
+    plot_coefficients(est, tmp_path / "coefficients", formats=("png",), dpi=60)
+    fig = figures[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes]
+    assert len(boxes) == n_regressors
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 < right.x0, "x-axis labels of neighbouring panels overlap"
 
 
 def test_plot_paths_writes_files_and_names_missing_countries(tmp_path):

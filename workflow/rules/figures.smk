@@ -11,6 +11,8 @@ rule plot_quadrants:
     params:
         chains=CHAINS,
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        tolerance=config["classification"]["tolerance"],
+        dimension_labels={name: dim.label for name, dim in DIMENSIONS.items()},
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
     log:
@@ -76,3 +78,63 @@ rule plot_paths:
         "../../envs/workflow.yaml"
     script:
         "../scripts/plot_paths.py"
+
+
+rule plot_decent_work:
+    input:
+        "results/classification/classification.parquet",
+    output:
+        reported(
+            expand(
+                "results/figures/decent_work_{chain}.{ext}",
+                chain=CHAINS,
+                ext=config["figures"]["formats"],
+            ),
+            category="Upgrading",
+            subcategory="Decent work",
+            caption="../report/decent_work.rst",
+        ),
+    params:
+        chains=CHAINS,
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        dimensions={
+            name: dict(vars(dim)) for name, dim in DIMENSIONS.items() if dim.side == "social"
+        },
+        formats=config["figures"]["formats"],
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/logs/plot_decent_work.log",
+    benchmark:
+        "results/benchmarks/plot_decent_work.tsv"
+    message:
+        "Plotting the change of each social dimension per country and period (decent work)"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/plot_decent_work.py"
+
+
+rule write_country_profiles:
+    input:
+        indicators="results/indicators/indicators.parquet",
+        classification="results/classification/classification.parquet",
+    output:
+        report(
+            "results/profiles/profiles.html",
+            category="Upgrading",
+            subcategory="Country profiles",
+            caption="../report/profiles.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        dimensions={name: dict(vars(dim)) for name, dim in DIMENSIONS.items()},
+    log:
+        "results/logs/write_country_profiles.log",
+    benchmark:
+        "results/benchmarks/write_country_profiles.tsv"
+    message:
+        "Writing the country profile page: economic and social paths and verdicts"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/write_country_profiles.py"

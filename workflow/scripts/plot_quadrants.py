@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from gvc_upgrading.io import read_table, rule_logging
-from gvc_upgrading.outputs.figures import plot_quadrants
+from gvc_upgrading.outputs.quadrants import plot_quadrants
 
 with rule_logging(snakemake):
     classification = read_table(snakemake.input[0])
@@ -11,4 +11,6 @@ with rule_logging(snakemake):
         output = next(Path(p) for p in snakemake.output if Path(p).stem == f"quadrants_{chain}")
         plot_quadrants(classification, chain, output.with_suffix(""),
                        formats=snakemake.params.formats, dpi=snakemake.params.dpi,
-                       chain_label=snakemake.params.labels[chain])
+                       chain_label=snakemake.params.labels[chain],
+                       tolerance=snakemake.params.tolerance,
+                       dimension_labels=snakemake.params.dimension_labels)

@@ -1,17 +1,14 @@
-"""Figures: the upgrading-quadrant scatter per value chain, the coefficient plot and the
-market-share and real-wage paths of selected countries.
-
-One style for every figure: the Okabe–Ito colour-blind-safe palette, a small sans-serif
-font and light grids, defined once in this module. Figures are drawn on bare
-:class:`matplotlib.figure.Figure` objects (no pyplot, no GUI backend; raster output goes
-through Agg) and every file is written atomically under its final name.
+"""Figures: the coefficient plot, the market-share and real-wage paths of selected countries,
+the robustness heat map and the data coverage. Their shared look (palette, fonts, saving) lives
+in :mod:`.style`; the quadrant scatter in :mod:`.quadrants`, the decent-work heat map in
+:mod:`.decent_work`.
 """
 
 from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -23,177 +20,12 @@ from matplotlib.lines import Line2D
 
 from ..analysis.estimate import POOLED
 from ..analysis.specifications import variable_label
-from ..io import atomic_path
+from .style import OKABE_ITO, SERIES_COLOURS, STYLE, save_figure
 from .tables import POOLED_LABEL
+from .vocabulary import VERDICT_MARKS
 
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-NEUTRAL_GREY = "#999999"
-SERIES_COLOURS = [OKABE_ITO[name] for name in ("blue", "vermillion", "bluish_green", "orange",
-                                                 "reddish_purple", "sky_blue", "black")]
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.labelsize": 9,
-    "figure.titlesize": 12,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
-    "legend.fontsize": 8,
-    "legend.frameon": False,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#E5E5E5",
-    "grid.linewidth": 0.6,
-    "axes.axisbelow": True,
-}
-# Reproducible files: no creation timestamps in vector formats.
-_SAVE_METADATA = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
-
-X_LABEL = "Change in world export market share (log points)"
-Y_LABEL = "Change in real wage per employee (log points)"
-# Joint classes, in legend order, with their colour; "Mixed" and "Insufficient data" gather
-# every combination in which either dimension is mixed or missing.
-JOINT_CLASSES = {
-    "Economic & social upgrading": OKABE_ITO["bluish_green"],
-    "Economic upgrading, social downgrading": OKABE_ITO["orange"],
-    "Economic downgrading, social upgrading": OKABE_ITO["sky_blue"],
-    "Economic & social downgrading": OKABE_ITO["vermillion"],
-    "Mixed signals": NEUTRAL_GREY,
-    "Insufficient data": "white",
-}
-# Quadrant captions: (x, y) position in axes fractions -> text.
-QUADRANT_LABELS = {
-    (0.98, 0.98): "Economic & social upgrading",
-    (0.02, 0.98): "Economic downgrading,\nsocial upgrading",
-    (0.02, 0.02): "Economic & social downgrading",
-    (0.98, 0.02): "Economic upgrading,\nsocial downgrading",
-}
-
-
-def joint_class(economic_class: str, social_class: str) -> str:
-    """The joint class of a country: one of :data:`JOINT_CLASSES`."""
-    pair = {economic_class, social_class}
-    if "insufficient data" in pair or pd.isna(economic_class) or pd.isna(social_class):
-        return "Insufficient data"
-    if "mixed" in pair:
-        return "Mixed signals"
-    if economic_class == social_class:
-        return f"Economic & social {economic_class}"
-    return f"Economic {economic_class}, social {social_class}"
-
-
-def save_figure(
-    fig: Figure, path_stem: str | os.PathLike, formats: Iterable[str], dpi: int
-) -> list[Path]:
-    """Write ``fig`` once per format as ``<path_stem>.<format>``, each file atomically."""
-    paths = []
-    for fmt in formats:
-        path = Path(f"{os.fspath(path_stem)}.{fmt}")
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA.get(fmt))
-        paths.append(path)
-    return paths
-
-
-def _symmetric_limits(values: pd.Series) -> tuple[float, float]:
-    """Axis limits centred on zero that include every finite value with some padding."""
-    finite = values[np.isfinite(values)]
-    extent = float(finite.abs().max()) if len(finite) else 0.0
-    extent = 1.15 * extent if extent > 0 else 1.0
-    return -extent, extent
-
-
-def _periods(classification: pd.DataFrame) -> list[str]:
-    """Period labels in chronological order (by start year when available)."""
-    if "start_year" in classification.columns:
-        ordered = classification.sort_values("start_year", kind="stable")
-        return list(pd.unique(ordered["period"]))
-    return list(pd.unique(classification["period"]))
-
-
-def _draw_quadrant_panel(ax: Axes, rows: pd.DataFrame, title: str) -> None:
-    """One period: dashed zero lines, quadrant captions, coloured points with ISO3 labels."""
-    ax.axhline(0, color="0.35", linestyle="--", linewidth=0.8, zorder=1)
-    ax.axvline(0, color="0.35", linestyle="--", linewidth=0.8, zorder=1)
-    for (x, y), text in QUADRANT_LABELS.items():
-        ax.text(x, y, text, transform=ax.transAxes, ha="right" if x > 0.5 else "left",
-                va="top" if y > 0.5 else "bottom", fontsize=7.5, style="italic", color="0.3",
-                zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75,
-                                "pad": 1.5})
-    for label, colour in JOINT_CLASSES.items():
-        points = rows[rows["joint_class"] == label]
-        ax.scatter(points["market_share_change"], points["real_wage_change"], s=28,
-                   color=colour, edgecolor="0.2", linewidth=0.5, zorder=3)
-    for row in rows.itertuples(index=False):
-        ax.annotate(row.country, (row.market_share_change, row.real_wage_change),
-                    xytext=(3, 3), textcoords="offset points", fontsize=6.5, color="0.25",
-                    zorder=3)
-    if rows.empty:
-        ax.text(0.5, 0.5, "No country with both changes", transform=ax.transAxes,
-                ha="center", va="center", color="0.4", bbox={"facecolor": "white",
-                                                             "edgecolor": "none"})
-    ax.set_title(title)
-    ax.set_xlabel(X_LABEL)
-
-
-def plot_quadrants(
-    classification: pd.DataFrame,
-    value_chain: str,
-    path_stem: str | os.PathLike,
-    formats: Sequence[str] = ("png", "pdf"),
-    dpi: int = 150,
-    chain_label: str | None = None,
-) -> list[Path]:
-    """Scatter of market-share change against real-wage change for one value chain.
-
-    One panel per period with shared, zero-centred axes; dashed zero lines split the
-    quadrants. Points are coloured by the joint economic x social class (which also uses
-    unit values and employment, so a point may be "mixed" whatever its quadrant) and
-    labelled with the ISO3 code. Rows with a missing change on either axis are left out.
-    Returns the written paths, ``<path_stem>.<format>`` for each format.
-    """
-    chain_rows = classification[classification["value_chain"] == value_chain].copy()
-    if chain_rows.empty:
-        raise ValueError(f"no classification rows for value chain {value_chain!r}")
-    chain_rows["joint_class"] = [
-        joint_class(e, s)
-        for e, s in zip(chain_rows["economic_class"], chain_rows["social_class"])
-    ]
-    for col in ("market_share_change", "real_wage_change"):
-        chain_rows[col] = pd.to_numeric(chain_rows[col]).astype("float64")
-    plotted = chain_rows.dropna(subset=["market_share_change", "real_wage_change"])
-    periods = _periods(chain_rows)
-
-    with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(5.2 * len(periods), 5.6), layout="constrained")
-        axes = fig.subplots(1, len(periods), sharex=True, sharey=True, squeeze=False)[0]
-        for ax, period in zip(axes, periods):
-            _draw_quadrant_panel(ax, plotted[plotted["period"] == period], period)
-        axes[0].set_xlim(_symmetric_limits(plotted["market_share_change"]))
-        axes[0].set_ylim(_symmetric_limits(plotted["real_wage_change"]))
-        axes[0].set_ylabel(Y_LABEL)
-        present = [label for label in JOINT_CLASSES if (plotted["joint_class"] == label).any()]
-        handles = [
-            Line2D([], [], linestyle="", marker="o", markersize=6, markerfacecolor=colour,
-                   markeredgecolor="0.2", markeredgewidth=0.5, label=label)
-            for label, colour in JOINT_CLASSES.items() if label in present
-        ]
-        if handles:
-            fig.legend(handles=handles, loc="outside lower center", ncols=3,
-                       title="Joint economic and social class")
-        fig.suptitle(f"{chain_label or value_chain}: economic and social upgrading")
-        return save_figure(fig, path_stem, formats, dpi)
-
+__all__ = ["OKABE_ITO", "STYLE", "save_figure", "plot_coefficients", "plot_paths",
+           "plot_robustness", "plot_coverage", "coverage_classes"]
 
 def _panel_titles(estimates: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(variable, moderator) -> panel title, from the estimates' labels of the variables
@@ -260,7 +92,7 @@ def plot_coefficients(
                             fmt="o", markersize=4.5, capsize=2.5, linewidth=1.2,
                             color=colours[row.spec_id])
             ax.set_title(titles[variable, moderator])
-            ax.set_xlabel("Estimate (95% confidence interval)")
+            ax.set_xlabel("Estimate")  # short: a longer label per panel ran into the next one
             ax.grid(axis="y", visible=False)
         axes[0].set_yticks(
             [position[key] for key in keys],
@@ -270,7 +102,7 @@ def plot_coefficients(
         handles = [Line2D([], [], marker="o", color=colours[s], label=spec_labels[s])
                    for s in specs]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(specs), 4))
-        fig.suptitle("Coefficient estimates across specifications")
+        fig.suptitle("Coefficient estimates with 95% confidence intervals, across specifications")
         return save_figure(fig, path_stem, formats, dpi)
 
 
@@ -350,8 +182,6 @@ def plot_paths(
 
 # --- robustness of the verdicts ------------------------------------------------------------
 
-#: Letter printed in a robustness cell for the baseline class.
-VERDICT_MARKS = {"upgrading": "U", "mixed": "M", "downgrading": "D", "insufficient data": "–"}
 #: Agreement shares from white (no specification agrees) to Okabe–Ito blue (all agree).
 AGREEMENT_COLOURS = ("white", OKABE_ITO["blue"])
 NOT_CLASSIFIED_COLOUR = "#DADADA"

@@ -1,0 +1,293 @@
+"""The country profile page: one self-contained HTML file with a profile per country x value
+chain -- its economic and social paths side by side, the change of every dimension over each
+period read as better or worse, and the verdicts of the classification with the dimensions
+they rest on.
+
+The page needs no network: its charts are inline SVG (:mod:`.sparklines`), its style and its
+few lines of script are in the page. A list (``<select>``) and an index choose the profile; the
+script shows the chosen one and hides the others (without script, every profile shows, one
+after the other).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from ..io import write_text
+from .sparklines import Band, sparkline
+from .vocabulary import (
+    GROUP_TITLES,
+    VERDICT_COLOURS,
+    better_sign,
+    change_unit,
+    listed_ids,
+    ordered_periods,
+    registry_field,
+)
+
+#: Verdict columns shown per period, with their headers and the detail column beside them.
+VERDICTS = (("economic_class", "Economic", "economic_detail"),
+            ("standards_class", "Measurable standards", None),
+            ("rights_class", "Enabling rights", None),
+            ("social_class", "Social", "social_detail"))
+#: How a dimension's values are shown: a factor and the unit then (market share in per cent).
+DISPLAY = {"market_share": (100.0, "% of world exports")}
+
+NO_DATA = '<p class="note">No data.</p>'
+_STYLE = """<style>
+body { font-family: sans-serif; font-size: 14px; margin: 1em auto; max-width: 1200px;
+       color: #222; padding: 0 1em; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 1.2em; } h3 { font-size: 15px; }
+.pick { position: sticky; top: 0; background: #fff; padding: .5em 0; border-bottom: 1px solid #ddd; }
+select { font-size: 14px; max-width: 100%; }
+.paths { display: grid; grid-template-columns: 1fr 2fr; gap: 1.5em; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: .6em; }
+.economic .charts { grid-template-columns: 1fr; }
+svg { width: 100%; height: auto; display: block; }
+svg .t { font: bold 11px sans-serif; fill: #222; } svg .u { font: 9px sans-serif; fill: #666; }
+svg .a { font: 9px sans-serif; fill: #555; } svg .b { stroke: #fff; stroke-width: 1.5; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.verdict { padding: 1px 6px; border-radius: 3px; white-space: nowrap; }
+.better { background: #DCEAF5; } .worse { background: #F8E0D2; } .none { color: #888; }
+.note { color: #555; font-size: 13px; }
+nav.index p { margin: .2em 0; }
+</style>"""
+_SCRIPT = """<script>
+(function () {
+  var pick = document.getElementById("pick");
+  var profiles = document.querySelectorAll("section.profile");
+  function show(id) {
+    if (!document.getElementById(id)) { id = pick.options[0].value; }
+    profiles.forEach(function (p) { p.hidden = p.id !== id; });
+    pick.value = id;
+  }
+  pick.addEventListener("change", function () { show(pick.value); });
+  window.addEventListener("hashchange", function () { show(location.hash.slice(1)); });
+  show(location.hash.slice(1));
+})();
+</script>"""
+
+
+def country_name(code: str) -> str:
+    """The country's common or official short name (pycountry), or the code itself."""
+    country = (pycountry.countries.get(alpha_3=code)
+               or pycountry.historic_countries.get(alpha_3=code))
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def country_title(code: str) -> str:
+    """"China (CHN)"; the code alone where no name is known."""
+    name = country_name(code)
+    return code if name == code else f"{name} ({code})"
+
+
+def profile_id(country: str, chain: str) -> str:
+    """The HTML id of a profile (also its address on the page: ``profiles.html#<id>``)."""
+    return f"{country}-{chain}"
+
+
+def _badge(verdict) -> str:
+    if not isinstance(verdict, str):
+        return '<span class="none">no row</span>'
+    colour = VERDICT_COLOURS.get(verdict, "#FFFFFF")
+    return f'<span class="verdict" style="background:{colour}">{html.escape(verdict)}</span>'
+
+
+def _labels(ids: Sequence[str], dimensions: Mapping[str, object]) -> str:
+    names = [str(registry_field(dimensions[i], "label", i)) if i in dimensions else i for i in ids]
+    return html.escape(", ".join(names)) if names else "–"
+
+
+def _bands(changes: pd.DataFrame, dim_id: str, sign: int) -> list[Band]:
+    """One band per period, tinted by the sign of the dimension's change in it."""
+    column = f"{dim_id}_change"
+    values = (pd.to_numeric(changes[column]).to_numpy(dtype="float64", na_value=np.nan)
+              if column in changes.columns else np.full(len(changes), np.nan))
+    verdicts = np.nan_to_num(np.sign(values) * sign).astype(int)
+    return [Band(int(start), int(end), int(verdict)) for start, end, verdict in
+            zip(changes["start_year"], changes["end_year"], verdicts)]
+
+
+def _chart(dim_id: str, dimension, values: pd.DataFrame, years: np.ndarray,
+           changes: pd.DataFrame) -> str | None:
+    """A dimension's chart, with women and men when the table has them; None without data."""
+    column = str(registry_field(dimension, "column", dim_id))
+    factor, unit = DISPLAY.get(dim_id, (1.0, str(registry_field(dimension, "unit", ""))))
+    series = {}
+    for name, col in (("total", column), ("women", f"{column}_female"),
+                      ("men", f"{column}_male")):
+        if col in values.columns:
+            numbers = pd.to_numeric(values[col]).astype("float64").to_numpy() * factor
+            if np.isfinite(numbers).any():
+                series[name] = numbers
+    if not series:
+        return None
+    sign = better_sign(dimension)
+    label = str(registry_field(dimension, "label", dim_id))
+    title = re.sub(r"\s*\(.*\)\s*$", "", label)  # the unit line says what a parenthesis did
+    unit += " · lower is better" if sign < 0 else ""
+    return sparkline(title, unit, years, series, _bands(changes, dim_id, sign))
+
+
+def _change_cell(value: float, sign: int, unit: str) -> str:
+    if pd.isna(value):
+        return '<td class="num none">no data</td>'
+    mood = "better" if value * sign > 0 else "worse" if value * sign < 0 else ""
+    arrow = "▲" if value > 0 else "▼" if value < 0 else "="
+    return f'<td class="num {mood}">{value:+.3f} {arrow}</td>'
+
+
+def _changes_table(changes: pd.DataFrame, dimensions: Mapping[str, object], unit: str) -> str:
+    """Dimensions x periods: each change, shaded better or worse."""
+    head = "".join(f"<th>{html.escape(str(p))}</th>" for p in changes["period"])
+    rows = []
+    for dim_id, dimension in dimensions.items():
+        column = f"{dim_id}_change"
+        if column not in changes.columns:
+            continue
+        label = html.escape(str(registry_field(dimension, "label", dim_id)))
+        side = str(registry_field(dimension, "side", ""))
+        if side == "social":
+            side = str(registry_field(dimension, "group", side)).replace("_", " ")
+        cells = "".join(_change_cell(v, better_sign(dimension), unit) for v in changes[column])
+        rows.append(f"<tr><td>{label}</td><td>{html.escape(side)}</td>{cells}</tr>")
+    return (f"<table><thead><tr><th>Dimension</th><th>Side or group</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _verdict_table(changes: pd.DataFrame, dimensions: Mapping[str, object]) -> str:
+    """Periods x verdicts, each verdict with the detail it rests on; and, where the table
+    lists them, the social dimensions used and those without data."""
+    shown = [v for v in VERDICTS if v[0] in changes.columns]
+    listed = [c for c in ("social_dimensions_used", "social_dimensions_missing")
+              if c in changes.columns]
+    head = "".join(f"<th>{title}</th>" for _, title, _ in shown)
+    head += "".join(f"<th>{'Social class rests on' if c.endswith('used') else 'Without data'}"
+                    "</th>" for c in listed)
+    rows = []
+    for _, row in changes.iterrows():
+        cells = []
+        for column, _, detail in shown:
+            text = f" {html.escape(str(row[detail]))}" if detail in changes.columns else ""
+            cells.append(f"<td>{_badge(row[column])}{text}</td>")
+        cells += [f"<td>{_labels(listed_ids(row[c]), dimensions)}</td>" for c in listed]
+        rows.append(f"<tr><td>{html.escape(str(row['period']))}</td>{''.join(cells)}</tr>")
+    return (f"<table><thead><tr><th>Period</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _section(country: str, chain: str, chain_label: str, values: pd.DataFrame,
+             changes: pd.DataFrame, dimensions: Mapping[str, object], years: np.ndarray,
+             unit: str) -> str:
+    """One profile: heading, verdicts, changes, and the economic and social charts."""
+    values = values.set_index("year").reindex(years)
+    columns, absent = {"economic": [], "social": []}, []
+    for dim_id, dimension in dimensions.items():
+        chart = _chart(dim_id, dimension, values, years, changes)
+        side = str(registry_field(dimension, "side", "social"))
+        if chart is None:
+            absent.append(dim_id)
+        else:
+            columns.setdefault(side, []).append(chart)
+    title = f"{country_title(country)}: {chain_label}"
+    without = (f'<p class="note">No data for this country and chain: '
+               f"{_labels(absent, dimensions)}.</p>" if absent else "")
+    paths = "".join(
+        f'<div class="{side}"><h3>{side.capitalize()}</h3><div class="charts">'
+        f"{''.join(charts) or NO_DATA}</div></div>" for side, charts in columns.items())
+    return (f'<section class="profile" id="{html.escape(profile_id(country, chain))}">'
+            f"<h2>{html.escape(title)}</h2>"
+            f"<h3>Verdicts</h3>{_verdict_table(changes, dimensions)}"
+            f"<h3>Change over each period ({html.escape(unit)})</h3>"
+            f"{_changes_table(changes, dimensions, unit)}"
+            f'<div class="paths">{paths}</div>{without}</section>')
+
+
+def _index(entries: Sequence[tuple[str, str]], chain_labels: Mapping[str, str]) -> str:
+    """The list to choose from and an index of links, both grouped by country."""
+    options, links = [], []
+    by_country: dict[str, list[str]] = {}
+    for country, chain in entries:
+        by_country.setdefault(country, []).append(chain)
+    for country, chains in by_country.items():
+        name = html.escape(country_title(country))
+        options.append(f'<optgroup label="{name}">' + "".join(
+            f'<option value="{html.escape(profile_id(country, c))}">{name}: '
+            f"{html.escape(chain_labels.get(c, c))}</option>" for c in chains) + "</optgroup>")
+        links.append(f"<p>{name}: " + " · ".join(
+            f'<a href="#{html.escape(profile_id(country, c))}">'
+            f"{html.escape(chain_labels.get(c, c))}</a>" for c in chains) + "</p>")
+    return ('<div class="pick"><label for="pick">Country and value chain: </label>'
+            f'<select id="pick">{"".join(options)}</select></div>'
+            '<details><summary>Index of all profiles</summary><nav class="index">'
+            f"{''.join(links)}</nav></details>")
+
+
+def profiles_html(
+    indicators: pd.DataFrame,
+    classification: pd.DataFrame,
+    dimensions: Mapping[str, object],
+    chain_labels: Mapping[str, str] | None = None,
+    title: str = "Country profiles",
+) -> str:
+    """The profile page: one section per country x value chain of ``classification`` (in
+    country, then chain order), with the yearly paths of ``indicators`` for every dimension of
+    ``dimensions`` (registry id -> label, side, group, column, unit, better, by_sex) that has
+    data there. Returns the page as text."""
+    if classification.empty:
+        raise ValueError("no classification rows for the profile page")
+    chain_labels = dict(chain_labels or {})
+    order = {chain: i for i, chain in enumerate(chain_labels)}
+    periods = {p: i for i, p in enumerate(ordered_periods(classification))}
+    classification = classification.assign(
+        _chain=classification["value_chain"].map(order).fillna(len(order)),
+        _period=classification["period"].map(periods))
+    classification = classification.sort_values(["country", "_chain", "value_chain", "_period"])
+    years = np.arange(int(indicators["year"].min()), int(indicators["year"].max()) + 1)
+    values_by_key = dict(tuple(indicators.groupby(["country", "value_chain"], sort=False)))
+    empty = indicators.iloc[0:0]
+    unit = change_unit(classification)
+    entries, sections = [], []
+    for (country, chain), changes in classification.groupby(["country", "value_chain"],
+                                                             sort=False):
+        entries.append((country, chain))
+        sections.append(_section(country, chain, chain_labels.get(chain, chain),
+                                 values_by_key.get((country, chain), empty), changes,
+                                 dimensions, years, unit))
+    groups = " and ".join(g.replace("\n", " ").lower() for g in GROUP_TITLES.values())
+    intro = ("Each profile shows a country's paths in one value chain: the economic dimensions "
+             "at the left, the social ones (" + groups + ") at the right, each over the "
+             "years with data. A period's background is blue when the dimension changed "
+             "for the better over it and orange when for the worse (for dimensions marked "
+             "\u201clower is better\u201d a fall is better). The verdicts of the "
+             "classification and the changes they rest on are above the charts.")
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>", _STYLE, "</head><body>",
+        f"<h1>{html.escape(title)}</h1>", f'<p class="note">{html.escape(intro)}</p>',
+        _index(entries, chain_labels), *sections, _SCRIPT, "</body></html>", "",
+    ])
+
+
+def write_profiles(
+    indicators: pd.DataFrame,
+    classification: pd.DataFrame,
+    dimensions: Mapping[str, object],
+    path: str | os.PathLike,
+    chain_labels: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the profile page (:func:`profiles_html`) atomically to ``path``."""
+    return write_text(profiles_html(indicators, classification, dimensions, chain_labels), path)
