@@ -1,5 +1,6 @@
 # Helpers only: config validation, registry look-ups and the lists of partitioned outputs.
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.analysis.classify import check_classification
 from gvc_upgrading.analysis.specifications import dimension_variables
-from gvc_upgrading.config import check_references, load_yaml, validate
+from gvc_upgrading.config import check_references, load_yaml, validate, window_warnings
 from gvc_upgrading.dimensions import check_datasets, load_dimensions, read_registry
 from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.providers import download_paths
@@ -29,6 +30,8 @@ REGISTRY = validate(
 )
 check_references(config, GVCS, REGISTRY)
 check_chains(GVCS, config["value_chains_file"])
+for _message in window_warnings(config):
+    logging.getLogger("gvc_upgrading").warning(_message)
 GVCS = override_labour_sources(GVCS, config["harmonise"]["labour_source_override"])
 DIMENSIONS = load_dimensions(config["dimensions"])
 check_datasets(DIMENSIONS, config["datasets"])
