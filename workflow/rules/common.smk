@@ -73,6 +73,15 @@ for _role, _user in NEEDED_ROLES.items():
             "(config/datasets.yaml)"
         )
 USED_DATASETS = {role: config["datasets"][role] for role in NEEDED_ROLES}
+# A run on real trade data never reads a generated demo file without saying so.
+if REGISTRY[USED_DATASETS["trade"]].get("generator") is None:
+    _demo = sorted(role for role, name in USED_DATASETS.items() if REGISTRY[name].get("generator"))
+    if _demo:
+        raise ValueError(
+            f"config key 'datasets': {', '.join(_demo)} name generated demo data in a run on real "
+            "trade data; register the real files and name them, or leave the dimensions that read "
+            "them out of dimensions.use"
+        )
 # Indicator columns whose coverage per chain the data-availability table reports.
 AVAILABILITY_VARIABLES = [c for d in DIMENSIONS.values() for c in d.columns] + [
     "value_added_lcu", "labour_productivity_lcu", "wage_bill_share_of_value_added"
