@@ -56,19 +56,21 @@ class Published:
 class SocialWorld:
     """The latent decent-work series and where each file publishes them."""
 
-    employment: dict[str, np.ndarray]  # thousands, by activity
-    female_share: dict[str, np.ndarray]  # per cent of the activity's employment
-    hours: dict[str, np.ndarray]  # mean weekly hours actually worked, both sexes
-    informality: dict[str, np.ndarray]  # per cent of employment, both sexes
-    sex_factors: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # men's, women's (country)
-    injury_rate: dict[str, np.ndarray]  # fatal injuries per 100,000 employed
-    injuries: dict[str, np.ndarray]  # fatal injuries, counts as written
-    earnings: dict[str, np.ndarray]  # mean monthly nominal earnings, national currency, SEX_T
-    pay_gap: dict[str, np.ndarray]  # (men - women) / men, per cent
     surveys: dict[str, np.ndarray]  # file -> country-years the file covers
     published: dict[tuple[str, str], Published]  # (file, activity) of the modelled cells
-    chains: dict[str, dict[str, np.ndarray]]  # INDSTAT chain -> female share, wage-bill share...
-    rights: dict[str, np.ndarray]  # right -> value (country, year)
+    employment: dict[str, np.ndarray] = field(default_factory=dict)  # thousands, by activity
+    female_share: dict[str, np.ndarray] = field(default_factory=dict)  # per cent of employment
+    hours: dict[str, np.ndarray] = field(default_factory=dict)  # weekly hours, both sexes
+    informality: dict[str, np.ndarray] = field(default_factory=dict)  # per cent, both sexes
+    # (file, activity) -> men's and women's multiples of the total, per country
+    sex_factors: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict)
+    injury_rate: dict[str, np.ndarray] = field(default_factory=dict)  # per 100,000 employed
+    injuries: dict[str, np.ndarray] = field(default_factory=dict)  # cases, as written
+    earnings: dict[str, np.ndarray] = field(default_factory=dict)  # monthly, LCU, SEX_T
+    pay_gap: dict[str, np.ndarray] = field(default_factory=dict)  # (men - women) / men, %
+    chains: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # INDSTAT chains
+    rights: dict[str, np.ndarray] = field(default_factory=dict)  # right -> value
     rights_published: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -86,13 +88,13 @@ def simulate_social(countries, years: np.ndarray, latent: dict, labour: pd.DataF
     female_agr = _capped(draw.modelled("female_employment_share", "agriculture",
                                        (20, 30, 38, 35), 0.25, 0.003, 0.05,
                                        published["employment_by_sex", "AGR"]), 90.0)
-    employment, female_share = _employment(draw, wide["employment_latent"], female_agr)
-    social = SocialWorld(employment, female_share, {}, {}, {}, {}, {}, {}, {}, surveys,
-                         published, {}, {})
+    social = SocialWorld(surveys, published)
+    social.employment, social.female_share = _employment(draw, wide["employment_latent"],
+                                                         female_agr)
     _hours_and_informality(social, draw)
     _injuries(social, draw)
     _earnings(social, draw, countries, cpi, wide)
-    social.chains = _indstat_chains(draw, wide, labour, rng)
+    social.chains = _indstat_chains(draw, wide, rng)
     social.rights, social.rights_published = _rights(countries, years, income, rights_rng)
     return social
 
@@ -118,7 +120,8 @@ class _Drawer:
 
     def descriptive(self, by_income, spread: float, trend: float, sd: float) -> np.ndarray:
         """A series without stated coefficients: level, year effect and plain noise."""
-        return np.exp(self._base(by_income, spread, trend) + self.rng.normal(0.0, sd, (self.n, self.t)))
+        noise = self.rng.normal(0.0, sd, (self.n, self.t))
+        return np.exp(self._base(by_income, spread, trend) + noise)
 
     def modelled(self, outcome: str, section: str, by_income, spread: float, trend: float,
                  sd: float, published: Published) -> np.ndarray:
@@ -183,7 +186,9 @@ def _employment(draw: _Drawer, latent_employment: dict, female_agr: np.ndarray):
     groups and the total are sums of the sections. Agriculture is the horticulture division
     (A01) grossed up; manufacturing holds the three manufacturing chains' divisions."""
     rng, n, t = draw.rng, draw.n, draw.t
-    jitter = lambda: np.exp(rng.normal(0.0, 0.02, (n, t)))  # noqa: E731
+
+    def jitter() -> np.ndarray:  # small yearly movements of a share
+        return np.exp(rng.normal(0.0, 0.02, (n, t)))
     agr = latent_employment["horticulture"] * rng.uniform(1.1, 1.4, n)[:, None] / 1000
     chains = [g for g, c in VALUE_CHAINS.items() if c.section == "manufacturing"]
     man = (sum(latent_employment[g] for g in chains) * rng.uniform(3.0, 8.0, n)[:, None]
@@ -309,7 +314,7 @@ def _earnings(social: SocialWorld, draw: _Drawer, countries, cpi: np.ndarray, wi
         social.pay_gap[key] = _capped(gap, 60.0)
 
 
-def _indstat_chains(draw: _Drawer, wide: dict, labour: pd.DataFrame, rng) -> dict:
+def _indstat_chains(draw: _Drawer, wide: dict, rng) -> dict:
     """Per INDSTAT chain: women's share (table 31 over table 04), the wage-bill share of value
     added, value added in national currency (table 20), and the status of both in the file."""
     levels = {"apparel": ((60, 65, 65, 55), (0.45, 0.45, 0.4, 0.35)),

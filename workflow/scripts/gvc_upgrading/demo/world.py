@@ -131,8 +131,8 @@ wage-bill share 0.05, pay gap 0.08, injury rates 0.1.
   to whole cases; the sample needs both files.
 * Rights (country level, no chain): log R_ct = level_c + g * (t - 2010) + e_ct, with g of
   :data:`RIGHTS_TRENDS` by income group (:data:`RIGHTS_GROUPS`) and e orthogonal, over the
-  published years, to country dummies and the groups' trends, so that this regression returns g: union density,
-  bargaining coverage (2000-2021) and SDG 8.8.2 (2015-2017, 2020, 2021).
+  published years, to country dummies and the groups' trends, so that this regression returns
+  g: union density, bargaining coverage (2000-2021) and SDG 8.8.2 (2015-2017, 2020, 2021).
 * Caps: a rate is scaled by a constant per country where it would exceed 99 (women's share 90,
   SDG 8.8.2 9.5); the country effect absorbs it.
 
@@ -363,7 +363,8 @@ VALUE_CHAINS: dict[str, ValueChain] = {
          "620520", "620630", "621210"),
         (8.0, 30.0), 0.85, 3e5, 8e4, 0.6, -0.01, 0.02, "indstat", "18", "14", "manufacturing"),
     "mobile_phones": ValueChain(
-        ("852520",), (100.0, 400.0), 0.65, 2e5, 2e4, 1.0, 0.03, 0.02, "indstat", "32", "26", "manufacturing"),
+        ("852520",), (100.0, 400.0), 0.65, 2e5, 2e4, 1.0, 0.03, 0.02, "indstat", "32", "26",
+        "manufacturing"),
     "horticulture": ValueChain(
         ("070200", "070310", "070820", "080300", "080510", "080610", "080810", "060310"),
         (0.4, 3.0), 0.9, 2e5, 5e5, 0.4, -0.015, 0.015, "ilostat", "01", "01", "agriculture"),
