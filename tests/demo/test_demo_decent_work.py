@@ -224,6 +224,7 @@ def outcomes(demo_world) -> dict[str, pd.DataFrame]:
     result["gender_pay_gap"] = _by_chain(earnings)
     women = employment.assign(SEX_T=employment["SEX_F"] / employment["SEX_T"] * 100,
                               bound=0.1 / employment["SEX_T"])  # thousands to 3 decimals
+    result["section_female_employment_share"] = _by_chain(women)
     indstat = _indstat(paths)
     result["female_employment_share"] = pd.concat([
         _by_chain(women).query("value_chain == 'horticulture'"),
@@ -254,7 +255,17 @@ def _indstat(paths) -> pd.DataFrame:
 # earnings to 3 decimals).
 MEASUREMENT = {"hours_per_week": {"atol": 0.005}, "informality_rate": {"atol": 0.0005},
                "gender_pay_gap": {}, "wage_bill_share_of_value_added": {"rtol": 1e-6},
-               "female_employment_share": {}, "fatal_injuries_per_100000": {}}
+               "female_employment_share": {}, "fatal_injuries_per_100000": {},
+               "section_female_employment_share": {}}
+
+
+def _truth(chain: str, outcome: str) -> dict[str, float]:
+    """The true coefficients of ``outcome`` for ``chain``: DECENT_WORK_COEFFICIENTS, or for the
+    section's women's share SECTION_FEMALE_SHARE (horticulture: its own section's)."""
+    if outcome == "section_female_employment_share":
+        return demo.SECTION_FEMALE_SHARE.get(demo.VALUE_CHAINS[chain].section, {}).get(
+            chain, demo.DECENT_WORK_COEFFICIENTS[chain]["female_employment_share"])
+    return demo.DECENT_WORK_COEFFICIENTS[chain][outcome]
 
 
 @pytest.mark.parametrize("outcome", list(MEASUREMENT))
@@ -354,10 +365,11 @@ def test_files_recover_the_decent_work_coefficients(outcomes, demo_panel, outcom
     data = regressors.rename(columns={"relative_price": "relative_unit_value"}).merge(
         outcomes[outcome][[*KEYS, column]].dropna(), on=KEYS)
     estimates = _estimate(data, column)
-    chains = [c for c, outs in demo.DECENT_WORK_COEFFICIENTS.items() if outcome in outs]
+    chains = [c for c, outs in demo.DECENT_WORK_COEFFICIENTS.items() if outcome in outs
+              or outcome == "section_female_employment_share"]
     assert sorted(estimates["value_chain"].unique()) == sorted(chains)
     for row in estimates.itertuples():
-        truth = demo.DECENT_WORK_COEFFICIENTS[row.value_chain][outcome][row.variable]
+        truth = _truth(row.value_chain, outcome)[row.variable]
         assert row.ci_low <= truth <= row.ci_high, (row.value_chain, row.variable,
                                                     row.estimate, row.std_error, truth)
         assert row.n_obs > 300
@@ -370,15 +382,17 @@ def test_latent_values_return_the_coefficients_exactly(demo_panel):
     for chain, outcomes_of_chain in demo.DECENT_WORK_COEFFICIENTS.items():
         rows = demo_panel[(demo_panel["value_chain"] == chain) & demo_panel["exporting"]]
         rows = rows.rename(columns={"relative_price": "relative_unit_value"})
-        for outcome, truth in outcomes_of_chain.items():
-            for column in [c for c in rows.columns if c.startswith(outcome)]:
+        for outcome in [*outcomes_of_chain, "section_female_employment_share"]:
+            truth = _truth(chain, outcome)
+            for column in [c for c in (outcome, f"{outcome}_female", f"{outcome}_male")
+                           if c in rows.columns]:
                 estimates = _estimate(rows[[*KEYS, "market_share", "relative_unit_value",
                                             column]].dropna(), column).set_index("variable")
                 for regressor, value in truth.items():
                     assert estimates.loc[regressor, "estimate"] == pytest.approx(
                         value, abs=1e-9), (chain, column, regressor)
                     checked += 1
-    assert checked == 2 * (5 * 4 + 3 + 2 * 2 * 4)  # outcomes x chains, by-sex columns
+    assert checked == 2 * (6 * 4 + 3 + 2 * 2 * 4)  # outcomes x chains, by-sex columns
 
 
 def test_a_shared_section_cannot_be_given_one_chains_coefficient(monkeypatch):

@@ -112,7 +112,6 @@ def dataset_files(entry):
     return names
 
 
-#: Roles of config `datasets` that every run reads (harmonise_trade, _prices and _labour).
 def raw_files(role):
     """Paths of the raw files of the dataset feeding ``role``."""
     entry = dataset(role)

@@ -21,6 +21,7 @@ from .world import (
     OTHER_PRODUCTS,
     RIGHTS_GROUPS,
     RIGHTS_TRENDS,
+    SECTION_FEMALE_SHARE,
     SECTIONS,
     TRUE_COEFFICIENTS,
     VALUE_CHAINS,
@@ -29,5 +30,6 @@ from .world import (
 )
 
 __all__ = ["COEFFICIENT_TOLERANCE", "COUNTRIES", "DECENT_WORK_COEFFICIENTS", "FILES",
-           "OTHER_PRODUCTS", "RIGHTS_GROUPS", "RIGHTS_TRENDS", "SECTIONS", "TRUE_COEFFICIENTS",
-           "VALUE_CHAINS", "WDI_AGGREGATES", "ZIP_DATE", "generate_demo_world", "true_panel"]
+           "OTHER_PRODUCTS", "RIGHTS_GROUPS", "RIGHTS_TRENDS", "SECTION_FEMALE_SHARE",
+           "SECTIONS", "TRUE_COEFFICIENTS", "VALUE_CHAINS", "WDI_AGGREGATES", "ZIP_DATE",
+           "generate_demo_world", "true_panel"]

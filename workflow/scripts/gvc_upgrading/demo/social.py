@@ -24,6 +24,7 @@ from .world import (
     REPORTED_MISSING,
     RIGHTS_GROUPS,
     RIGHTS_TRENDS,
+    SECTION_FEMALE_SHARE,
     VALUE_CHAINS,
     WAGE_USD_2010,
 )
@@ -56,19 +57,21 @@ class Published:
 class SocialWorld:
     """The latent decent-work series and where each file publishes them."""
 
-    employment: dict[str, np.ndarray]  # thousands, by activity
-    female_share: dict[str, np.ndarray]  # per cent of the activity's employment
-    hours: dict[str, np.ndarray]  # mean weekly hours actually worked, both sexes
-    informality: dict[str, np.ndarray]  # per cent of employment, both sexes
-    sex_factors: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # men's, women's (country)
-    injury_rate: dict[str, np.ndarray]  # fatal injuries per 100,000 employed
-    injuries: dict[str, np.ndarray]  # fatal injuries, counts as written
-    earnings: dict[str, np.ndarray]  # mean monthly nominal earnings, national currency, SEX_T
-    pay_gap: dict[str, np.ndarray]  # (men - women) / men, per cent
     surveys: dict[str, np.ndarray]  # file -> country-years the file covers
     published: dict[tuple[str, str], Published]  # (file, activity) of the modelled cells
-    chains: dict[str, dict[str, np.ndarray]]  # INDSTAT chain -> female share, wage-bill share...
-    rights: dict[str, np.ndarray]  # right -> value (country, year)
+    employment: dict[str, np.ndarray] = field(default_factory=dict)  # thousands, by activity
+    female_share: dict[str, np.ndarray] = field(default_factory=dict)  # per cent of employment
+    hours: dict[str, np.ndarray] = field(default_factory=dict)  # weekly hours, both sexes
+    informality: dict[str, np.ndarray] = field(default_factory=dict)  # per cent, both sexes
+    # (file, activity) -> men's and women's multiples of the total, per country
+    sex_factors: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict)
+    injury_rate: dict[str, np.ndarray] = field(default_factory=dict)  # per 100,000 employed
+    injuries: dict[str, np.ndarray] = field(default_factory=dict)  # cases, as written
+    earnings: dict[str, np.ndarray] = field(default_factory=dict)  # monthly, LCU, SEX_T
+    pay_gap: dict[str, np.ndarray] = field(default_factory=dict)  # (men - women) / men, %
+    chains: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # INDSTAT chains
+    rights: dict[str, np.ndarray] = field(default_factory=dict)  # right -> value
     rights_published: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -86,13 +89,14 @@ def simulate_social(countries, years: np.ndarray, latent: dict, labour: pd.DataF
     female_agr = _capped(draw.modelled("female_employment_share", "agriculture",
                                        (20, 30, 38, 35), 0.25, 0.003, 0.05,
                                        published["employment_by_sex", "AGR"]), 90.0)
-    employment, female_share = _employment(draw, wide["employment_latent"], female_agr)
-    social = SocialWorld(employment, female_share, {}, {}, {}, {}, {}, {}, {}, surveys,
-                         published, {}, {})
+    social = SocialWorld(surveys, published)
+    social.employment, social.female_share = _employment(draw, wide["employment_latent"],
+                                                         female_agr,
+                                                         surveys["employment_by_sex"])
     _hours_and_informality(social, draw)
     _injuries(social, draw)
     _earnings(social, draw, countries, cpi, wide)
-    social.chains = _indstat_chains(draw, wide, labour, rng)
+    social.chains = _indstat_chains(draw, wide, rng)
     social.rights, social.rights_published = _rights(countries, years, income, rights_rng)
     return social
 
@@ -118,7 +122,8 @@ class _Drawer:
 
     def descriptive(self, by_income, spread: float, trend: float, sd: float) -> np.ndarray:
         """A series without stated coefficients: level, year effect and plain noise."""
-        return np.exp(self._base(by_income, spread, trend) + self.rng.normal(0.0, sd, (self.n, self.t)))
+        noise = self.rng.normal(0.0, sd, (self.n, self.t))
+        return np.exp(self._base(by_income, spread, trend) + noise)
 
     def modelled(self, outcome: str, section: str, by_income, spread: float, trend: float,
                  sd: float, published: Published) -> np.ndarray:
@@ -130,9 +135,13 @@ class _Drawer:
                                  {g: published.observed for g in chains})
 
     def chain_series(self, outcome: str, chains: list[str], by_income, spread: float,
-                     trend: float, sd: float, observed: dict[str, np.ndarray]) -> np.ndarray:
-        """One series moved by ``chains`` (their DECENT_WORK_COEFFICIENTS of ``outcome``)."""
-        moving = [g for g in chains if any(DECENT_WORK_COEFFICIENTS[g][outcome].values())]
+                     trend: float, sd: float, observed: dict[str, np.ndarray],
+                     coefficients: dict[str, dict[str, float]] | None = None) -> np.ndarray:
+        """One series moved by ``chains`` with their ``coefficients`` (default: their
+        DECENT_WORK_COEFFICIENTS of ``outcome``)."""
+        if coefficients is None:
+            coefficients = {g: DECENT_WORK_COEFFICIENTS[g][outcome] for g in chains}
+        moving = [g for g in chains if any(coefficients[g].values())]
         if len(chains) > 1 and moving:
             raise ValueError(f"{outcome}: a series shared by {chains} cannot have the chain "
                              f"coefficients of {moving} (one chain's regression would not "
@@ -141,7 +150,7 @@ class _Drawer:
         samples = []
         for g in chains:
             lat = self.latent[g]
-            coef = DECENT_WORK_COEFFICIENTS[g][outcome]
+            coef = coefficients[g]
             log_value += (coef["market_share"] * demeaned(np.log(lat.market_share))
                           + coef["relative_unit_value"] * demeaned(lat.log_price))
             samples.append((observed[g] & lat.exporting, (np.log(lat.market_share),
@@ -178,12 +187,18 @@ def _masks(n: int, years: np.ndarray, wide: dict, rng) -> tuple[dict, dict]:
     return surveys, published
 
 
-def _employment(draw: _Drawer, latent_employment: dict, female_agr: np.ndarray):
+def _employment(draw: _Drawer, latent_employment: dict, female_agr: np.ndarray,
+                surveyed: np.ndarray):
     """Employment (thousands) and women's share (per cent) by activity, additive: the broad
     groups and the total are sums of the sections. Agriculture is the horticulture division
-    (A01) grossed up; manufacturing holds the three manufacturing chains' divisions."""
+    (A01) grossed up; manufacturing holds the three manufacturing chains' divisions, and its
+    women's share has zero coefficients for them (SECTION_FEMALE_SHARE), with noise orthogonal
+    to their samples (``surveyed`` country-years: the section is never suppressed)."""
     rng, n, t = draw.rng, draw.n, draw.t
-    jitter = lambda: np.exp(rng.normal(0.0, 0.02, (n, t)))  # noqa: E731
+
+    def jitter() -> np.ndarray:  # small yearly movements of a share
+        return np.exp(rng.normal(0.0, 0.02, (n, t)))
+
     agr = latent_employment["horticulture"] * rng.uniform(1.1, 1.4, n)[:, None] / 1000
     chains = [g for g, c in VALUE_CHAINS.items() if c.section == "manufacturing"]
     man = (sum(latent_employment[g] for g in chains) * rng.uniform(3.0, 8.0, n)[:, None]
@@ -194,9 +209,11 @@ def _employment(draw: _Drawer, latent_employment: dict, female_agr: np.ndarray):
                            ("UTL", 0.005, 0.012)):
         parts[key] = total * rng.uniform(low, high, n)[:, None] * jitter()
     parts["OSV"] = total - sum(parts.values())  # other services
-    shares = {"AGR": female_agr}
-    for key, low, high in (("MAN", 25, 50), ("MIN", 8, 15), ("CON", 5, 12), ("TRD", 30, 50),
-                           ("UTL", 15, 25), ("OSV", 45, 60)):
+    shares = {"AGR": female_agr, "MAN": _capped(draw.chain_series(
+        "female_employment_share", chains, (35, 38, 35, 30), 0.2, 0.003, 0.05,
+        dict.fromkeys(chains, surveyed), SECTION_FEMALE_SHARE["manufacturing"]), 90.0)}
+    for key, low, high in (("MIN", 8, 15), ("CON", 5, 12), ("TRD", 30, 50), ("UTL", 15, 25),
+                           ("OSV", 45, 60)):
         shares[key] = (rng.uniform(low, high, n)[:, None]
                        * np.exp(0.003 * (draw.years - CPI_BASE_YEAR))[None, :] * jitter())
     women = {key: parts[key] * shares[key] / 100 for key in parts}
@@ -309,7 +326,7 @@ def _earnings(social: SocialWorld, draw: _Drawer, countries, cpi: np.ndarray, wi
         social.pay_gap[key] = _capped(gap, 60.0)
 
 
-def _indstat_chains(draw: _Drawer, wide: dict, labour: pd.DataFrame, rng) -> dict:
+def _indstat_chains(draw: _Drawer, wide: dict, rng) -> dict:
     """Per INDSTAT chain: women's share (table 31 over table 04), the wage-bill share of value
     added, value added in national currency (table 20), and the status of both in the file."""
     levels = {"apparel": ((60, 65, 65, 55), (0.45, 0.45, 0.4, 0.35)),
@@ -385,8 +402,9 @@ def social_panel(social: SocialWorld, n: int, years: np.ndarray) -> pd.DataFrame
     """The published decent-work values per country x value chain x year (NaN where the files
     have none), in the units of the registry's columns: women's share of employment (per cent:
     INDSTAT table 31 / 04 for the INDSTAT chains, section A of EMP_TEMP_SEX_ECO_NB_A for
-    horticulture), value added and labour productivity (national currency), the wage-bill
-    share (fraction), hours (and women's and men's), informality (agriculture for horticulture,
+    horticulture; ``section_female_employment_share``: that of the chain's ISIC section in
+    EMP_TEMP_SEX_ECO_NB_A for every chain), value added and labour productivity (national
+    currency), the wage-bill share (fraction), hours (and women's and men's), informality (agriculture for horticulture,
     non-agriculture for the manufacturing chains; per cent), the gender pay gap (per cent) and
     fatal injuries per 100,000 employed of the chain's section, and the country's rights."""
     t = len(years)
@@ -413,6 +431,9 @@ def social_panel(social: SocialWorld, n: int, years: np.ndarray) -> pd.DataFrame
             men, women = social.sex_factors[name, key]
             columns.update({column: total, f"{column}_female": total * women[:, None],
                             f"{column}_male": total * men[:, None]})
+        columns["section_female_employment_share"] = _shown(
+            social.female_share[activity], social.published["employment_by_sex", "AGR"].observed
+            if activity == "AGR" else social.surveys["employment_by_sex"])
         columns["gender_pay_gap"] = _shown(social.pay_gap[activity],
                                            social.published["earnings", activity].observed)
         injuries = social.published["injuries", activity].observed & (

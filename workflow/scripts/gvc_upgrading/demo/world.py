@@ -110,17 +110,19 @@ coefficients on the latent values. Noise sd: hours 0.02, informality 0.04, women
 wage-bill share 0.05, pay gap 0.08, injury rates 0.1.
 
 * Chain level: women's share of employment of the INDSTAT chains (table 31 female employees
-  over table 04 employees, per cent) and the wage-bill share of value added (fraction; value
-  added, table 20, is the wage bill over it, written in US dollars at the year's exchange rate,
-  so that labour productivity, value added per employee, follows and is descriptive).
+  over table 04 employees, per cent; it takes precedence over ILOSTAT's section, whose
+  manufacturing share has zero coefficients: :data:`SECTION_FEMALE_SHARE`) and the wage-bill
+  share of value added (fraction; value added, table 20, is the wage bill over it, written in
+  US dollars at the year's exchange rate, so that labour productivity, value added per
+  employee, follows and is descriptive).
 * Section level (the ILOSTAT files give ISIC sections, not divisions): horticulture is the only
   chain of agriculture (section A), so the section's values respond to horticulture: women's
   share (EMP_TEMP_SEX_ECO_NB_A), hours, informality (``ECO_AGNAG_AGR``), the pay gap and injury
   rates. Apparel, mobile phones and automotive share manufacturing (D in Rev.3, C in Rev.4),
   whose value is one per country and year: no single chain can move it in a way its own
   regression identifies, so their coefficients are zero, and the noise is made orthogonal to
-  the three chains' samples at once (hours, injuries and pay gap of manufacturing;
-  informality of non-agriculture ``ECO_AGNAG_NAG`` and of ``ECO_AGGREGATE_MAN``). A
+  the three chains' samples at once (hours, injuries, pay gap and women's share of
+  manufacturing; informality of non-agriculture ``ECO_AGNAG_NAG`` and of ``ECO_AGGREGATE_MAN``). A
   non-zero coefficient of a shared section is refused when drawing.
 * Sexes: hours and informality of women and men are constant multiples of the total per
   country and activity (women's = r x men's, total = their mean weighted by the activity's
@@ -131,8 +133,8 @@ wage-bill share 0.05, pay gap 0.08, injury rates 0.1.
   to whole cases; the sample needs both files.
 * Rights (country level, no chain): log R_ct = level_c + g * (t - 2010) + e_ct, with g of
   :data:`RIGHTS_TRENDS` by income group (:data:`RIGHTS_GROUPS`) and e orthogonal, over the
-  published years, to country dummies and the groups' trends, so that this regression returns g: union density,
-  bargaining coverage (2000-2021) and SDG 8.8.2 (2015-2017, 2020, 2021).
+  published years, to country dummies and the groups' trends, so that this regression returns
+  g: union density, bargaining coverage (2000-2021) and SDG 8.8.2 (2015-2017, 2020, 2021).
 * Caps: a rate is scaled by a constant per country where it would exceed 99 (women's share 90,
   SDG 8.8.2 9.5); the country effect absorbs it.
 
@@ -209,6 +211,13 @@ DECENT_WORK_COEFFICIENTS: dict[str, dict[str, dict[str, float]]] = {
         "wage_bill_share_of_value_added": {"market_share": -0.08, "relative_unit_value": 0.05},
         **_MANUFACTURING_SECTION,
     },
+}
+# Women's share of a whole ISIC section's employment (EMP_TEMP_SEX_ECO_NB_A): section ->
+# chain -> coefficients. For horticulture it is the chain's own (above); manufacturing is
+# shared, so its share does not respond to apparel, mobile phones or automotive. A pipeline
+# that takes an INDSTAT chain's share from ILOSTAT's section instead of table 31 finds these.
+SECTION_FEMALE_SHARE: dict[str, dict[str, dict[str, float]]] = {
+    "manufacturing": {"apparel": _ZERO, "mobile_phones": _ZERO, "automotive": _ZERO},
 }
 # Country-level rights: yearly change of the log value by group of World Bank income groups
 # (RIGHTS_GROUPS; each country has its own level; no value chain enters). labour_rights_index
@@ -363,7 +372,8 @@ VALUE_CHAINS: dict[str, ValueChain] = {
          "620520", "620630", "621210"),
         (8.0, 30.0), 0.85, 3e5, 8e4, 0.6, -0.01, 0.02, "indstat", "18", "14", "manufacturing"),
     "mobile_phones": ValueChain(
-        ("852520",), (100.0, 400.0), 0.65, 2e5, 2e4, 1.0, 0.03, 0.02, "indstat", "32", "26", "manufacturing"),
+        ("852520",), (100.0, 400.0), 0.65, 2e5, 2e4, 1.0, 0.03, 0.02, "indstat", "32", "26",
+        "manufacturing"),
     "horticulture": ValueChain(
         ("070200", "070310", "070820", "080300", "080510", "080610", "080810", "060310"),
         (0.4, 3.0), 0.9, 2e5, 5e5, 0.4, -0.015, 0.015, "ilostat", "01", "01", "agriculture"),
