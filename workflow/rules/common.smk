@@ -72,7 +72,7 @@ for _role, _user in NEEDED_ROLES.items():
             f"config key 'datasets.{_role}' is needed by the {_user}; expected a registry id "
             "(config/datasets.yaml)"
         )
-USED_DATASETS = {role: config["datasets"][role] for role in NEEDED_ROLES}
+USED_DATASETS = {role: name for role, name in config["datasets"].items() if role in NEEDED_ROLES}
 # A run on real trade data never reads a generated demo file without saying so.
 if REGISTRY[USED_DATASETS["trade"]].get("generator") is None:
     _demo = sorted(role for role, name in USED_DATASETS.items() if REGISTRY[name].get("generator"))
