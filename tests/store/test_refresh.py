@@ -190,12 +190,17 @@ def test_first_refresh_builds_the_first_vintage_and_makes_it_current(project, si
     # BACI's page lists the configured release; ILOSTAT and WDI publish dated releases, which
     # become the versions (and raw-store folders) of new registry entries
     versions = {role: (d["dataset"], d["version"]) for role, d in record["datasets"].items()}
-    assert versions == {
+    probed = {
         "trade": ("baci_hs92_v202501", "202501"), "indstat": ("indstat2_2024", "2024"),
         "ilostat_employment": ("ilostat_emp_ec2_2024_11_15", "2024-11-15"),
         "ilostat_earnings": ("ilostat_ear_eco_2024_11_02", "2024-11-02"),
         "wdi_cpi": ("wdi_cpi_2024_11_13", "2024-11-13"),
         "wdi_exchange_rate": ("wdi_fx_2024_11_13", "2024-11-13")}
+    assert {role: versions[role] for role in probed} == probed
+    # the roles the overlay leaves to generated data keep their dataset: there is no probe
+    config = refresh.load_config(root, configfiles)
+    generated = {role: (config["datasets"][role], "demo") for role in versions if role not in probed}
+    assert {role: versions[role] for role in generated} == generated
     discovered = read_yaml(root / "resources/registry/discovered.yaml")
     assert discovered["wdi_cpi_2024_11_13"]["url"] == \
         "{base_url}/en/indicator/FP.CPI.TOTL?downloadformat=csv"

@@ -99,6 +99,8 @@ def fetch_year(get_body: GetBody, url: str, year: int, hs_codes: Sequence[str], 
         return known
 
     asked = tuple(reporters) if reporters is not None else None
+    if asked == ():
+        return []  # nobody to ask (an empty reporterCode would ask everyone)
     batches = [tuple(codes[start:start + CODES_PER_QUERY])
                for start in range(0, len(codes), CODES_PER_QUERY)]
     return [record for batch in batches
