@@ -116,3 +116,10 @@ def test_module_is_small_and_says_what_it_owns(path):
     assert len(text.splitlines()) <= MAX_LINES, f"{path.name}: split it by what it owns"
     docstring = ast.get_docstring(ast.parse(text))
     assert docstring and len(docstring) > 40, f"{path.name}: no module docstring"
+
+
+def test_test_modules_have_one_basename_each():
+    """pytest imports test modules by basename: two files of one name in different folders
+    would stop the collection."""
+    names = [path.name for path in (REPO / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -11,13 +11,14 @@ import shutil
 import stat
 import zipfile
 
+import pandas as pd
 import pytest
 import yaml
 from httpserver import LocalServer
 from workflow_helpers import copy_repo, snakemake
 
 from conftest import REPO
-from gvc_upgrading.demo import generate_demo_world
+from gvc_upgrading.demo import COUNTRIES, generate_demo_world
 
 pytestmark = pytest.mark.e2e
 
@@ -85,6 +86,53 @@ def test_raw_store_is_versioned_checksummed_and_protected(real_run):
     assert not release.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     wdi = work / "resources" / "raw" / "wdi" / "2024-11" / "API_FP.CPI.TOTL_DS2_en_csv_v2.zip"
     assert zipfile.is_zipfile(wdi)
+
+
+@pytest.fixture(scope="module")
+def open_data_run(tmp_path_factory):
+    """The real-sources overlay plus config/open_data.yaml, with no INDSTAT file anywhere."""
+    root = tmp_path_factory.mktemp("open")
+    demo = root / "demo"
+    generate_demo_world(demo, seed=11, n_countries=15, years=(1995, 2022), baci_version="202501")
+    (demo / "indstat" / "INDSTAT2_demo_ISIC3.csv").unlink()
+    provider_layout(demo, root / "site")
+    work = copy_repo(root / "work")
+    with LocalServer() as server:
+        for source in ("baci", "ilostat", "wdi"):
+            server.serve_directory(f"/{source}", root / "site" / source)
+        # the overlay asks for 1995-2023, the release has 1995-2022: 2023 is skipped
+        overlay = {"years": {"missing": "skip"},
+                   "figures": {"path_countries": [c.iso3 for c in COUNTRIES[:3]]},
+                   "providers": {"baci": f"{server.url}/baci", "ilostat": f"{server.url}/ilostat",
+                                 "wdi": f"{server.url}/wdi", "comtrade": f"{server.url}/comtrade"}}
+        (work / "local.yaml").write_text(yaml.safe_dump(overlay))
+        args = ["--configfile", "config/real_sources.yaml", "config/open_data.yaml", "local.yaml"]
+        snakemake(work, "--cores", "2", *args)
+        requested = server.requested_paths()
+    return work, args, requested
+
+
+def test_open_data_run_needs_no_indstat_and_says_what_each_chain_lost(open_data_run):
+    work, args, requested = open_data_run
+    assert not [path for path in requested if "indstat" in path.lower()]
+    assert not list(work.rglob("*INDSTAT*"))
+    labour = pd.read_parquet(work / "results" / "harmonised" / "labour.parquet")
+    assert set(labour["labour_source"]) == {"ilostat"}
+    assert set(labour["value_chain"]) == {"apparel", "mobile_phones", "horticulture",
+                                          "automotive"}
+    provenance = json.loads((work / "results" / "provenance" / "provenance.json").read_text())
+    assert "indstat" not in json.dumps(provenance["datasets"]).lower()
+    coverage = pd.read_csv(work / "results" / "tables" / "variable_coverage.csv")
+    lost = coverage[coverage["lost"]]
+    for chain in labour["value_chain"].unique():
+        assert {"value_added_lcu", "labour_productivity_lcu"} <= set(
+            lost.loc[lost["value_chain"] == chain, "variable"])
+    assert not coverage.loc[coverage["variable"] == "employment_persons", "lost"].any()
+    assert "value_added_lcu" in (work / "results" / "tables" / "data_availability.md").read_text()
+    years = pd.read_csv(work / "results" / "tables" / "data_availability_years.csv", dtype=str)
+    trade = years[years["source"] == "trade"].iloc[0]
+    assert (trade["years_with_data"], trade["years_without_data"]) == ("1995-2022", "2023")
+    assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
 
 
 def test_missing_indstat_file_says_what_to_do(tmp_path):

@@ -157,8 +157,11 @@ def test_ilostat_files_switch_from_isic3_to_isic4(world):
                       keep_default_na=False)
     ear = pd.read_csv(io.BytesIO(ear_bytes), encoding="utf-8-sig", dtype=str,
                       keep_default_na=False)
-    assert {"EC2_ISIC3_A01", "EC2_ISIC4_A01", "EC2_ISIC3_TOTAL", "EC2_ISIC4_TOTAL"} == set(
-        emp["classif2"])
+    # A01 for horticulture, the manufacturing divisions of the other chains, and the total
+    divisions = {f"EC2_ISIC3_D{c.isic3}" for c in demo.VALUE_CHAINS.values() if c.isic3 != "01"}
+    divisions |= {f"EC2_ISIC4_C{c.isic4}" for c in demo.VALUE_CHAINS.values() if c.isic4 != "01"}
+    assert {"EC2_ISIC3_A01", "EC2_ISIC4_A01", "EC2_ISIC3_TOTAL", "EC2_ISIC4_TOTAL",
+            *divisions} == set(emp["classif2"])
     assert {"AGE_YTHADULT_YGE15", "AGE_YTHADULT_Y15-24"} == set(emp["classif1"])
     assert ((emp["obs_value"] == "") == (emp["obs_status"] == "U")).all()
     assert (emp["obs_status"] == "U").any()

@@ -1,4 +1,4 @@
-"""The demo's ILOSTAT bulk CSVs of the labour source of horticulture: employment by age and
+"""The demo's ILOSTAT bulk CSVs of the labour data: employment by age and
 ISIC division, and mean monthly earnings by sex and economic activity."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 
 from .files import labour_rows, trim_number
 from .ilostat_bulk import write_bulk
-from .world import ABSENT, OBSERVED, DemoWorld
+from .world import ABSENT, OBSERVED, VALUE_CHAINS, DemoWorld
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,10 @@ def _isic_revisions(meta: IlostatCountry, year: int) -> list[str]:
 
 def write_ilostat_employment(world: DemoWorld, meta: dict[str, IlostatCountry],
                               path: Path) -> None:
-    """EMP_TEMP_AGE_EC2_NB_A: employment (thousands) in A01 and in total, ages 15+ and 15-24.
+    """EMP_TEMP_AGE_EC2_NB_A: employment (thousands) in A01 and in total, ages 15+ and 15-24,
+    and in the manufacturing divisions of the other chains (whose labour data the default run
+    takes from INDSTAT: the same latent employment, so that a run on open data only,
+    config/open_data.yaml, has every chain's employment from ILOSTAT).
 
     A value reported as missing has an empty ``obs_value`` and ``obs_status`` U.
     """
@@ -70,6 +73,17 @@ def write_ilostat_employment(world: DemoWorld, meta: dict[str, IlostatCountry],
                 records.append({**common, "classif2": f"EC2_{rev}_A01",
                                 "obs_value": trim_number(a01 * factor) if observed else "",
                                 "obs_status": "" if observed else "U"})
+    for row in labour_rows(world, "indstat").itertuples(index=False):
+        if row.employment_status != OBSERVED:
+            continue
+        chain = VALUE_CHAINS[row.value_chain]
+        for rev in _isic_revisions(meta[row.iso3], row.year):
+            division = f"D{chain.isic3}" if rev == "ISIC3" else f"C{chain.isic4}"
+            for age, factor in (("YGE15", 1.0), ("Y15-24", youth_share[row.country_index])):
+                records.append({"ref_area": row.iso3, "source": meta[row.iso3].source,
+                                "classif1": f"AGE_YTHADULT_{age}", "time": row.year,
+                                "classif2": f"EC2_{rev}_{division}", "obs_status": "",
+                                "obs_value": trim_number(row.employment_persons / 1000 * factor)})
     columns = ["ref_area", "indicator", "source", "classif1", "classif2", "time", "obs_value",
                "obs_status", "note_classif", "note_indicator", "note_source"]
     write_bulk([{**r, **NOTES} for r in records], "EMP_TEMP_AGE_EC2_NB", columns, path)
