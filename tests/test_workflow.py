@@ -15,7 +15,11 @@ from workflow_helpers import copy_repo, matching_pyfixest_options, snakemake
 
 from gvc_upgrading.analysis.estimate import prepare_sample
 from gvc_upgrading.analysis.specifications import normalise_spec, spec_terms
-from gvc_upgrading.demo import COEFFICIENT_TOLERANCE, TRUE_COEFFICIENTS
+from gvc_upgrading.demo import (
+    COEFFICIENT_TOLERANCE,
+    DECENT_WORK_COEFFICIENTS,
+    TRUE_COEFFICIENTS,
+)
 from gvc_upgrading.dimensions import load_dimensions
 
 pytestmark = pytest.mark.e2e
@@ -200,9 +204,49 @@ def test_demo_estimates_match_pyfixest(demo_run):
     config = demo_config(demo_run)
     indicators = pd.read_parquet(demo_run / "results" / "indicators" / "indicators.parquet")
     estimates = pd.read_parquet(demo_run / "results" / "estimates" / "estimates.parquet")
+    specs = list(map(normalise_spec, config["estimation"]["specifications"]))
     compared = sum(compare_with_pyfixest(pf, config, indicators, estimates, spec)
-                   for spec in config["estimation"]["specifications"])
-    assert compared == 10  # 2 specs x 4 chains + 2 pooled specs
+                   for spec in specs)
+    # every chain of each per-chain spec, one regression of each pooled spec
+    assert compared == sum(len(config["value_chains"]) if spec["by_value_chain"] else 1
+                           for spec in specs)
+    assert compared == 19  # 4 specs x 4 chains + 3 pooled specs
+
+
+GENDER_SPECS = ("female_employment_share", "gender_pay_gap")  # id = outcome, per chain, logs
+
+
+def test_gender_outcomes_recover_the_demo_relationships(demo_run):
+    """The default gender specifications: per chain, the demo's true coefficients of women's
+    share of employment and the gender pay gap (DECENT_WORK_COEFFICIENTS) lie inside the 95%
+    intervals the workflow estimates (zero for the manufacturing chains' section-level gap)."""
+    estimates = pd.read_parquet(demo_run / "results" / "estimates" / "estimates.parquet")
+    rows = estimates[estimates["spec_id"].isin(GENDER_SPECS)]
+    assert len(rows) == len(GENDER_SPECS) * 4 * 2  # 4 chains, 2 regressors
+    for row in rows.itertuples(index=False):
+        truth = DECENT_WORK_COEFFICIENTS[row.value_chain][row.outcome][row.variable]
+        assert row.ci_low <= truth <= row.ci_high, (row.value_chain, row.outcome, row.term,
+                                                     row.estimate, row.std_error, truth)
+    labels = set(zip(rows["spec_id"], rows["outcome_label"]))
+    assert labels == {("female_employment_share", "log women's share of employment"),
+                      ("gender_pay_gap", "log gender pay gap")}
+
+
+def test_the_default_interaction_with_union_density_is_reported(demo_run):
+    results = demo_run / "results"
+    estimates = pd.read_parquet(results / "estimates" / "estimates.parquet")
+    rows = estimates[estimates["spec_id"] == "real_wage_union_density"].set_index("term")
+    assert list(rows["role"]) == ["regressor", "regressor", "interaction", "moderator"]
+    label = "log market share × trade union density"
+    assert rows.loc["log_market_share_x_union_density", "term_label"] == label
+    assert rows["estimate"].notna().all()  # density varies within countries: not absorbed
+    table = (results / "tables" / "regressions.md").read_text(encoding="utf-8")
+    assert f"| {label} |" in table and "| trade union density |" in table
+    header = table.splitlines()[0]
+    assert "Women's share of employment" in header and "Gender pay gap" in header
+    numbers = json.loads((results / "numbers.json").read_text())
+    quoted = numbers["coefficients"]["real_wage_union_density"]["pooled"]
+    assert quoted["log_market_share_x_union_density"]["label"] == label
 
 
 def _table_header(path):
@@ -283,7 +327,9 @@ def test_descriptives_paths_numbers_and_outputs_map(demo_run):
         assert (results / relative).stat().st_size > 0, relative
     stats = pd.read_csv(results / "tables" / "descriptives.csv")
     assert set(stats["variable"]) == {"employment_persons", "market_share",
-                                      "relative_unit_value", "real_wage_per_employee_lcu"}
+                                      "relative_unit_value", "real_wage_per_employee_lcu",
+                                      "female_employment_share", "gender_pay_gap",
+                                      "union_density"}
     numbers = json.loads((results / "numbers.json").read_text())
     indicators = pd.read_parquet(results / "indicators" / "indicators.parquet")
     estimates = pd.read_parquet(results / "estimates" / "estimates.parquet")
