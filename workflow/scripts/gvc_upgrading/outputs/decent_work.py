@@ -129,6 +129,26 @@ def _layout(columns: Sequence[SocialColumn], verdicts: Sequence[str]) -> dict:
     return {"positions": positions, "blocks": blocks, "width": x}
 
 
+def _draw_verdicts(ax: Axes, classes: pd.Series | None, left: float, n: int,
+                   name: str) -> None:
+    """One verdict column: cells tinted by class, each with the class's letter (drawn as a
+    marker per class, one collection each, which is much cheaper than a text per cell)."""
+    if classes is None:
+        return
+    names = list(VERDICT_COLOURS)
+    codes = classes.map({c: i for i, c in enumerate(names)}).to_numpy(dtype="float64")
+    ax.pcolormesh([left, left + 1], np.arange(n + 1), np.ma.masked_invalid(codes[:, None]),
+                  cmap=matplotlib.colors.ListedColormap(list(VERDICT_COLOURS.values())),
+                  vmin=-0.5, vmax=len(names) - 0.5, edgecolors="white", linewidth=0.5,
+                  zorder=1, gid=f"verdict:{name}")
+    for code, verdict in enumerate(names):
+        rows = np.flatnonzero(codes == code)
+        if len(rows):
+            ax.scatter(np.full(len(rows), left + 0.5), rows + 0.5, s=22, color="0.15",
+                       marker=f"$\\mathrm{{{VERDICT_MARKS[verdict]}}}$", linewidths=0, zorder=2,
+                       gid=f"letter:{name}:{verdict}")
+
+
 def _draw_period(ax: Axes, rows: pd.DataFrame, countries: list[str],
                  columns: Sequence[SocialColumn], verdicts: Sequence[str], layout: dict,
                  norm, cmap) -> object:
@@ -151,16 +171,11 @@ def _draw_period(ax: Axes, rows: pd.DataFrame, countries: list[str],
         left = positions[column.id]
         values = signed[[column.id]].to_numpy(dtype="float64")
         mesh = ax.pcolormesh([left, left + 1], np.arange(n + 1), np.ma.masked_invalid(values),
-                             cmap=cmap, norm=norm, edgecolors="white", linewidth=0.5, zorder=1)
+                             cmap=cmap, norm=norm, edgecolors="white", linewidth=0.5, zorder=1,
+                             gid=f"change:{column.id}")
     for verdict in verdicts:
-        left = positions[verdict]
-        for row, value in enumerate(rows[verdict] if verdict in rows.columns else []):
-            if not isinstance(value, str):
-                continue
-            ax.add_patch(Rectangle((left, row), 1, 1, facecolor=VERDICT_COLOURS.get(value, "w"),
-                                   edgecolor="white", linewidth=0.5, zorder=1))
-            ax.text(left + 0.5, row + 0.5, VERDICT_MARKS.get(value, "?"), ha="center",
-                    va="center", fontsize=6, color="0.15", zorder=2)
+        _draw_verdicts(ax, rows[verdict] if verdict in rows.columns else None,
+                       positions[verdict], n, verdict)
     ticks = [(positions[c.id], _short_label(c)) for c in columns]
     ticks += [(positions[v], VERDICT_COLUMNS[v]) for v in verdicts]
     ax.set_xticks([left + 0.5 for left, _ in ticks], [text for _, text in ticks],
@@ -198,6 +213,18 @@ def _title(rows: pd.DataFrame, columns: Sequence[SocialColumn], chain: str,
     return "\n".join([f"{chain}: decent work", *lines])
 
 
+def _norm(limit: float) -> matplotlib.colors.Normalize:
+    """Colours by the square root of the change's size: changes of different dimensions
+    differ by an order of magnitude, and a linear scale would wash the small ones out."""
+    def forward(values):
+        return np.sign(values) * np.sqrt(np.abs(values))
+
+    def inverse(values):
+        return np.sign(values) * np.square(values)
+
+    return matplotlib.colors.FuncNorm((forward, inverse), vmin=-limit, vmax=limit)
+
+
 def draw_decent_work(
     classification: pd.DataFrame,
     value_chain: str,
@@ -215,21 +242,24 @@ def draw_decent_work(
     countries = country_order(rows, columns)
     periods = ordered_periods(rows)
     layout = _layout(columns, verdicts)
-    limit = _colour_limit(better_changes(rows, columns))
-    norm = matplotlib.colors.Normalize(-limit, limit)
+    norm = _norm(_colour_limit(better_changes(rows, columns)))
     cmap = better_worse_cmap()
     unit = change_unit(rows)
 
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(max(6.5, 1.0 + len(periods) * (0.8 + 0.3 * layout["width"])),
                               3.6 + 0.15 * len(countries)), layout="constrained")
-        axes = fig.subplots(1, len(periods), sharey=True, squeeze=False)[0]
+        # Not sharey: the rows are the same by construction, and shared tick labels that are
+        # hidden still cost a layout each.
+        axes = fig.subplots(1, len(periods), squeeze=False)[0]
         mesh = None
         for ax, period in zip(axes, periods):
             mesh = _draw_period(ax, rows[rows["period"] == period], countries, columns,
                                 verdicts, layout, norm, cmap) or mesh
             ax.set_title(period, pad=26)
         axes[0].set_yticks(np.arange(len(countries)) + 0.5, countries, fontsize=6.5)
+        for ax in axes[1:]:
+            ax.set_yticks([])
         colourbar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap),
                                  ax=list(axes), location="bottom", shrink=0.7, aspect=45,
                                  extend="both", pad=0.02)
@@ -263,8 +293,8 @@ def plot_decent_work(
 
     A cell's colour is the dimension's change over the period signed so that better is
     positive (blue) and worse negative (vermillion), white for no change, on one scale
-    centred on zero whose ends hold the 5% largest changes; dimensions where a fall is better
-    are marked ↓. Missing changes are hatched grey. Countries are sorted by the number of
+    centred on zero, in the square root of the change's size, whose ends hold the 5% largest
+    changes; dimensions where a fall is better are marked ↓. Missing changes are hatched grey. Countries are sorted by the number of
     dimension-periods that improved (:func:`country_order`). Returns the written paths.
     """
     fig = draw_decent_work(classification, value_chain, dimensions, chain_label)

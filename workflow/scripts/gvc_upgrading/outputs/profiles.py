@@ -110,35 +110,34 @@ def _labels(ids: Sequence[str], dimensions: Mapping[str, object]) -> str:
     return html.escape(", ".join(names)) if names else "–"
 
 
-def _bands(changes: pd.DataFrame, dim_id: str, sign: int) -> list[Band]:
+def _bands(changes: pd.DataFrame, moves: Mapping[str, np.ndarray], dim_id: str,
+           sign: int) -> list[Band]:
     """One band per period, tinted by the sign of the dimension's change in it."""
-    column = f"{dim_id}_change"
-    values = (pd.to_numeric(changes[column]).to_numpy(dtype="float64", na_value=np.nan)
-              if column in changes.columns else np.full(len(changes), np.nan))
+    values = moves.get(f"{dim_id}_change", np.full(len(changes), np.nan))
     verdicts = np.nan_to_num(np.sign(values) * sign).astype(int)
     return [Band(int(start), int(end), int(verdict)) for start, end, verdict in
             zip(changes["start_year"], changes["end_year"], verdicts)]
 
 
-def _chart(dim_id: str, dimension, values: pd.DataFrame, years: np.ndarray,
-           changes: pd.DataFrame) -> str | None:
-    """A dimension's chart, with women and men when the table has them; None without data."""
+def _chart(dim_id: str, dimension, values: Mapping[str, np.ndarray], years: np.ndarray,
+           changes: pd.DataFrame, moves: Mapping[str, np.ndarray]) -> str | None:
+    """A dimension's chart, with women and men when the table has them; None without data.
+    ``values`` holds each indicator column's values per year, ``moves`` each change column's
+    values per period."""
     column = str(registry_field(dimension, "column", dim_id))
     factor, unit = DISPLAY.get(dim_id, (1.0, str(registry_field(dimension, "unit", ""))))
     series = {}
     for name, col in (("total", column), ("women", f"{column}_female"),
                       ("men", f"{column}_male")):
-        if col in values.columns:
-            numbers = pd.to_numeric(values[col]).astype("float64").to_numpy() * factor
-            if np.isfinite(numbers).any():
-                series[name] = numbers
+        if col in values and np.isfinite(values[col]).any():
+            series[name] = values[col] * factor
     if not series:
         return None
     sign = better_sign(dimension)
     label = str(registry_field(dimension, "label", dim_id))
     title = re.sub(r"\s*\(.*\)\s*$", "", label)  # the unit line says what a parenthesis did
     unit += " · lower is better" if sign < 0 else ""
-    return sparkline(title, unit, years, series, _bands(changes, dim_id, sign))
+    return sparkline(title, unit, years, series, _bands(changes, moves, dim_id, sign))
 
 
 def _change_cell(value: float, sign: int, unit: str) -> str:
@@ -188,14 +187,15 @@ def _verdict_table(changes: pd.DataFrame, dimensions: Mapping[str, object]) -> s
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _section(country: str, chain: str, chain_label: str, values: pd.DataFrame,
+def _section(country: str, chain: str, chain_label: str, values: Mapping[str, np.ndarray],
              changes: pd.DataFrame, dimensions: Mapping[str, object], years: np.ndarray,
              unit: str) -> str:
     """One profile: heading, verdicts, changes, and the economic and social charts."""
-    values = values.set_index("year").reindex(years)
+    moves = {c: pd.to_numeric(changes[c]).to_numpy(dtype="float64", na_value=np.nan)
+             for c in changes.columns if c.endswith("_change")}
     columns, absent = {"economic": [], "social": []}, []
     for dim_id, dimension in dimensions.items():
-        chart = _chart(dim_id, dimension, values, years, changes)
+        chart = _chart(dim_id, dimension, values, years, changes, moves)
         side = str(registry_field(dimension, "side", "social"))
         if chart is None:
             absent.append(dim_id)
@@ -235,6 +235,28 @@ def _index(entries: Sequence[tuple[str, str]], chain_labels: Mapping[str, str]) 
             f"{''.join(links)}</nav></details>")
 
 
+def _yearly_values(indicators: pd.DataFrame, dimensions: Mapping[str, object],
+                   years: np.ndarray):
+    """A look-up (country, chain) -> {indicator column: values per year of ``years``} for
+    the columns of ``dimensions`` (women's and men's too), converted to numbers once."""
+    wanted = []
+    for dim_id, dimension in dimensions.items():
+        column = str(registry_field(dimension, "column", dim_id))
+        wanted += [column, f"{column}_female", f"{column}_male"]
+    columns = [c for c in dict.fromkeys(wanted) if c in indicators.columns]
+    data = indicators[columns].apply(pd.to_numeric).to_numpy(dtype="float64", na_value=np.nan)
+    position = indicators["year"].to_numpy(dtype="int64") - int(years[0])
+    rows = indicators.groupby(["country", "value_chain"], sort=False).indices
+
+    def lookup(country: str, chain: str) -> dict[str, np.ndarray]:
+        full = np.full((len(years), len(columns)), np.nan)
+        at = rows.get((country, chain), np.array([], dtype="int64"))
+        full[position[at]] = data[at]
+        return dict(zip(columns, full.T))
+
+    return lookup
+
+
 def profiles_html(
     indicators: pd.DataFrame,
     classification: pd.DataFrame,
@@ -256,16 +278,14 @@ def profiles_html(
         _period=classification["period"].map(periods))
     classification = classification.sort_values(["country", "_chain", "value_chain", "_period"])
     years = np.arange(int(indicators["year"].min()), int(indicators["year"].max()) + 1)
-    values_by_key = dict(tuple(indicators.groupby(["country", "value_chain"], sort=False)))
-    empty = indicators.iloc[0:0]
+    yearly = _yearly_values(indicators, dimensions, years)
     unit = change_unit(classification)
     entries, sections = [], []
     for (country, chain), changes in classification.groupby(["country", "value_chain"],
                                                              sort=False):
         entries.append((country, chain))
         sections.append(_section(country, chain, chain_labels.get(chain, chain),
-                                 values_by_key.get((country, chain), empty), changes,
-                                 dimensions, years, unit))
+                                 yearly(country, chain), changes, dimensions, years, unit))
     groups = " and ".join(g.replace("\n", " ").lower() for g in GROUP_TITLES.values())
     intro = ("Each profile shows a country's paths in one value chain: the economic dimensions "
              "at the left, the social ones (" + groups + ") at the right, each over the "
