@@ -213,6 +213,7 @@ def _selections(dims: Sequence[Dimension], settings: DecentWork) -> dict[str, np
 
 
 def _weights(dims: Sequence[Dimension], settings: DecentWork) -> np.ndarray:
+    """The weight of each of ``dims`` (1 where :attr:`DecentWork.weights` names none)."""
     return np.array([float(settings.weights.get(dim.id, 1.0)) for dim in dims])
 
 
@@ -244,24 +245,21 @@ def judge_social(
     moves = directions(signed, tolerance)
     weights = _weights(dims, settings)
     selections = _selections(dims, settings)
+    classes = social_classes(changes, dims, settings, tolerance)
+    scores = {prefix: composite_score(signed[:, selected], weights[selected])
+              for prefix, selected in selections.items()}
     in_set = selections["social"]
-
-    out: dict[str, object] = {}
-    for prefix, selected in selections.items():
-        out[f"{prefix}_class"] = aggregate(signed[:, selected], weights[selected],
-                                           settings.aggregation, tolerance)
-        out[f"{prefix}_score"] = composite_score(signed[:, selected], weights[selected])
     have = ~np.isnan(signed[:, in_set])
     set_dims = [dim for dim, inside in zip(dims, in_set) if inside]
     verdicts = pd.DataFrame({
-        "social_class": out["social_class"],
+        "social_class": classes["social"],
         "social_detail": _detail(dims, moves * np.array([dim.sign for dim in dims])),
-        "standards_class": out["standards_class"],
-        "rights_class": out["rights_class"],
+        "standards_class": classes["standards"],
+        "rights_class": classes["rights"],
         "social_aggregation": settings.aggregation,
-        "standards_score": out["standards_score"],
-        "rights_score": out["rights_score"],
-        "social_score": out["social_score"],
+        "standards_score": scores["standards"],
+        "rights_score": scores["rights"],
+        "social_score": scores["social"],
         "social_dimensions_used": _names(set_dims, have),
         "social_dimensions_missing": _names(set_dims, ~have),
     }, index=changes.index)
