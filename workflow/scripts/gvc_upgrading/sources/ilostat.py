@@ -179,7 +179,8 @@ def _drop_implausible_values(df: pd.DataFrame, path) -> None:
             rows = (impossible.to_numpy().nonzero()[0] + 2).tolist()
             areas = sorted(set(df.loc[impossible, "ref_area"]))
             log.warning("%s: %d value(s) above %g %s set to missing: rows %s%s, ref_area %s",
-                        path, len(rows), unit.maximum, unit.name or "", rows[:10],
+                        path, len(rows), unit.maximum,
+                        unit.name or "(earnings per month or hour, in their currency)", rows[:10],
                         " ..." if len(rows) > 10 else "", ", ".join(areas))
             df.loc[impossible, "obs_value"] = float("nan")
     if df["obs_value"].isna().all():
