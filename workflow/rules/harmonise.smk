@@ -65,7 +65,9 @@ rule harmonise_labour:
         isic_break=config["harmonise"]["isic_break"],
         labour_fallback=config["harmonise"]["labour_fallback"],
         ilostat_indicators={
-            kind: dataset(f"ilostat_{kind}").get("indicator") for kind in ("employment", "earnings")
+            kind: dataset(f"ilostat_{kind}").get("indicator")
+            for kind in ("employment", "earnings")
+            if f"ilostat_{kind}" in NEEDED_ROLES
         },
     log:
         "results/logs/harmonise_labour.log",
