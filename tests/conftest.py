@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -66,13 +67,15 @@ def malformed_tally(request) -> dict:
     """Outcomes of the malformed-input cases (tests/test_malformed.py), summed over the run and
     printed as one line at its end."""
     return request.config.stash.setdefault(
-        MALFORMED_TALLY, {"cases": 0, "errors": 0, "repairs": 0, "partial": 0})
+        MALFORMED_TALLY, {"cases": 0, "errors": 0, "repairs": 0, "partial": 0,
+                          "faults": Counter()})
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Print the malformed-input summary when any case ran."""
     tally = config.stash.get(MALFORMED_TALLY, None)
     if tally and tally["cases"]:
+        faults = ", ".join(f"{fault} {n}" for fault, n in sorted(tally["faults"].items()))
         terminalreporter.write_line(
-            f"malformed-input: {tally['cases']} cases, {tally['errors']} clear errors, "
-            f"{tally['repairs']} repairs, {tally['partial']} partial outputs")
+            f"malformed-input: {tally['cases']} cases ({faults}), {tally['errors']} clear "
+            f"errors, {tally['repairs']} repairs, {tally['partial']} partial outputs")

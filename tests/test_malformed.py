@@ -17,6 +17,8 @@ run (see tests/conftest.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime
 import functools
 import gzip
 import json
@@ -25,6 +27,7 @@ import os
 import re
 import struct
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +47,14 @@ from gvc_upgrading.harmonise.prices import harmonise_prices
 from gvc_upgrading.harmonise.tourism import harmonise_tourism
 from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, write_trade_year
 from gvc_upgrading.io import read_table, write_table, write_text
-from gvc_upgrading.sources import baci, wdi
+from gvc_upgrading.sources import archives, baci, ilostat, wdi
 from gvc_upgrading.store.comtrade_api import fetch_comtrade_year
 from gvc_upgrading.store.fetch import FetchPolicy, manifest_path
 
 YEAR = 2020
 VERSION = "202401"
+#: The configured years (config key ``years``) of the steps that take them.
+CONFIGURED_YEARS = (1995, 2022)
 SCHEMAS = REPO / "workflow" / "schemas"
 
 
@@ -94,11 +99,13 @@ def baci_members(flows=FLOWS, countries=COUNTRIES, products=PRODUCTS,
 
 
 def baci_release(folder: Path, members: dict[str, bytes] | None = None, *, raw: bytes | None = None,
-         year: int = YEAR, **changes) -> dict:
-    """A BACI release zip; ``changes`` go to :func:`baci_members`, ``raw`` replaces the bytes."""
-    path = folder / f"BACI_HS92_V{VERSION}.zip"
+                 year: int = YEAR, release: str = VERSION, name: str = f"BACI_HS92_V{VERSION}.zip",
+                 **changes) -> dict:
+    """A BACI release zip; ``changes`` go to :func:`baci_members`, ``raw`` replaces the bytes;
+    ``release`` is the registry's version the harmonisation step is given."""
+    path = folder / name
     path.write_bytes(raw if raw is not None else zip_bytes(members or baci_members(**changes)))
-    return {"zip": path, "year": year}
+    return {"zip": path, "year": year, "release": release}
 
 
 INDSTAT = ["04,050,2000,18,18,4200,01,1,2023-06-30,#",
@@ -121,15 +128,40 @@ ILO_EARNINGS = [
 
 def labour(folder: Path, *, indstat: bytes | None = None, employment: bytes | None = None,
            earnings: bytes | None = None, employment_name: str = "EMP_TEMP_AGE_EC2_NB_A.csv",
-           chains=("apparel", "horticulture")) -> dict:
-    """INDSTAT and ILOSTAT files (valid unless given) for the apparel and horticulture chains."""
+           chains=("apparel", "horticulture"), indicators: dict | None = None) -> dict:
+    """INDSTAT and ILOSTAT files (valid unless given) for the apparel and horticulture chains;
+    ``indicators`` are the registry's ILOSTAT indicators (as the rule passes them)."""
     paths = {"indstat": folder / "INDSTAT2_2024_ISIC3.csv",
              "employment": folder / employment_name,
              "earnings": folder / "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"}
     paths["indstat"].write_bytes(lines(INDSTAT) if indstat is None else indstat)
     paths["employment"].write_bytes(lines(ILO_EMPLOYMENT) if employment is None else employment)
     paths["earnings"].write_bytes(lines(ILO_EARNINGS) if earnings is None else earnings)
-    return {**paths, "chains": list(chains)}
+    registered = {"employment": "EMP_TEMP_AGE_EC2_NB", "earnings": "EAR_4MTH_SEX_ECO_CUR_NB"}
+    return {**paths, "chains": list(chains),
+            "indicators": registered if indicators is None else indicators}
+
+
+ILO_HOURS = [
+    "ref_area,indicator,source,sex,classif1,time,obs_value,obs_status,note_source,"
+    "note_indicator,note_classif",
+    "BGD,HOW_TEMP_SEX_ECO_NB,BA:1,SEX_T,ECO_ISIC4_C,2010,48.5,,S3:21,T11:142,",
+    "BGD,HOW_TEMP_SEX_ECO_NB,BA:1,SEX_T,ECO_ISIC4_C,2013,47.9,,S3:21,T11:142,",
+    "WSM,HOW_TEMP_SEX_ECO_NB,BA:1794,SEX_T,ECO_ISIC4_P,2014,41,,S3:21,T11:142,"]
+ILO_INFORMALITY = [
+    "ref_area,indicator,source,sex,classif1,time,obs_value,obs_status,note_classif,"
+    "note_indicator,note_source",
+    "BGD,SDG_0831_SEX_ECO_RT,BA:1,SEX_T,ECO_AGGREGATE_MAN,2010,89.4,,,,R1:3513",
+    "BGD,SDG_0831_SEX_ECO_RT,BA:1,SEX_T,ECO_AGGREGATE_MAN,2017,88.0,,,,R1:3513",
+    "VNM,SDG_0831_SEX_ECO_RT,BA:2,SEX_T,ECO_AGGREGATE_MAN,2017,40.2,,,,R1:3513"]
+
+
+def ilostat_file(folder: Path, rows: list[str] | None = None,
+                 name: str = "HOW_TEMP_SEX_ECO_NB_A.csv", indicator: str | None = None) -> dict:
+    """One ILOSTAT bulk file of any indicator (hours by economic activity unless given)."""
+    path = folder / name
+    path.write_bytes(lines(ILO_HOURS if rows is None else rows))
+    return {"path": path, "indicator": indicator}
 
 
 def wdi_csv(code: str, name: str, values: dict[str, tuple[str, ...]], years=("2009", "2010", "2011"),
@@ -195,12 +227,14 @@ def tourism(folder: Path, *, receipts: list[str] | None = None,
     return paths
 
 
-def api_document(records: list, countries: list | None = None) -> bytes:
-    """A stored World Bank API v2 download (see gvc_upgrading.sources.wdi.api_download_document)."""
+def api_document(records: list, countries: list | None = None, updated: str | None = None) -> bytes:
+    """A stored World Bank API v2 download (see gvc_upgrading.sources.wdi.api_download_document);
+    ``updated`` is the pages' ``lastupdated`` date."""
     countries = countries if countries is not None else [
         {"id": "BGD", "region": {"value": "South Asia"}},
         {"id": "WLD", "region": {"value": "Aggregates"}}]
-    page_info = {"page": 1, "pages": 1, "per_page": 20000, "total": len(records)}
+    page_info = {"page": 1, "pages": 1, "per_page": 20000, "total": len(records),
+                 **({"lastupdated": updated} if updated else {})}
     return json.dumps(wdi.api_download_document([[page_info, records]],
                                                 [[page_info, countries]])).encode()
 
@@ -288,7 +322,8 @@ def committed(role: str) -> bytes:
 def run_baci(inputs: dict, out: Path, ledgers: list) -> Path:
     """What rule harmonise_trade does: stream the year from the zip into Parquet."""
     path = out / f"trade_{inputs['year']}.parquet"
-    write_trade_year(inputs["zip"], inputs["year"], path, ledgers=ledgers)
+    write_trade_year(inputs["zip"], inputs["year"], path, ledgers=ledgers,
+                     release=inputs["release"])
     return path
 
 
@@ -347,17 +382,27 @@ def run_labour(inputs: dict, out: Path, ledgers: list) -> Path:
                              ilostat_employment_path=inputs["employment"],
                              ilostat_earnings_path=inputs["earnings"], prices=labour_prices(),
                              gvcs=load_yaml(REPO / "config" / "gvcs.yaml"),
-                             chains=inputs["chains"], years=(1995, 2022), ledgers=ledgers)
+                             chains=inputs["chains"], years=CONFIGURED_YEARS,
+                             ilostat_indicators=inputs["indicators"], ledgers=ledgers)
     return write_table(table, out / "labour.parquet")
 
 
+def run_ilostat(inputs: dict, out: Path, ledgers: list) -> Path:
+    """Any ILOSTAT bulk file read and its indicator checked, as a tidy table."""
+    table = ilostat.read_ilostat_bulk(inputs["path"])
+    ilostat.check_indicator(table, inputs["path"], inputs["indicator"])
+    return write_table(table, out / "ilostat.parquet")
+
+
 def run_prices(inputs: dict, out: Path, ledgers: list) -> Path:
-    table = harmonise_prices(inputs["cpi"], inputs["fx"], 2010, ledgers=ledgers)
+    table = harmonise_prices(inputs["cpi"], inputs["fx"], 2010, ledgers=ledgers,
+                             years=CONFIGURED_YEARS)
     return write_table(table, out / "prices.parquet")
 
 
 def run_tourism(inputs: dict, out: Path, ledgers: list) -> Path:
-    table = harmonise_tourism(inputs["receipts"], inputs["arrivals"], ledgers=ledgers)
+    table = harmonise_tourism(inputs["receipts"], inputs["arrivals"], ledgers=ledgers,
+                              years=CONFIGURED_YEARS)
     return write_table(table, out / "tourism.parquet")
 
 
@@ -370,17 +415,33 @@ def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
 
 
 RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "comtrade_api": run_comtrade_api,
-           "labour": run_labour, "prices": run_prices, "tourism": run_tourism,
-           "config": run_configs}
+           "labour": run_labour, "ilostat": run_ilostat, "prices": run_prices,
+           "tourism": run_tourism, "config": run_configs}
 VALID = {"baci": baci_release, "comtrade": comtrade, "comtrade_api": comtrade_api,
-         "labour": labour, "prices": prices, "tourism": tourism, "config": configs}
+         "labour": labour, "ilostat": ilostat_file, "prices": prices, "tourism": tourism,
+         "config": configs}
+
+
+#: The classes of bad input; every class has cases, and the summary line counts each.
+FAULTS = {
+    "format": "structure of the file: columns, delimiters, numbers, duplicates, unknown codes",
+    "plausibility": "values beyond any real magnitude of their indicator or unit",
+    "years": "years outside the source's own range or the configured years",
+    "empty": "a file whose values are all empty",
+    "labels": "a release or indicator label that disagrees with the file name or registry",
+    "archives": "unsafe or unreadable archives, zip bombs",
+    "encodings": "text that is not UTF-8",
+    "layouts": "layouts of other tools or files: column roles, codes saved as numbers",
+    "answers": "API answers: declared counts, row caps, provider error bodies, bad records",
+}
 
 
 @dataclass(frozen=True)
 class Case:
     """One malformed input: ``build`` writes the inputs into a folder and returns them for the
     step ``step``; ``expect`` must match the error (or, for a repair, the log); ``names`` is the
-    file (or archive member) the error must name; ``check`` tests the repaired table."""
+    file (or archive member) the error must name; ``check`` tests the repaired table; ``fault``
+    is the class of bad input (:data:`FAULTS`)."""
 
     name: str
     step: str
@@ -389,6 +450,7 @@ class Case:
     names: str
     check: Callable[[pd.DataFrame], bool] | None = None
     whole_file: bool = False  # the fault is the whole file: no row or key to name
+    fault: str = "format"
 
     @property
     def repair(self) -> bool:
@@ -411,28 +473,33 @@ def flows_with(position: int, row: str) -> dict:
     return {"flows": replace(FLOWS, position, row)}
 
 
+def replace_fault(case: Case, fault: str) -> Case:
+    """``case`` as a case of the class ``fault``."""
+    return dataclasses.replace(case, fault=fault)
+
+
 CASES = [
     # --- CEPII BACI: the release zip, its year files and code lists ---
     Case("baci truncated zip", "baci", lambda d: baci_release(d, raw=GOOD_ZIP[:len(GOOD_ZIP) // 2]),
-         r"not a readable zip archive.*expected a complete zip", BACI_ZIP, whole_file=True),
+         r"not a readable zip archive.*expected a complete zip", BACI_ZIP, whole_file=True, fault="archives"),
     Case("baci empty zip", "baci", lambda d: baci_release(d, raw=b""),
-         r"not a readable zip archive", BACI_ZIP, whole_file=True),
+         r"not a readable zip archive", BACI_ZIP, whole_file=True, fault="archives"),
     Case("baci zip with no year files", "baci",
          lambda d: baci_release(d, {BACI_COUNTRIES: lines(COUNTRIES), BACI_PRODUCTS: lines(PRODUCTS)}),
          r"no BACI_HS\?\?_Y\?\?\?\?_V\*\.csv year files.*expected a BACI release", BACI_ZIP, whole_file=True),
     Case("baci release mixed with another release", "baci",
          lambda d: baci_release(d, {**baci_members(), "BACI_HS92_Y2021_V202301.csv": lines(FLOWS)}),
-         r"mixes BACI releases \(HS92 V202301, HS92 V202401\); expected one release", BACI_ZIP, whole_file=True),
+         r"mixes BACI releases \(HS92 V202301, HS92 V202401\); expected one release", BACI_ZIP, whole_file=True, fault="labels"),
     Case("baci code list of another release", "baci",
          lambda d: baci_release(d, {BACI_YEAR: lines(FLOWS), "country_codes_V202301.csv": lines(COUNTRIES),
                             BACI_PRODUCTS: lines(PRODUCTS)}),
          r"member 'country_codes_V202301\.csv': code list of another release.*expected one "
-         r"release", BACI_ZIP),
+         r"release", BACI_ZIP, fault="labels"),
     Case("baci year outside the release", "baci", lambda d: baci_release(d, year=1990),
-         r"no file for year 1990; expected a year the archive has \(2020-2020\)", BACI_ZIP, whole_file=True),
+         r"no file for year 1990; expected a year the archive has \(2020-2020\)", BACI_ZIP, whole_file=True, fault="years"),
     Case("baci rows of another year", "baci",
          lambda d: baci_release(d, **flows_with(2, '2021,251,842,70200,40.25,"1.000"')),
-         r"row 3, t: holds rows for another year \(2021\); expected only 2020", BACI_YEAR),
+         r"row 3, t: holds rows for another year \(2021\); expected only 2020", BACI_YEAR, fault="years"),
     Case("baci renamed column", "baci",
          lambda d: baci_release(d, **flows_with(0, '"year","i","j","k","v","q"')),
          r"row 1: header is \['year', .*expected \['t', 'i', 'j', 'k', 'v', 'q'\]", BACI_YEAR),
@@ -444,15 +511,15 @@ CASES = [
          r"row 1: header is .*semicolon-separated; expected commas", BACI_YEAR),
     Case("baci empty year file", "baci",
          lambda d: baci_release(d, {**baci_members(), BACI_YEAR: b""}),
-         r"row 1: is empty; expected the header t,i,j,k,v,q and flows", BACI_YEAR),
+         r"row 1: is empty; expected the header t,i,j,k,v,q and flows", BACI_YEAR, fault="empty"),
     Case("baci header only", "baci", lambda d: baci_release(d, flows=FLOWS[:1]),
-         r"row 2: has a header but no flows; expected one row per exporter", BACI_YEAR),
+         r"row 2: has a header but no flows; expected one row per exporter", BACI_YEAR, fault="empty"),
     Case("baci negative value", "baci",
          lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,-1000,"12.000"')),
-         r"row 4, v: v -1000 is negative; expected a trade value in thousand USD", BACI_YEAR),
+         r"row 4, v: v -1000 is negative; expected a trade value in thousand USD", BACI_YEAR, fault="plausibility"),
     Case("baci negative quantity", "baci",
          lambda d: baci_release(d, **flows_with(1, '2020,842,251,610910,120.5,"       -3.250"')),
-         r"row 2, q: q -3\.25 is negative; expected a quantity in tonnes", BACI_YEAR),
+         r"row 2, q: q -3\.25 is negative; expected a quantity in tonnes", BACI_YEAR, fault="plausibility"),
     Case("baci non-numeric value", "baci",
          lambda d: baci_release(d, **flows_with(2, '2020,251,842,70200,n/a,"1.000"')),
          r"row 3: v 'n/a' is not a number \(thousand USD\)", BACI_YEAR),
@@ -465,10 +532,10 @@ CASES = [
          r"row 3: has 3 fields; expected 6 \(t,i,j,k,v,q\)", BACI_YEAR),
     Case("baci absurd value", "baci",
          lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,4.2e13,"12.000"')),
-         r"row 4, v: v 4\.2e\+13 is above 1e\+10, an impossible magnitude", BACI_YEAR),
+         r"row 4, v: v 4\.2e\+13 is above 1e\+10, an impossible magnitude", BACI_YEAR, fault="plausibility"),
     Case("baci infinite quantity", "baci",
          lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,1000,"inf"')),
-         r"row 4, q: q inf is not finite; expected a quantity", BACI_YEAR),
+         r"row 4, q: q inf is not finite; expected a quantity", BACI_YEAR, fault="plausibility"),
     Case("baci duplicate flow", "baci",
          lambda d: baci_release(d, flows=[*FLOWS, '2020,842,251,610910,99,"1.000"']),
          r"row 5, i,j,k: flow 842 -> 251 of product 610910 is listed twice; expected one row",
@@ -486,11 +553,13 @@ CASES = [
     Case("baci country list in latin-1", "baci",
          lambda d: baci_release(d, {**baci_members(),
                             BACI_COUNTRIES: lines(UTF8_COUNTRIES, encoding="latin-1")}),
-         r"row 5: byte 0xf4 is not UTF-8 text; expected UTF-8", BACI_COUNTRIES),
+         rf"{BACI_COUNTRIES}: not UTF-8 \(byte 0xf4 in row 5\); read as Windows-1252, as older "
+         r"BACI code lists were saved \(1 non-ASCII character\(s\)\)", BACI_COUNTRIES,
+         check=lambda t: len(t) == len(FLOWS) - 1, fault="encodings"),
     Case("baci year file in latin-1", "baci",
          lambda d: baci_release(d, {**baci_members(), BACI_YEAR: lines(FLOWS) + "2020,842,251,610990,1,"
                                                           "\"é\"\r\n".encode("latin-1")}),
-         r"row 5: byte 0xe9 is not UTF-8 text", BACI_YEAR),
+         r"row 5: byte 0xe9 is not UTF-8 text", BACI_YEAR, fault="encodings"),
     Case("baci country code listed twice", "baci",
          lambda d: baci_release(d, countries=[*COUNTRIES, "842,United States,US,USA"]),
          r"row 5, country_code: country code '842' is listed twice; expected one row per code",
@@ -506,34 +575,34 @@ CASES = [
     Case("baci corrupt year member", "baci",
          lambda d: baci_release(d, raw=STORED_ZIP.replace(b"2020,842,699", b"2020,842,698")),
          r"archive member is corrupt \(Bad CRC-32.*expected a complete, undamaged member",
-         BACI_YEAR, whole_file=True),
+         BACI_YEAR, whole_file=True, fault="archives"),
     # --- archive safety (BACI and WDI zips) ---
     Case("baci member with '..'", "baci",
          lambda d: baci_release(d, {**baci_members(), "../../outside.csv": b"x"}),
          r"member '\.\./\.\./outside\.csv': member has an absolute path or '\.\.'; refused",
-         BACI_ZIP),
+         BACI_ZIP, fault="archives"),
     Case("baci member with an absolute path", "baci",
          lambda d: baci_release(d, {**baci_members(), "/etc/cron.d/job": b"x"}),
-         r"member '/etc/cron\.d/job': member has an absolute path", BACI_ZIP),
+         r"member '/etc/cron\.d/job': member has an absolute path", BACI_ZIP, fault="archives"),
     Case("baci zip bomb (declared size)", "baci",
          lambda d: baci_release(d, raw=declare_size(GOOD_ZIP, BACI_YEAR, 0xFFFF_FFF0)),
          rf"member would decompress to 4,294,967,280 bytes; expected at most "
-         rf"{baci.MAX_MEMBER_BYTES:,} \(a zip bomb\?\); refused", BACI_ZIP),
+         rf"{baci.MAX_MEMBER_BYTES:,} \(a zip bomb\?\); refused", BACI_ZIP, fault="archives"),
     Case("baci member larger than declared", "baci",
          lambda d: baci_release(d, raw=declare_size(STORED_ZIP, BACI_YEAR, 40)),
-         r"archive member is corrupt", BACI_YEAR, whole_file=True),
+         r"archive member is corrupt", BACI_YEAR, whole_file=True, fault="archives"),
     Case("wdi member with a windows absolute path", "prices",
          lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines(cpi_rows()),
                                             f"Metadata_Country_{CPI_NAME}": lines(METADATA),
                                             "C:\\Windows\\x.dll": b"MZ"})),
-         r"member 'C:\\\\Windows\\\\x\.dll': member has an absolute path", "cpi.zip"),
+         r"member 'C:\\\\Windows\\\\x\.dll': member has an absolute path", "cpi.zip", fault="archives"),
     Case("wdi zip bomb (declared size)", "prices",
          lambda d: prices(d, cpi=declare_size(zip_bytes({
              CPI_NAME: lines(cpi_rows()), f"Metadata_Country_{CPI_NAME}": lines(METADATA)}),
              CPI_NAME, 2**30)),
          rf"member would decompress to 1,073,741,824 bytes; expected at most "
          rf"{wdi.MAX_MEMBER_BYTES:,}",
-         "cpi.zip"),
+         "cpi.zip", fault="archives"),
     # --- UN Comtrade records ---
     Case("comtrade missing column", "comtrade",
          lambda d: comtrade(d, [{k: v for k, v in r.items() if k != "netWgt"} for r in COMTRADE]),
@@ -542,7 +611,7 @@ CASES = [
     Case("comtrade no records", "comtrade",
          lambda d: comtrade(d, raw=pd.DataFrame(columns=list(COMTRADE[0])).astype(str)
                             .to_parquet()),
-         r"holds no records; expected Comtrade export records", "comtrade_exports_world", whole_file=True),
+         r"holds no records; expected Comtrade export records", "comtrade_exports_world", whole_file=True, fault="empty"),
     Case("comtrade truncated file", "comtrade",
          lambda d: comtrade(d, raw=pd.DataFrame(COMTRADE).to_parquet()[:300]),
          r"not a readable Parquet file.*expected the stored Comtrade records",
@@ -550,7 +619,7 @@ CASES = [
     Case("comtrade negative value", "comtrade",
          lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", -300.0)]),
          r"row 3, primaryValue: primaryValue -300 is negative; expected an export value",
-         "comtrade_exports_world"),
+         "comtrade_exports_world", fault="plausibility"),
     Case("comtrade non-numeric value", "comtrade",
          lambda d: comtrade(d, [{**r, "primaryValue": str(r["primaryValue"])} for r in COMTRADE[:2]]
                             + [comtrade_record(699, "IND", "070200", "1,500")]),
@@ -558,7 +627,7 @@ CASES = [
     Case("comtrade absurd value", "comtrade",
          lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", 3e15)]),
          r"row 3, primaryValue: primaryValue 3e\+15 is above 1e\+13, an impossible magnitude",
-         "comtrade_exports_world"),
+         "comtrade_exports_world", fault="plausibility"),
     Case("comtrade duplicate record", "comtrade", lambda d: comtrade(d, [*COMTRADE, COMTRADE[0]]),
          r"more than one World export record for BGD, 2020, 610910", "comtrade_exports_world"),
     Case("comtrade unknown reporter", "comtrade",
@@ -575,70 +644,70 @@ CASES = [
     Case("comtrade records of another year", "comtrade",
          lambda d: comtrade(d, [*COMTRADE, {**comtrade_record(50, "BGD", "620342"),
                                             "refYear": 2019}]),
-         r"refYear: holds records for \[2019\]; expected only 2020", "comtrade_exports_world"),
+         r"refYear: holds records for \[2019\]; expected only 2020", "comtrade_exports_world", fault="years"),
     Case("comtrade negative net weight", "comtrade",
          lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", 300.0, -5.0)]),
          r"1 records with a negative net weight: quantity set to missing",
          "comtrade_exports_world",
-         check=lambda t: t.loc[t["exporter"].isin(["IND", "356"]), "quantity_kg"].isna().all()),
+         check=lambda t: t.loc[t["exporter"].isin(["IND", "356"]), "quantity_kg"].isna().all(), fault="plausibility"),
     # --- UN Comtrade API answers, checked before anything is stored ---
     Case("comtrade api count below its records", "comtrade_api",
          lambda d: comtrade_api(d, {"count": 2, "data": COMTRADE, "error": ""}),
          r"count: the answer declares count 2 but holds 3 records; expected the count",
-         "period 2020"),
+         "period 2020", fault="answers"),
     Case("comtrade api count not a number", "comtrade_api",
          lambda d: comtrade_api(d, {"count": "many", "data": COMTRADE}),
-         r"count: count 'many' is not a number of records", "period 2020"),
+         r"count: count 'many' is not a number of records", "period 2020", fault="answers"),
     Case("comtrade api count above its records", "comtrade_api",
          lambda d: comtrade_api(d, answer=comtrade_by_reporter(COMTRADE, declared=250)),
          r"incomplete answer \(1 records\); splitting 3 reporters in two", "comtrade_exports_world",
-         check=lambda t: sorted(t["reporterCode"]) == sorted(r["reporterCode"] for r in COMTRADE)),
+         check=lambda t: sorted(t["reporterCode"]) == sorted(r["reporterCode"] for r in COMTRADE), fault="answers"),
     Case("comtrade api row cap reached by one reporter", "comtrade_api",
          lambda d: comtrade_api(d, answer=comtrade_by_reporter(
              [*COMTRADE, comtrade_record(50, "BGD", "870323")]), cap=2),
          r"reporter 50, .*count: the answer of reporter 50 alone is incomplete \(2 records, "
-         r"cap 2\); expected a complete answer: a truncated year is never stored", "period 2020"),
+         r"cap 2\); expected a complete answer: a truncated year is never stored", "period 2020", fault="answers"),
     Case("comtrade api error in an answer with status 200", "comtrade_api",
          lambda d: comtrade_api(d, {"count": 0, "data": [], "error": "Rate limit is exceeded"}),
-         r"error: Comtrade error: Rate limit is exceeded; expected", "period 2020"),
+         r"error: Comtrade error: Rate limit is exceeded; expected", "period 2020", fault="answers"),
     Case("comtrade api JSON error without data", "comtrade_api",
          lambda d: comtrade_api(d, {"statusCode": 500, "message": "Internal server error"}),
          r"data: the answer has no 'data' \(the API says: Internal server error\); expected",
-         "period 2020"),
+         "period 2020", fault="answers"),
     Case("comtrade api HTML page with status 200", "comtrade_api",
          lambda d: comtrade_api(d, body=b"<!DOCTYPE html>\n<html><head><title>Service "
                                         b"Unavailable</title></head><body>down</body></html>"),
          r"body: the answer is an HTML page \('Service Unavailable'\), a provider error page; "
-         r"expected a Comtrade JSON answer", "period 2020"),
+         r"expected a Comtrade JSON answer", "period 2020", fault="answers"),
     Case("comtrade api XML error with status 200", "comtrade_api",
          lambda d: comtrade_api(d, body=b'<?xml version="1.0"?><Error><Code>InvalidQuery</Code>'
                                         b"</Error>"),
-         r"body: the answer is an XML document \(<Error>\), a provider error page", "period 2020"),
+         r"body: the answer is an XML document \(<Error>\), a provider error page", "period 2020", fault="answers"),
     Case("comtrade api answer cut short", "comtrade_api",
          lambda d: comtrade_api(d, body=json.dumps({"count": 3, "data": COMTRADE}).encode()[:90]),
-         r"body: the answer is not JSON .*; expected a Comtrade JSON answer", "period 2020"),
+         r"body: the answer is not JSON .*; expected a Comtrade JSON answer", "period 2020", fault="answers"),
     Case("comtrade api non-numeric value", "comtrade_api",
          lambda d: comtrade_api(d, {"count": 3, "data": [
              *COMTRADE[:2], comtrade_record(699, "IND", "070200", "1,500")]}),
          r"row 3, primaryValue: primaryValue '1,500' is not a number \(record 3 of the answer: "
-         r"reporter 699 IND, cmdCode 070200\)", "period 2020"),
+         r"reporter 699 IND, cmdCode 070200\)", "period 2020", fault="answers"),
     Case("comtrade api negative value", "comtrade_api",
          lambda d: comtrade_api(d, {"count": 3, "data": [
              *COMTRADE[:2], comtrade_record(699, "IND", "070200", -300.0)]}),
-         r"row 3, primaryValue: .*negative.*reporter 699 IND, cmdCode 070200", "period 2020"),
+         r"row 3, primaryValue: .*negative.*reporter 699 IND, cmdCode 070200", "period 2020", fault="answers"),
     Case("comtrade api value of another type", "comtrade_api",
          lambda d: comtrade_api(d, {"count": 3, "data": [
              *COMTRADE[:2], {**COMTRADE[2], "partner2Code": "World"}]}),
          r"row 3, partner2Code: partner2Code 'World' is text where the other records hold a "
          r"number; expected one type per column \(record 3 of the answer: reporter 699 IND",
-         "period 2020"),
+         "period 2020", fault="answers"),
     Case("comtrade api missing column", "comtrade_api",
          lambda d: comtrade_api(d, {"count": 3, "data": [
              {k: v for k, v in r.items() if k != "netWgt"} for r in COMTRADE]}),
-         r"header: missing Comtrade column\(s\) \['netWgt'\]", "period 2020"),
+         r"header: missing Comtrade column\(s\) \['netWgt'\]", "period 2020", fault="answers"),
     # --- UNIDO INDSTAT2 ---
     Case("indstat empty file", "labour", lambda d: labour(d, indstat=b""),
-         r"file is empty; expected INDSTAT2 records", "INDSTAT2_2024_ISIC3.csv", whole_file=True),
+         r"file is empty; expected INDSTAT2 records", "INDSTAT2_2024_ISIC3.csv", whole_file=True, fault="empty"),
     Case("indstat missing field", "labour",
          lambda d: labour(d, indstat=lines([r.rsplit(",", 1)[0] for r in INDSTAT])),
          r"row 1: has 9 fields per record; expected 10", "INDSTAT2_2024_ISIC3.csv"),
@@ -649,7 +718,7 @@ CASES = [
     Case("indstat latin-1", "labour",
          lambda d: labour(d, indstat=lines(replace(INDSTAT, 3, "05,050,2001,18,18,...,02,1,"
                                                                 "2023-06-30,LCU é"), "latin-1")),
-         r"row 4: byte 0xe9 is not UTF-8 text", "INDSTAT2_2024_ISIC3.csv"),
+         r"row 4: byte 0xe9 is not UTF-8 text", "INDSTAT2_2024_ISIC3.csv", fault="encodings"),
     Case("indstat with a header line", "labour",
          lambda d: labour(d, indstat=lines(["ctable,country,year,isic,isiccomb,value,utable,"
                                             "source,lastupdated,unit", *INDSTAT])),
@@ -658,7 +727,7 @@ CASES = [
          lambda d: labour(d, indstat=lines(replace(INDSTAT, 2, "04,050,2001,18,18,-4300,01,1,"
                                                                "2023-06-30,#"))),
          r"row 3, value: value -4300 is negative; expected employees \(table 04\)",
-         "INDSTAT2_2024_ISIC3.csv"),
+         "INDSTAT2_2024_ISIC3.csv", fault="plausibility"),
     Case("indstat non-numeric value", "labour",
          lambda d: labour(d, indstat=lines(replace(INDSTAT, 4, "04,356,2000,18,18,9 000,01,1,"
                                                                "2023-06-30,#"))),
@@ -667,12 +736,12 @@ CASES = [
          lambda d: labour(d, indstat=lines(replace(INDSTAT, 4, "04,356,20000,18,18,9000,01,1,"
                                                                "2023-06-30,#"))),
          r"row 5, year: year '20000' is not a year between 1900 and 2100",
-         "INDSTAT2_2024_ISIC3.csv"),
+         "INDSTAT2_2024_ISIC3.csv", fault="years"),
     Case("indstat absurd employees", "labour",
          lambda d: labour(d, indstat=lines(replace(INDSTAT, 4, "04,356,2000,18,18,9e12,01,1,"
                                                                "2023-06-30,#"))),
          r"row 5, value: value 9e\+12 is above 8\.2e\+09, an impossible magnitude",
-         "INDSTAT2_2024_ISIC3.csv"),
+         "INDSTAT2_2024_ISIC3.csv", fault="plausibility"),
     Case("indstat unknown unit", "labour",
          lambda d: labour(d, indstat=lines(replace(INDSTAT, 5, "05,356,2000,18,18,55000,02,1,"
                                                                "2023-06-30,EUR"))),
@@ -688,7 +757,7 @@ CASES = [
          lambda d: labour(d, indstat=lines([*INDSTAT, "04,050,1985,18,18,3900,01,1,2023-06-30,#"]),
                           chains=["apparel"]),
          r"outside", "INDSTAT2_2024_ISIC3.csv",
-         check=lambda t: t["year"].between(1995, 2022).all()),
+         check=lambda t: t["year"].between(1995, 2022).all(), fault="years"),
     # --- ILOSTAT bulk CSV ---
     Case("ilostat renamed column", "labour",
          lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 0, ILO_EMPLOYMENT[0].replace(
@@ -702,15 +771,15 @@ CASES = [
     Case("ilostat latin-1", "labour",
          lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 2, ILO_EMPLOYMENT[2].replace(
              "R1:3513", "Enquête")), "latin-1")),
-         r"row 3: byte 0xea is not UTF-8 text", "EMP_TEMP_AGE_EC2_NB_A.csv"),
+         r"row 3: byte 0xea is not UTF-8 text", "EMP_TEMP_AGE_EC2_NB_A.csv", fault="encodings"),
     Case("ilostat empty file", "labour", lambda d: labour(d, earnings=b""),
-         r"file is empty; expected an ILOSTAT bulk CSV", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv", whole_file=True),
+         r"file is empty; expected an ILOSTAT bulk CSV", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv", whole_file=True, fault="empty"),
     Case("ilostat header only", "labour", lambda d: labour(d, earnings=lines(ILO_EARNINGS[:1])),
-         r"row 2: has a header but no data rows", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"),
+         r"row 2: has a header but no data rows", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv", fault="empty"),
     Case("ilostat negative value", "labour",
          lambda d: labour(d, earnings=lines(replace(ILO_EARNINGS, 3, ILO_EARNINGS[3].replace(
              "4100", "-4100")))),
-         r"row 4, obs_value: obs_value -4100 is negative", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"),
+         r"row 4, obs_value: obs_value -4100 is negative", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv", fault="plausibility"),
     Case("ilostat non-numeric value", "labour",
          lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 2, ILO_EMPLOYMENT[2].replace(
              "25500", "25 500")))),
@@ -719,7 +788,7 @@ CASES = [
          lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 1, ILO_EMPLOYMENT[1].replace(
              ",2000,", ",2000Q1,")))),
          r"row 2, time: time '2000Q1' is not a year \(an annual observation\)",
-         "EMP_TEMP_AGE_EC2_NB_A.csv"),
+         "EMP_TEMP_AGE_EC2_NB_A.csv", fault="years"),
     Case("ilostat duplicate observation", "labour",
          lambda d: labour(d, employment=lines([*ILO_EMPLOYMENT, ILO_EMPLOYMENT[2]])),
          r"row 5, key: observation ref_area=BGD, .*time=2001 is given twice",
@@ -736,20 +805,20 @@ CASES = [
     Case("ilostat absurd employment", "labour",
          lambda d: labour(d, employment=lines(replace(ILO_EMPLOYMENT, 3, ILO_EMPLOYMENT[3].replace(
              "200000", "21703520770")))),
-         r"EMP_TEMP_AGE_EC2_NB_A\.csv: 1 employment value\(s\) above 8\.2e\+06 thousand .* set to "
-         r"missing: rows \[4\]", "EMP_TEMP_AGE_EC2_NB_A.csv",
+         r"EMP_TEMP_AGE_EC2_NB_A\.csv: 1 value\(s\) above 8\.2e\+06 thousands of persons set to "
+         r"missing: rows \[4\], ref_area IND", "EMP_TEMP_AGE_EC2_NB_A.csv",
          check=lambda t: t.loc[(t["country"] == "IND") & (t["value_chain"] == "horticulture"),
-                               "employment_persons"].isna().all()),
+                               "employment_persons"].isna().all(), fault="plausibility"),
     Case("ilostat years outside the configured range", "labour",
          lambda d: labour(d, employment=lines([*ILO_EMPLOYMENT, ILO_EMPLOYMENT[1].replace(
              ",2000,", ",1980,")]), chains=["horticulture"]),
          r"outside", "EMP_TEMP_AGE_EC2_NB_A.csv",
-         check=lambda t: t["year"].between(1995, 2022).all()),
+         check=lambda t: t["year"].between(1995, 2022).all(), fault="years"),
     # --- World Bank WDI: bulk zip, extracted CSV pair, API JSON ---
     Case("wdi truncated zip", "prices",
          lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines(cpi_rows()),
                                             f"Metadata_Country_{CPI_NAME}": lines(METADATA)})[:150]),
-         r"not a readable zip archive", "cpi.zip", whole_file=True),
+         r"not a readable zip archive", "cpi.zip", whole_file=True, fault="archives"),
     Case("wdi zip with no data file", "prices",
          lambda d: prices(d, cpi=zip_bytes({f"Metadata_Country_{CPI_NAME}": lines(METADATA)})),
          r"expected one API_\*\.csv and one Metadata_Country_\*\.csv member", "cpi.zip", whole_file=True),
@@ -766,17 +835,17 @@ CASES = [
          lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines([r.lstrip("\ufeff") for r in cpi_rows()],
                                                            encoding="latin-1"),
                                             f"Metadata_Country_{CPI_NAME}": lines(METADATA)})),
-         r"row 8: byte 0xf4 is not UTF-8 text", CPI_NAME),
+         r"row 8: byte 0xf4 is not UTF-8 text", CPI_NAME, fault="encodings"),
     Case("wdi empty file", "prices", lambda d: prices(d, fx=[""]),
-         r'no "Country Name","Country Code",\.\.\. header line; expected the WDI bulk CSV', FX_NAME, whole_file=True),
+         r'no "Country Name","Country Code",\.\.\. header line; expected the WDI bulk CSV', FX_NAME, whole_file=True, fault="empty"),
     Case("wdi header only", "prices",
          lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate", {})),
-         r"Indicator Code: no rows for indicator PA\.NUS\.FCRF", FX_NAME),
+         r"Indicator Code: no rows for indicator PA\.NUS\.FCRF", FX_NAME, fault="empty"),
     Case("wdi negative exchange rate", "prices",
          lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate",
                                         {**FX, "IND": ("48.4", "-45.7", "46.7")})),
          r"row 7, PA\.NUS\.FCRF value: PA\.NUS\.FCRF value \(IND 2010\) -45\.7 is not above zero; "
-         r"expected an exchange rate", FX_NAME),
+         r"expected an exchange rate", FX_NAME, fault="plausibility"),
     Case("wdi non-numeric value", "prices",
          lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate",
                                         {**FX, "CIV": ("472.2", "n.a.", "471.9")})),
@@ -784,7 +853,7 @@ CASES = [
     Case("wdi absurd value", "prices",
          lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate",
                                         {**FX, "BGD": ("69.0", "1e400", "74.2")})),
-         r"row 6, value: value \(BGD 2010\) inf is not finite", FX_NAME),
+         r"row 6, value: value \(BGD 2010\) inf is not finite", FX_NAME, fault="plausibility"),
     Case("wdi duplicate country", "prices",
          lambda d: prices(d, fx=[*wdi_csv("PA.NUS.FCRF", "Official exchange rate", FX),
                                  '"India","IND","Official exchange rate","PA.NUS.FCRF","1","2","3",']),
@@ -798,17 +867,18 @@ CASES = [
     Case("wdi tourism receipts below zero", "tourism",
          lambda d: tourism(d, receipts=wdi_csv("ST.INT.RCPT.CD", "International tourism, receipts",
                                                {**RECEIPTS, "CIV": ("2e8", "-2.1e8", "2.2e8")})),
-         r"2010: ST\.INT\.RCPT\.CD of CIV in 2010 is -210000000\.0; expected a value not below "
-         r"zero", RECEIPTS_NAME),
+         r"row 8, ST\.INT\.RCPT\.CD value: ST\.INT\.RCPT\.CD value \(CIV 2010\) -2\.1e\+08 is "
+         r"negative; expected tourism receipts in current USD, not below zero", RECEIPTS_NAME,
+         fault="plausibility"),
     Case("wdi tourism arrivals given as receipts", "tourism",
          lambda d: tourism(d, receipts=wdi_csv("ST.INT.ARVL", "International tourism, arrivals",
                                                ARRIVALS)),
-         r"Indicator Code: no rows for indicator ST\.INT\.RCPT\.CD", RECEIPTS_NAME),
+         r"Indicator Code: no rows for indicator ST\.INT\.RCPT\.CD", RECEIPTS_NAME, fault="labels"),
     Case("wdi api truncated json", "prices",
          lambda d: prices(d, cpi=api_document(API_RECORDS)[:120], cpi_path="cpi.json"),
          r"not valid JSON .*line 1.*expected a stored World Bank API download", "cpi.json", whole_file=True),
     Case("wdi api empty file", "prices", lambda d: prices(d, cpi=b"", cpi_path="cpi.json"),
-         r"not valid JSON", "cpi.json", whole_file=True),
+         r"not valid JSON", "cpi.json", whole_file=True, fault="empty"),
     Case("wdi api error document", "prices",
          lambda d: prices(d, cpi=json.dumps(wdi.api_download_document(
              [[{"message": [{"id": "120", "key": "Invalid value",
@@ -828,7 +898,7 @@ CASES = [
     Case("wdi api negative value", "prices",
          lambda d: prices(d, cpi=api_document([*API_RECORDS, api_record("BGD", "2012", -1.0)]),
                           cpi_path="cpi.json"),
-         r"FP\.CPI\.TOTL value: FP\.CPI\.TOTL value \(BGD 2012\) -1 is not above zero", "cpi.json"),
+         r"FP\.CPI\.TOTL value: FP\.CPI\.TOTL value \(BGD 2012\) -1 is not above zero", "cpi.json", fault="plausibility"),
     Case("wdi api duplicate value", "prices",
          lambda d: prices(d, cpi=api_document([*API_RECORDS, API_RECORDS[0]]), cpi_path="cpi.json"),
          r"more than one value for BGD, FP\.CPI\.TOTL, 2010", "cpi.json"),
@@ -893,11 +963,332 @@ CASES = [
 ]
 
 
+# --- issue 15: plausibility of every value column ----------------------------------------------
+
+def fx_rows(**values) -> list[str]:
+    return wdi_csv("PA.NUS.FCRF", "Official exchange rate (LCU per US$)", {**FX, **values})
+
+
+def cpi_zip(rows: list[str], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    return zip_bytes({CPI_NAME: lines(rows), f"Metadata_Country_{CPI_NAME}": lines(METADATA)},
+                     compression=compression)
+
+
+def earnings_with(position: int, old: str, new: str) -> bytes:
+    return lines(replace(ILO_EARNINGS, position, ILO_EARNINGS[position].replace(old, new)))
+
+
+def employment_with(position: int, old: str, new: str) -> bytes:
+    return lines(replace(ILO_EMPLOYMENT, position, ILO_EMPLOYMENT[position].replace(old, new)))
+
+
+THIS_YEAR = datetime.date.today().year
+ILO_LAST_YEAR = THIS_YEAR + 1  # ILOSTAT: no observation is dated after next year
+EMPLOYMENT_NAME = "EMP_TEMP_AGE_EC2_NB_A.csv"
+EARNINGS_NAME = "EAR_4MTH_SEX_ECO_CUR_NB_A.csv"
+HOURS_NAME = "HOW_TEMP_SEX_ECO_NB_A.csv"
+INFORMALITY_NAME = "SDG_0831_SEX_ECO_RT_A.csv"
+ZEROS = b"\0" * (4 * archives.RATIO_CHECKED_FROM_BYTES)  # deflates about 1,000:1
+
+PLAUSIBILITY_CASES = [
+    Case("wdi absurd consumer price index", "prices",
+         lambda d: prices(d, cpi=cpi_zip(cpi_rows(**{**CPI, "IND": ("90", "1e20", "108.9")}))),
+         r"row 7, FP\.CPI\.TOTL value: FP\.CPI\.TOTL value \(IND 2010\) 1e\+20 is above 1e\+14, "
+         r"an impossible magnitude; expected a consumer price index", CPI_NAME),
+    Case("wdi absurd exchange rate", "prices",
+         lambda d: prices(d, fx=fx_rows(CIV=("472.2", "4.9e13", "471.9"))),
+         r"row 8, PA\.NUS\.FCRF value: .*\(CIV 2010\) 4\.9e\+13 is above 1e\+12, an impossible "
+         r"magnitude; expected an exchange rate \(LCU per USD\)", FX_NAME),
+    Case("wdi absurd tourism arrivals", "tourism",
+         lambda d: tourism(d, arrivals=wdi_csv("ST.INT.ARVL", "International tourism, arrivals",
+                                               {**ARRIVALS, "BGD": ("267000", "3e10", "155000")})),
+         r"row 6, ST\.INT\.ARVL value: .*\(BGD 2010\) 3e\+10 is above 1e\+10", ARRIVALS_NAME),
+    Case("wdi api absurd consumer price index", "prices",
+         lambda d: prices(d, cpi=api_document([*API_RECORDS, api_record("BGD", "2012", 2e15)]),
+                          cpi_path="cpi.json"),
+         r"FP\.CPI\.TOTL value \(BGD 2012\) 2e\+15 is above 1e\+14", "cpi.json"),
+    Case("indstat absurd wages in dollars", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 5, "05,356,2000,18,18,5.5e13,02,1,"
+                                                               "2023-06-30,$"))),
+         r"row 6, value: value 5\.5e\+13 is above 2e\+13, an impossible magnitude; expected wages "
+         r"or value added in usd", "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat absurd value added in national currency", "labour",
+         lambda d: labour(d, indstat=lines([*INDSTAT, "20,050,2000,18,18,-3e18,18,1,2023-06-30,"
+                                                      "LCU"])),
+         r"row 7, value: value -3e\+18 is below -1e\+18; expected wages or value added in lcu",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("ilostat absurd earnings", "labour",
+         lambda d: labour(d, earnings=earnings_with(3, "4100", "4.1e13")),
+         rf"{EARNINGS_NAME}: 1 value\(s\) above 1e\+12 \(earnings per month or hour, in their "
+         r"currency\) set to missing: rows \[4\], ref_area IND", EARNINGS_NAME,
+         check=lambda t: t[t["value_chain"] == "horticulture"].groupby("country")[
+             "nominal_wage_per_employee_lcu"].agg(lambda v: v.isna().all()).to_dict()
+         == {"BGD": False, "IND": True}),
+    Case("ilostat weekly hours above the hours of a week", "ilostat",
+         lambda d: ilostat_file(d, replace(ILO_HOURS, 3, ILO_HOURS[3].replace(",41,", ",414,"))),
+         rf"{HOURS_NAME}: 1 value\(s\) above 168 hours per week set to missing: rows \[4\], "
+         r"ref_area WSM", HOURS_NAME,
+         check=lambda t: t["obs_value"].isna().tolist() == [False, False, True]),
+    Case("ilostat rate above 100 percent", "ilostat",
+         lambda d: ilostat_file(d, replace(ILO_INFORMALITY, 2, ILO_INFORMALITY[2].replace(
+             ",88.0,", ",880,")), name=INFORMALITY_NAME),
+         rf"{INFORMALITY_NAME}: 1 value\(s\) above 100 percent set to missing: rows \[3\], "
+         r"ref_area BGD", INFORMALITY_NAME,
+         check=lambda t: t["obs_value"].tolist()[::2] == [89.4, 40.2]
+         and pd.isna(t["obs_value"].iloc[1])),
+    Case("ilostat every value implausible", "ilostat",
+         lambda d: ilostat_file(d, [ILO_HOURS[0], *(r.replace(",48.5,", ",485,").replace(
+             ",47.9,", ",479,").replace(",41,", ",410,") for r in ILO_HOURS[1:])]),
+         r"obs_value: every value is empty or above its unit's range \(see the warnings above\); "
+         r"expected ILOSTAT observations in their indicator's units", HOURS_NAME),
+    Case("comtrade absurd net weight", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", 300.0, 4e14)]),
+         r"row 3, netWgt: netWgt 4e\+14 is above 1e\+13, an impossible magnitude; expected a net "
+         r"weight in kg", "comtrade_exports_world"),
+    Case("baci absurd quantity", "baci",
+         lambda d: baci_release(d, **flows_with(3, '2020,842,699,870323,1000,"   5.0e10"')),
+         r"row 4, q: q 5e\+10 is above 1e\+10, an impossible magnitude; expected a quantity in "
+         r"tonnes", BACI_YEAR),
+]
+
+# --- issue 15: years outside the source's own range or the configured years ---------------------
+
+YEAR_CASES = [
+    Case("baci year file before the HS revision's first year", "baci",
+         lambda d: baci_release(d, {**baci_members(), "BACI_HS92_Y1990_V202401.csv": lines(
+             [FLOWS[0], *(r.replace("2020,", "1990,", 1) for r in FLOWS[1:])])}, year=1990),
+         r"member 'BACI_HS92_Y1990_V202401\.csv': year file for 1990; expected years 1995-2024, "
+         r"from BACI's first HS92 year to the release's own year \(V202401\)", BACI_ZIP),
+    Case("baci year file after the release", "baci",
+         lambda d: baci_release(d, {**baci_members(), "BACI_HS92_Y2031_V202401.csv": lines(FLOWS)}),
+         r"member 'BACI_HS92_Y2031_V202401\.csv': year file for 2031; expected years 1995-2024",
+         BACI_ZIP),
+    Case("comtrade year before its classification", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE, {**comtrade_record(50, "BGD", "620342"),
+                                            "refYear": 2010}]),
+         r"row 4, refYear: refYear 2010 is before 2017, when classification H5 came into force",
+         "comtrade_exports_world"),
+    Case("comtrade year in the future", "comtrade",
+         lambda d: comtrade(d, [*COMTRADE, {**comtrade_record(50, "BGD", "620342"),
+                                            "refYear": THIS_YEAR + 3}]),
+         rf"row 4, refYear: refYear {THIS_YEAR + 3} is outside 1988-{THIS_YEAR}; expected a year "
+         r"of Comtrade's HS data, not in the future", "comtrade_exports_world"),
+    Case("wdi value after the file's own date", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate", {
+             **{c: (*v, "") for c, v in FX.items()}, "IND": ("48.4", "45.7", "46.7", "47.1")},
+             years=("2009", "2010", "2011", "2031"))),
+         r"row 7, year: year 2031 is outside 1960-2024; expected WDI years from 1960 to the file's "
+         r"own date \(Last Updated Date 2024-11-13\)", FX_NAME),
+    Case("wdi value before the first WDI year", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate", FX,
+                                        years=("1950", "2010", "2011"))),
+         r"row 6, year: year 1950 is outside 1960-2024", FX_NAME),
+    Case("wdi api value after the page's date", "prices",
+         lambda d: prices(d, cpi=api_document([*API_RECORDS, api_record("BGD", "2027", 130.0)],
+                                              updated="2024-10-24"), cpi_path="cpi.json"),
+         r"year: year 2027 is outside 1960-2024; expected WDI years from 1960 to the file's own "
+         r"date \(lastupdated 2024-10-24\)", "cpi.json"),
+    Case("wdi values outside the configured years", "prices",
+         lambda d: prices(d, fx=wdi_csv("PA.NUS.FCRF", "Official exchange rate", FX,
+                                        years=("1970", "1971", "1972"))),
+         r"year: PA\.NUS\.FCRF has values for 1970-1972 only; expected values in the configured "
+         r"years 1995-2022 \(config key years\)", FX_NAME),
+    Case("indstat year after the record's update", "labour",
+         lambda d: labour(d, indstat=lines(replace(INDSTAT, 2, "04,050,2025,18,18,4300,01,1,"
+                                                               "2023-06-30,#"))),
+         r"row 3, year: year 2025 is after the record's lastupdated '2023-06-30'; expected",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat year before the database", "labour",
+         lambda d: labour(d, indstat=lines([*INDSTAT, "04,050,1950,18,18,3000,01,1,2023-06-30,#"])),
+         r"row 7, year: year 1950 is outside 1963-2023; expected an INDSTAT2 year",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("indstat file outside the configured years", "labour",
+         lambda d: labour(d, indstat=lines([r.replace(",2000,", ",1980,").replace(",2001,", ",1981,")
+                                            for r in INDSTAT]), chains=["apparel"]),
+         r"year: holds years 1980-1981 only; expected observations in the configured years "
+         r"1995-2022", "INDSTAT2_2024_ISIC3.csv"),
+    Case("ilostat year too far ahead", "labour",
+         lambda d: labour(d, employment=employment_with(2, ",2001,", f",{ILO_LAST_YEAR + 1},")),
+         rf"row 3, time: time {ILO_LAST_YEAR + 1} is not a year between 1900 and {ILO_LAST_YEAR}; "
+         r"expected the year of an observation", EMPLOYMENT_NAME),
+    Case("ilostat year before 1900", "labour",
+         lambda d: labour(d, earnings=earnings_with(1, ",2000,", ",1899,")),
+         r"row 2, time: time '1899' is not a year between 1900 and 2100", EARNINGS_NAME),
+    Case("ilostat file outside the configured years", "labour",
+         lambda d: labour(d, employment=lines([ILO_EMPLOYMENT[0], *(
+             r.replace(",2000,", ",1980,").replace(",2001,", ",1981,") for r in ILO_EMPLOYMENT[1:])]),
+             chains=["horticulture"]),
+         r"time: holds years 1980-1981 only; expected observations in the configured years "
+         r"1995-2022 \(config key years\)", EMPLOYMENT_NAME),
+]
+
+# --- issue 15: files whose values are all empty -------------------------------------------------
+
+EMPTY_CASES = [
+    Case("ilostat values all empty", "labour",
+         lambda d: labour(d, employment=lines([ILO_EMPLOYMENT[0], *(
+             ",".join(f if n != 6 else "" for n, f in enumerate(r.split(",")))
+             for r in ILO_EMPLOYMENT[1:])])),
+         r"obs_value: every obs_value is empty \(3 rows, no value\); expected ILOSTAT observations",
+         EMPLOYMENT_NAME),
+    Case("indstat values all missing", "labour",
+         lambda d: labour(d, indstat=lines([",".join(f if n != 5 else "..." for n, f in
+                                                     enumerate(r.split(","))) for r in INDSTAT])),
+         r"value: every value is empty \(6 rows, no value\); expected INDSTAT2 values",
+         "INDSTAT2_2024_ISIC3.csv"),
+    Case("wdi values all empty", "prices",
+         lambda d: prices(d, fx=fx_rows(**{c: ("", "", "") for c in FX})),
+         r"value: every value is empty \(4 rows, years 2009-2011\); expected at least one value",
+         FX_NAME),
+    Case("wdi api values all null", "prices",
+         lambda d: prices(d, cpi=api_document([api_record(c, y, None) for c in ("BGD", "WLD")
+                                               for y in ("2010", "2011")]), cpi_path="cpi.json"),
+         r"indicator_pages: every value is empty \(4 records, all null\)", "cpi.json"),
+    Case("comtrade values all empty", "comtrade",
+         lambda d: comtrade(d, [{**r, "primaryValue": None} for r in COMTRADE]),
+         r"row 1, primaryValue: primaryValue None is not a number", "comtrade_exports_world"),
+]
+
+# --- issue 15: release and indicator labels -----------------------------------------------------
+
+LABEL_CASES = [
+    Case("baci zip named for another release", "baci",
+         lambda d: baci_release(d, name="BACI_HS92_V202501.zip", release="202501"),
+         r"year files are release HS92 V202401 but the file name says HS92 V202501; expected the "
+         r"release its name states", "BACI_HS92_V202501.zip"),
+    Case("baci zip named for another HS revision", "baci",
+         lambda d: baci_release(d, name=f"BACI_HS96_V{VERSION}.zip"),
+         r"year files are release HS92 V202401 but the file name says HS96 V202401",
+         f"BACI_HS96_V{VERSION}.zip"),
+    Case("baci release other than the registry's", "baci",
+         lambda d: baci_release(d, release="202401b"),
+         r"year files are release V202401 but the registry entry is version '202401b'; expected "
+         r"the registered release", BACI_ZIP),
+    Case("ilostat indicator other than the file name's", "labour",
+         lambda d: labour(d, employment=lines([ILO_EMPLOYMENT[0], *(
+             r.replace("EMP_TEMP_AGE_EC2_NB", "EMP_TEMP_SEX_EC2_NB") for r in ILO_EMPLOYMENT[1:])])),
+         r"row 2, indicator: indicator column holds EMP_TEMP_SEX_EC2_NB; expected "
+         r"EMP_TEMP_AGE_EC2_NB, as the file name says", EMPLOYMENT_NAME),
+    Case("ilostat indicator other than the registry's", "labour",
+         lambda d: labour(d, indicators={"employment": "EMP_TEMP_SEX_EC2_NB",
+                                         "earnings": "EAR_4MTH_SEX_ECO_CUR_NB"}),
+         r"indicator column holds EMP_TEMP_AGE_EC2_NB; expected EMP_TEMP_SEX_EC2_NB, as the "
+         r"registry entry says", EMPLOYMENT_NAME),
+    Case("ilostat earnings file given as employment", "labour",
+         lambda d: labour(d, employment=lines(ILO_EARNINGS), employment_name=EARNINGS_NAME,
+                          indicators={}),
+         r"row 2, indicator: indicator EAR_4MTH_SEX_ECO_CUR_NB is given as the ILOSTAT employment "
+         r"file; expected employment in thousands \(EMP_\.\.\._NB\)", EARNINGS_NAME),
+    Case("ilostat two indicators in one file", "ilostat",
+         lambda d: ilostat_file(d, [*ILO_HOURS, ILO_HOURS[1].replace(
+             "HOW_TEMP_SEX_ECO_NB", "HOW_XEES_SEX_ECO_NB")]),
+         r"indicator: holds indicators \['HOW_TEMP_SEX_ECO_NB', 'HOW_XEES_SEX_ECO_NB'\]; expected "
+         r"one indicator per bulk file", HOURS_NAME),
+]
+
+# --- issue 15: archives read as streams, zip bombs under the size limits ----------------------
+
+ARCHIVE_CASES = [
+    Case("baci zip bomb (compression ratio)", "baci",
+         lambda d: baci_release(d, {**baci_members(), BACI_YEAR: lines(FLOWS) + ZEROS}),
+         rf"member '{BACI_YEAR}': member would inflate [\d,]+:1 \([\d,]+ bytes to 4,194,\d+\); "
+         r"expected at most 100:1 \(a zip bomb\?\); refused", BACI_ZIP),
+    Case("wdi zip bomb (compression ratio)", "prices",
+         lambda d: prices(d, cpi=zip_bytes({CPI_NAME: lines(cpi_rows()) + ZEROS,
+                                            f"Metadata_Country_{CPI_NAME}": lines(METADATA)})),
+         r"member would inflate [\d,]+:1 .*expected at most 100:1 \(a zip bomb\?\)", "cpi.zip"),
+    Case("wdi member compressed with bzip2", "prices",
+         lambda d: prices(d, cpi=cpi_zip(cpi_rows(), compression=zipfile.ZIP_BZIP2)),
+         r"member is compressed with method 12; expected stored or deflated", "cpi.zip"),
+    Case("baci header line without a line break", "baci",
+         lambda d: baci_release(d, {**baci_members(), BACI_YEAR: b'"t","i"' * 20_000}),
+         r"row 1: line is longer than 65,536 bytes; expected a text file with lines", BACI_YEAR),
+]
+
+# --- issue 15: code lists in older encodings ----------------------------------------------------
+
+ENCODING_CASES = [
+    Case("baci product list in windows-1252", "baci",
+         lambda d: baci_release(d, {**baci_members(), BACI_PRODUCTS: lines(
+             replace(PRODUCTS, 2, "610910,T-shirts \u2013 cotton"), encoding="cp1252")}),
+         rf"{BACI_PRODUCTS}: not UTF-8 \(byte 0x96 in row 3\); read as Windows-1252",
+         BACI_PRODUCTS, check=lambda t: sorted(t["hs6"]) == ["070200", "610910", "870323"]),
+    Case("baci product list with a byte windows-1252 leaves undefined", "baci",
+         lambda d: baci_release(d, {**baci_members(), BACI_PRODUCTS: lines(PRODUCTS) + b"0101,x\x81\r\n"}),
+         rf"{BACI_PRODUCTS}: not UTF-8 \(byte 0x81 in row 5\); read as Latin-1",
+         BACI_PRODUCTS, check=lambda t: len(t) == len(FLOWS) - 1),
+]
+
+# --- issue 15: layouts of other tools and files -------------------------------------------------
+
+INTEGER_CODES = [{**comtrade_record(50, "BGD", "610910"), "cmdCode": 610910, "aggrLevel": 6},
+                 {**comtrade_record(699, "IND", "070200", 300.0), "cmdCode": 70200,
+                  "aggrLevel": 6},
+                 {**comtrade_record(699, "IND", "07", 900.0), "cmdCode": 7, "aggrLevel": 2}]
+BY_SEX_EMPLOYMENT = [
+    "ref_area,indicator,source,sex,classif1,time,obs_value,obs_status",
+    "BGD,EMP_TEMP_SEX_EC2_NB,BA:1,SEX_T,EC2_ISIC4_A01,2000,25000.5,",
+    "BGD,EMP_TEMP_SEX_EC2_NB,BA:1,SEX_F,EC2_ISIC4_A01,2000,9000,"]
+
+LAYOUT_CASES = [
+    Case("comtrade integer codes with their level", "comtrade",
+         lambda d: comtrade(d, INTEGER_CODES),
+         r"2 cmdCode value\(s\) without their leading zero \(saved as numbers by another tool\?\) "
+         r"zero-padded to their aggrLevel: rows \[2, 3\]", "comtrade_exports_world",
+         check=lambda t: sorted(t["hs6"]) == ["070200", "610910"]
+         and t.loc[t["hs6"] == "070200", "value_usd"].tolist() == [300.0]),
+    Case("comtrade integer codes without their level", "comtrade",
+         lambda d: comtrade(d, [{k: v for k, v in r.items() if k != "aggrLevel"}
+                                for r in INTEGER_CODES]),
+         r"row 2, cmdCode: cmdCode '70200' is not an HS code; expected 2, 4 or 6 digits \(saved "
+         r"as a number\? an aggrLevel column would give its length\)", "comtrade_exports_world"),
+    Case("comtrade code longer than its level", "comtrade",
+         lambda d: comtrade(d, [*INTEGER_CODES[:2], {**INTEGER_CODES[0], "aggrLevel": 4}]),
+         r"row 3, cmdCode: cmdCode '610910' has more digits than its aggrLevel 4",
+         "comtrade_exports_world"),
+    Case("ilostat employment without an activity column", "labour",
+         lambda d: labour(d, employment=lines([",".join(f for n, f in enumerate(r.split(","))
+                                                        if n != 4) for r in ILO_EMPLOYMENT])),
+         r"header: no classif column holds EC2_ codes \(found classif1: \['AGE'\]\); expected the "
+         r"ILOSTAT employment file to classify EMP_TEMP_AGE_EC2_NB by them", EMPLOYMENT_NAME),
+    Case("ilostat earnings by currency without a currency column", "labour",
+         lambda d: labour(d, earnings=lines([",".join(f for n, f in enumerate(r.split(","))
+                                                      if n != 5) for r in ILO_EARNINGS])),
+         r"header: no classif column holds CUR_ codes \(found classif1: \['ECO'\]\)",
+         EARNINGS_NAME),
+    Case("ilostat activity in two classification columns", "labour",
+         lambda d: labour(d, employment=lines([ILO_EMPLOYMENT[0], *(
+             r.replace("AGE_YTHADULT_YGE15", "EC2_ISIC4_A01") for r in ILO_EMPLOYMENT[1:])])),
+         r"header: classif1 and classif2 both hold EC2_ codes; expected one classification "
+         r"column per breakdown", EMPLOYMENT_NAME),
+    Case("ilostat by-sex employment without the total", "labour",
+         lambda d: labour(d, employment=lines([BY_SEX_EMPLOYMENT[0], BY_SEX_EMPLOYMENT[2]]),
+                          employment_name="EMP_TEMP_SEX_EC2_NB_A.csv",
+                          indicators={"employment": "EMP_TEMP_SEX_EC2_NB"}, chains=["horticulture"]),
+         r"EMP_TEMP_SEX_EC2_NB_A\.csv: 1 rows dropped: by sex \(the total is kept\)",
+         "EMP_TEMP_SEX_EC2_NB_A.csv", check=lambda t: t["employment_persons"].isna().all()),
+]
+
+ISSUE_15_CASES = [
+    *(replace_fault(case, "plausibility") for case in PLAUSIBILITY_CASES),
+    *(replace_fault(case, "years") for case in YEAR_CASES),
+    *(replace_fault(case, "empty") for case in EMPTY_CASES),
+    *(replace_fault(case, "labels") for case in LABEL_CASES),
+    *(replace_fault(case, "archives") for case in ARCHIVE_CASES),
+    *(replace_fault(case, "encodings") for case in ENCODING_CASES),
+    *(replace_fault(case, "layouts") for case in LAYOUT_CASES),
+]
+CASES += ISSUE_15_CASES
+
+
 def test_corpus_is_large_and_covers_every_loader() -> None:
     assert len(CASES) >= 40
     assert len({case.name for case in CASES}) == len(CASES)
     assert {case.step for case in CASES} == set(RUNNERS)
     assert sum(case.repair for case in CASES) >= 3
+    counts = Counter(case.fault for case in CASES)
+    assert set(counts) == set(FAULTS), "every class of bad input has cases, and only those"
+    assert min(counts.values()) >= 3
 
 
 @pytest.mark.parametrize("step", sorted(RUNNERS))
@@ -936,6 +1327,7 @@ def test_malformed_input(case: Case, tmp_path, caplog, malformed_tally) -> None:
     folder.mkdir()
     inputs = case.build(folder)
     malformed_tally["cases"] += 1
+    malformed_tally["faults"][case.fault] += 1
     caplog.set_level(logging.INFO, logger="gvc_upgrading")
     if case.repair:
         _check_repair(case, inputs, out, caplog, malformed_tally)

@@ -13,7 +13,7 @@ import pytest
 from test_harmonise_indicators import _wdi
 
 from gvc_upgrading.harmonise.accounting import Ledger, balance_problems, ledger_frame, summary
-from gvc_upgrading.harmonise.labour import harmonise_labour
+from gvc_upgrading.harmonise.labour import IMPLAUSIBLE_OR_EMPTY, harmonise_labour
 from gvc_upgrading.harmonise.prices import harmonise_prices
 from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, harmonise_trade_year
 from gvc_upgrading.sources import ilostat
@@ -116,6 +116,7 @@ def test_real_comtrade_keeps_historical_reporters_under_their_codes(comtrade_yea
     assert HISTORICAL not in set(ledger_frame(ledgers)["reason"])
     raw = pd.read_parquet(paths[1998])
     raw["cmdCode"] = "441210"  # make the heading a subheading to see the exporters written
+    raw["aggrLevel"] = 6
     raw.to_parquet(paths[1998].with_name("six_digit_1998.parquet"))
     table = harmonise_comtrade_year(paths[1998].with_name("six_digit_1998.parquet"), 1998,
                                     historical_entities="keep").to_pandas()
@@ -156,7 +157,7 @@ def test_real_ilostat_employment_totals(real_data, tmp_path):
     frame = ledger_frame(employment)
     reasons = set(frame.loc[frame["entry"] == "dropped", "reason"])
     assert {"age group other than 15+", "economic activity of no configured value chain",
-            "no value (obs_value empty)"} <= reasons
+            IMPLAUSIBLE_OR_EMPTY} <= reasons
     # Bangladesh apparel: ISIC Rev.3 D18 in 2006, Rev.4 C14 from 2010, no overlap year: the
     # break cannot be spliced and is flagged in 2010
     bgd = labour[(labour["country"] == "BGD") & (labour["value_chain"] == "apparel")]

@@ -23,12 +23,12 @@ EMPLOYMENT = [("KHM", "3", 2000, 100), ("KHM", "3", 2001, 110), ("KHM", "3", 200
 def _files(tmp_path):
     emp = tmp_path / "EMP.csv.gz"
     emp.write_bytes(gzip.compress(("ref_area,indicator,source,classif1,classif2,time,obs_value\n"
-                                   + "".join(f"{c},EMP,BA:1,AGE_YTHADULT_YGE15,EC2_ISIC{r}_A01,"
+                                   + "".join(f"{c},EMP_TEMP_AGE_EC2_NB,BA:1,AGE_YTHADULT_YGE15,EC2_ISIC{r}_A01,"
                                              f"{y},{v}\n" for c, r, y, v in EMPLOYMENT)).encode()))
     ear = tmp_path / "EAR.csv.gz"
     ear.write_bytes(gzip.compress(
         b"ref_area,indicator,source,sex,classif1,classif2,time,obs_value\n"
-        b"KHM,EAR,BA:1,SEX_T,ECO_ISIC4_A,CUR_TYPE_LCU,2003,100\n"))
+        b"KHM,EAR_4MTH_SEX_ECO_CUR_NB,BA:1,SEX_T,ECO_ISIC4_A,CUR_TYPE_LCU,2003,100\n"))
     return emp, ear
 
 

@@ -7,6 +7,7 @@ rule harmonise_trade:
     params:
         dataset=config["datasets"]["trade"],
         format=dataset("trade")["format"],
+        release=dataset("trade")["version"],
         historical_entities=config["harmonise"]["historical_entities"],
         missing=config["years"]["missing"],
     log:
@@ -33,6 +34,7 @@ rule harmonise_prices:
         accounting="results/harmonised/accounting/prices.csv",
     params:
         base_year=config["prices"]["cpi_base_year"],
+        years=[config["years"]["start"], config["years"]["end"]],
         historical_entities=config["harmonise"]["historical_entities"],
     log:
         "results/logs/harmonise_prices.log",
@@ -62,6 +64,11 @@ rule harmonise_labour:
         historical_entities=config["harmonise"]["historical_entities"],
         isic_break=config["harmonise"]["isic_break"],
         labour_fallback=config["harmonise"]["labour_fallback"],
+        ilostat_indicators={
+            kind: dataset(f"ilostat_{kind}").get("indicator")
+            for kind in ("employment", "earnings")
+            if f"ilostat_{kind}" in NEEDED_ROLES
+        },
     log:
         "results/logs/harmonise_labour.log",
     benchmark:
@@ -108,6 +115,7 @@ rule harmonise_tourism:
         table="results/harmonised/tourism.parquet",
         accounting="results/harmonised/accounting/tourism.csv",
     params:
+        years=[config["years"]["start"], config["years"]["end"]],
         historical_entities=config["harmonise"]["historical_entities"],
     log:
         "results/logs/harmonise_tourism.log",

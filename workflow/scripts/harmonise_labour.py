@@ -20,6 +20,7 @@ with rule_logging(snakemake) as log:
         historical_entities=snakemake.params.historical_entities,
         isic_break=snakemake.params.isic_break,
         labour_fallback=snakemake.params.labour_fallback,
+        ilostat_indicators=snakemake.params.ilostat_indicators,
         ledgers=ledgers,
     )
     log.info("labour: %d country-chain-years", len(labour))

@@ -11,7 +11,7 @@ with rule_logging(snakemake) as log:
     prices = harmonise_prices(snakemake.input.cpi[0], snakemake.input.fx[0],
                               snakemake.params.base_year,
                               historical_entities=snakemake.params.historical_entities,
-                              ledgers=ledgers)
+                              ledgers=ledgers, years=tuple(snakemake.params.years))
     log.info("prices: %d country-years", len(prices))
     write_checked(prices, snakemake.output.table, PRICES,
                   metadata={"cpi_base_year": snakemake.params.base_year})

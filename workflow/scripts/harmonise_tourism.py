@@ -10,7 +10,7 @@ with rule_logging(snakemake) as log:
     ledgers = []
     table = harmonise_tourism(snakemake.input.receipts[0], snakemake.input.arrivals[0],
                               historical_entities=snakemake.params.historical_entities,
-                              ledgers=ledgers)
+                              ledgers=ledgers, years=tuple(snakemake.params.years))
     log.info("tourism: %d country-years", len(table))
     write_checked(table, snakemake.output.table, TOURISM)
     write_ledgers(ledgers, snakemake.output.accounting)

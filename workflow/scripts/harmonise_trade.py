@@ -24,7 +24,7 @@ with rule_logging(snakemake) as log:
         write_missing_year(snakemake.output.table, year, metadata=metadata)
     elif snakemake.params.format == "baci_zip":
         write_trade_year(snakemake.input.raw, year, snakemake.output.table, metadata=metadata,
-                         **options)
+                         release=snakemake.params.release, **options)
     else:
         table = harmonise_comtrade_year(snakemake.input.raw, year, **options)
         write_checked(table, snakemake.output.table, TRADE, metadata=metadata)

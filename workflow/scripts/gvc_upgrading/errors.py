@@ -2,7 +2,8 @@
 
 Besides :class:`InputError`, the helpers here turn the usual faults of delimited text into such
 errors: bytes that are not UTF-8 (the row is found by counting lines up to the bad byte), a file
-split on the wrong delimiter, numbers that do not parse, and values outside their plausible range.
+split on the wrong delimiter, numbers that do not parse, values outside their plausible range,
+years outside a source's own range, and a column with no value at all.
 """
 
 from __future__ import annotations
@@ -60,6 +61,32 @@ def parse_years(text, path, column: str, *, first_row: int = 1) -> pd.Series:
         raise InputError(path, f"{column} {text.iloc[position]!r} is not a year between {low} and "
                                f"{high}", row=position + first_row, key=column)
     return values.astype("int64")
+
+
+def check_years(years, path, column: str, *, first: int, last: int, expected: str, rows=None,
+                first_row: int | None = 1) -> None:
+    """Raise an InputError at the first year outside ``first``-``last`` (a source's own range:
+    the years it can hold); ``expected`` says where the range comes from. ``rows`` as in
+    :func:`check_range`."""
+    values = np.asarray(years, dtype="float64")
+    bad = (values < first) | (values > last)
+    if not bad.any():
+        return
+    position = int(np.flatnonzero(bad)[0])
+    if rows is not None:
+        row = int(np.asarray(rows)[position])
+    else:
+        row = None if first_row is None else position + first_row
+    raise InputError(path, f"{column} {values[position]:.0f} is outside {first}-{last}; expected "
+                           f"{expected}", row=row, key=column)
+
+
+def check_not_all_missing(values, path, column: str, *, expected: str) -> None:
+    """A file whose ``column`` holds no value at all (every value empty or missing) is an
+    InputError: it would harmonise to nothing without a word."""
+    if len(values) and pd.isna(np.asarray(values, dtype="float64")).all():
+        raise InputError(path, f"every {column} is empty ({len(values):,} rows, no value); "
+                               f"expected {expected}", key=column)
 
 
 def check_range(values, path, column: str, *, expected: str, minimum: float | None = None,

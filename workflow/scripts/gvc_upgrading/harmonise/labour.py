@@ -11,6 +11,7 @@ one per country and chain, or per year (:func:`choose_labour_source`). Rows are 
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,18 @@ def _indstat_chain(rows: pd.DataFrame, path, chain: str, divisions: list[str],
     return merged
 
 
+def _drop_other_years(df: pd.DataFrame, column: str, years: tuple[int, int], path,
+                      ledger: Ledger) -> pd.DataFrame:
+    """Rows outside the configured ``years`` dropped (counted in ``ledger``); a file with no row
+    inside them is an InputError (its years are far from the configuration's)."""
+    outside = ~df[column].between(*years)
+    if len(df) and outside.all():
+        raise InputError(path, f"holds years {df[column].min()}-{df[column].max()} only; expected "
+                               f"observations in the configured years {years[0]}-{years[1]} "
+                               "(config key years)", key=column)
+    return ledger.drop(df, outside, "outside the configured years")
+
+
 def _indstat_lcu(df: pd.DataFrame, name: str) -> np.ndarray:
     """Money column ``name`` in national currency: USD values ('$') times the year's LCU per USD."""
     usd = df[f"{name}_unit"] == "$"
@@ -123,7 +136,7 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
     raw = ledger.read(raw.assign(employment_persons=raw["value"].where(raw["ctable"] == "04")))
     raw = ledger.drop(raw, ~raw["ctable"].isin(["04", *INDSTAT_MONEY_TABLES]),
                       "table other than employees (04), wages (05) and value added (20)")
-    raw = ledger.drop(raw, ~raw["year"].between(*years), "outside the configured years")
+    raw = _drop_other_years(raw, "year", years, path, ledger)
     divisions = {chain: isic_divisions(gvcs[chain]["isic"], "3") for chain in chains}
     selected = _select_chains(raw, {chain: raw[raw["isic"].isin(codes)]
                                     for chain, codes in divisions.items()}, ledger,
@@ -202,16 +215,66 @@ def bridge_isic_break(series: pd.DataFrame, value: str, policy: str,
 
 
 #: Per ILOSTAT file: the value column (output units), the conversion from ``obs_value``, the
-#: classification column with the activity, its prefix and ISIC level, and row filters.
+#: indicators it may hold, the prefix and ISIC level of its activity codes, and the
+#: classifications whose other codes are dropped (code prefix -> kept code, why the others go).
+#: Which column holds what is found by name and by the codes it holds (:func:`_ilostat_roles`):
+#: by-age files have the age in ``classif1`` and the activity in ``classif2``, by-sex files the
+#: activity in ``classif1``.
 _ILOSTAT_FILES = {
     "employment": {"value": "employment_persons", "factor": 1000.0,  # thousands -> persons
-                   "activity": "classif2", "prefix": "EC2", "level": "division",
-                   "filters": [("classif1", "AGE_YTHADULT_YGE15", "age group other than 15+")]},
+                   "indicator": r"^EMP_.*_NB$", "what": "employment in thousands (EMP_..._NB)",
+                   "prefix": "EC2", "level": "division",
+                   "kept": {"AGE": ("AGE_YTHADULT_YGE15", "age group other than 15+")}},
     "earnings": {"value": "nominal_wage_per_employee_lcu", "factor": 12.0,  # monthly -> annual
-                 "activity": "classif1", "prefix": "ECO", "level": "section",
-                 "filters": [("sex", "SEX_T", "by sex (the total is kept)"),
-                             ("classif2", "CUR_TYPE_LCU", "currency other than national")]},
+                 "indicator": r"^EAR_.*_NB$", "what": "earnings (EAR_..._NB)",
+                 "prefix": "ECO", "level": "section",
+                 "kept": {"CUR": ("CUR_TYPE_LCU", "currency other than national")}},
 }
+#: Ledger reason of ILOSTAT rows without a value: empty in the file, or set to missing by the
+#: reader as implausible (:data:`gvc_upgrading.sources.ilostat.VALUE_RANGES`, logged there).
+IMPLAUSIBLE_OR_EMPTY = "no value (obs_value empty, or implausible and set to missing)"
+#: The sex breakdown: the total is kept.
+_SEX_TOTAL = ("SEX_T", "by sex (the total is kept)")
+_CLASSIFICATIONS = ("classif1", "classif2")
+
+
+def _ilostat_roles(df: pd.DataFrame, path, kind: str, indicator: str) -> dict[str, str]:
+    """Which column holds the activity and which hold the filtered classifications (a code
+    prefix of :data:`_ILOSTAT_FILES` -> column), found by the codes each ``classif`` column
+    holds. A missing activity column, or a currency column missing from an indicator by
+    currency (``..._CUR_...``), is an InputError naming the file."""
+    spec = _ILOSTAT_FILES[kind]
+    prefixes = {column: set(df[column].str.split("_").str[0].dropna().unique())
+                for column in _CLASSIFICATIONS if column in df.columns}
+    found = ", ".join(f"{column}: {sorted(codes)[:4]}" for column, codes in prefixes.items())
+    roles = {}
+    for prefix in (spec["prefix"], *spec["kept"]):
+        holders = [column for column, codes in prefixes.items() if prefix in codes]
+        if len(holders) > 1:
+            raise InputError(path, f"{' and '.join(holders)} both hold {prefix}_ codes; expected "
+                                   f"one classification column per breakdown", key="header")
+        if holders:
+            roles[prefix] = holders[0]
+    needed = [spec["prefix"]] + (["CUR"] if "_CUR_" in indicator and "CUR" in spec["kept"]
+                                 else [])
+    missing = [prefix for prefix in needed if prefix not in roles]
+    if missing:
+        raise InputError(path, f"no classif column holds {', '.join(p + '_' for p in missing)} "
+                               f"codes (found {found or 'no classif column'}); expected the "
+                               f"ILOSTAT {kind} file to classify {indicator} by them",
+                         key="header")
+    return roles
+
+
+def _ilostat_indicator(df: pd.DataFrame, path, kind: str, expected: str | None) -> str:
+    """The file's indicator: one, the one its name and the registry (``expected``) say, and of
+    the kind the file stands for."""
+    indicator = ilostat.check_indicator(df, path, expected)
+    spec = _ILOSTAT_FILES[kind]
+    if not re.match(spec["indicator"], indicator):
+        raise InputError(path, f"indicator {indicator} is given as the ILOSTAT {kind} file; "
+                               f"expected {spec['what']}", row=2, key="indicator")
+    return indicator
 
 
 def _activity_codes(isic: dict, level: str) -> dict[str, list[str]]:
@@ -227,26 +290,26 @@ def _activity_codes(isic: dict, level: str) -> dict[str, list[str]]:
 
 
 def _ilostat_file(path, kind: str, gvcs: dict, chains: list[str], years: tuple[int, int],
-                  policy: str, isic_break: str,
-                  ledgers: list | None) -> tuple[pd.DataFrame, Ledger]:
-    """One ILOSTAT file as one value per country, value chain and year, with its ledger."""
+                  policy: str, isic_break: str, ledgers: list | None,
+                  indicator: str | None = None) -> tuple[pd.DataFrame, Ledger]:
+    """One ILOSTAT file as one value per country, value chain and year, with its ledger
+    (``indicator``: the registry entry's, checked against the file)."""
     spec = _ILOSTAT_FILES[kind]
     df = ilostat.read_ilostat_bulk(path)
-    missing = [column for column, _, _ in spec["filters"] if column not in df.columns]
-    if missing:
-        raise InputError(path, f"expected column(s) {missing} in the ILOSTAT {kind} file",
-                         key="header")
+    roles = _ilostat_roles(df, path, kind, _ilostat_indicator(df, path, kind, indicator))
+    filters = [(roles[prefix], kept, reason) for prefix, (kept, reason) in spec["kept"].items()
+               if prefix in roles] + ([("sex", *_SEX_TOTAL)] if "sex" in df.columns else [])
     value = spec["value"]
     ledger = keep_ledger(ledgers, Ledger("harmonise_labour", f"ILOSTAT {kind}", path, [value]))
     df = ledger.read(df.assign(**{value: df["obs_value"] * spec["factor"]}))
-    df = ledger.drop(df, df[value].isna(), "no value (obs_value empty)")
-    df = ledger.drop(df, ~df["time"].between(*years), "outside the configured years")
-    for column, kept, reason in spec["filters"]:
+    df = ledger.drop(df, df[value].isna(), IMPLAUSIBLE_OR_EMPTY)
+    df = _drop_other_years(df, "time", years, path, ledger)
+    for column, kept, reason in filters:
         df = ledger.drop(df, df[column] != kept, reason)
     aggregates = set(df["ref_area"][df["ref_area"].str.fullmatch(r"X\d\d")])
     df["country"] = iso3_codes(df["ref_area"], source="ILOSTAT", path=path, aggregates=aggregates)
     df = drop_non_countries(df.reset_index(drop=True), "country", policy, ledger)
-    pieces = {chain: _ilostat_activity(df, spec["activity"], spec["prefix"],
+    pieces = {chain: _ilostat_activity(df, roles[spec["prefix"]], spec["prefix"],
                                        _activity_codes(gvcs[chain]["isic"], spec["level"]))
               for chain in chains}
     df = _select_chains(df, pieces, ledger, "economic activity").reset_index(drop=True)
@@ -267,11 +330,12 @@ def _ilostat_file(path, kind: str, gvcs: dict, chains: list[str], years: tuple[i
 
 
 def _ilostat_labour(emp_path, ear_path, gvcs: dict, chains: list[str], years: tuple[int, int],
-                    policy: str, isic_break: str, ledgers: list | None) -> pd.DataFrame:
+                    policy: str, isic_break: str, ledgers: list | None,
+                    indicators: dict[str, str | None]) -> pd.DataFrame:
     emp, emp_ledger = _ilostat_file(emp_path, "employment", gvcs, chains, years, policy,
-                                    isic_break, ledgers)
+                                    isic_break, ledgers, indicators.get("employment"))
     ear, ear_ledger = _ilostat_file(ear_path, "earnings", gvcs, chains, years, policy,
-                                    isic_break, ledgers)
+                                    isic_break, ledgers, indicators.get("earnings"))
     df = emp.merge(ear.drop(columns="isic_revision"), on=["country", "value_chain", "year"],
                    how="outer", suffixes=("", "_earnings"))
     df["series_break"] = (df["series_break"].astype("boolean").fillna(False)
@@ -317,10 +381,13 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
                      prices: pd.DataFrame, gvcs: dict, chains: list[str],
                      years: tuple[int, int], historical_entities: str = "drop",
                      isic_break: str = "splice", labour_fallback: str = "country",
+                     ilostat_indicators: dict[str, str | None] | None = None,
                      ledgers: list | None = None) -> pd.DataFrame:
     """Employment and wages per country x value chain x year, each chain from its own source,
     or, for a chain with a list of sources, from the first with data
     (:func:`choose_labour_source`; ``labour_source`` says which per row).
+    ``ilostat_indicators`` (``employment``, ``earnings``) are the registry's indicators of the
+    two ILOSTAT files, checked against the files' ``indicator`` column.
 
     Real wage = nominal wage / CPI x CPI(base year), i.e. nominal / ``cpi_rebased`` x 100.
     """
@@ -335,7 +402,7 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
     if by_source.get("ilostat"):
         pieces.append(_ilostat_labour(ilostat_employment_path, ilostat_earnings_path, gvcs,
                                       by_source["ilostat"], years, historical_entities,
-                                      isic_break, ledgers))
+                                      isic_break, ledgers, ilostat_indicators or {}))
     df = pd.concat(pieces, ignore_index=True)
     fallback = df["value_chain"].isin([c for c in chains if len(labour_sources(gvcs[c])) > 1])
     if fallback.any():

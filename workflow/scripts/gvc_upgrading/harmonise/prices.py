@@ -21,11 +21,14 @@ log = logging.getLogger(__name__)
 
 
 def wdi_countries(path, indicator: str, column: str, policy: str, ledgers: list | None, *,
-                  step: str = "harmonise_prices", non_negative: bool = False
-                  ) -> tuple[pd.DataFrame, Ledger]:
+                  step: str = "harmonise_prices",
+                  years: tuple[int, int] | None = None) -> tuple[pd.DataFrame, Ledger]:
     """One WDI download as country, year, ``column``: rows of ``indicator`` only, aggregates and
     (``policy``) historical entities dropped, each counted in the ledger of ``step`` (returned
-    for the caller to write). ``non_negative``: a value below zero is an error."""
+    for the caller to write). The reader has checked each value against its indicator's range
+    (:data:`gvc_upgrading.sources.wdi.VALUE_RANGES`). ``years``: the configured years; a
+    download with no value in them is an error (all its years are kept: a base year or deflator
+    may lie outside)."""
     values, meta = wdi.read_wdi_download(path)
     ledger = keep_ledger(ledgers, Ledger(step, f"World Bank WDI {indicator}", path, [column]))
     values = ledger.read(values.rename(columns={"value": column}))
@@ -36,12 +39,7 @@ def wdi_countries(path, indicator: str, column: str, policy: str, ledgers: list 
     if unknown:
         raise InputError(path, f"country code(s) {unknown[:10]} missing from the country metadata",
                          key="Country Code")
-    negative = values[column] < 0
-    if non_negative and negative.any():
-        first = values[negative].iloc[0]
-        raise InputError(path, f"{indicator} of {first['country_code']} in {first['year']} is "
-                               f"{first[column]}; expected a value not below zero",
-                         key=str(first["year"]))
+    _check_configured_years(values, path, indicator, years)
     aggregates = set(meta.loc[meta["is_aggregate"], "country_code"])
     values["country"] = iso3_codes(values["country_code"], source="World Bank WDI", path=path,
                                    aggregates=aggregates)
@@ -50,15 +48,27 @@ def wdi_countries(path, indicator: str, column: str, policy: str, ledgers: list 
     return values[["country", "year", column]], ledger
 
 
+def _check_configured_years(values: pd.DataFrame, path, indicator: str,
+                            years: tuple[int, int] | None) -> None:
+    """A download without one value in the configured ``years`` is an InputError."""
+    if years is not None and not values["year"].between(*years).any():
+        raise InputError(path, f"{indicator} has values for {values['year'].min()}-"
+                               f"{values['year'].max()} only; expected values in the configured "
+                               f"years {years[0]}-{years[1]} (config key years)", key="year")
+
+
 def harmonise_prices(cpi_path, fx_path, base_year: int, *, historical_entities: str = "drop",
-                     ledgers: list | None = None) -> pd.DataFrame:
+                     ledgers: list | None = None,
+                     years: tuple[int, int] | None = None) -> pd.DataFrame:
     """CPI (published and rebased to ``base_year`` = 100) and LCU per USD by country and year.
 
-    Each path is a WDI download as :func:`gvc_upgrading.sources.wdi.read_wdi_download` reads it.
+    Each path is a WDI download as :func:`gvc_upgrading.sources.wdi.read_wdi_download` reads it;
+    each must have values in the configured ``years`` (when given).
     """
-    cpi, cpi_ledger = wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi", historical_entities, ledgers)
+    cpi, cpi_ledger = wdi_countries(cpi_path, "FP.CPI.TOTL", "cpi", historical_entities, ledgers,
+                                    years=years)
     fx, fx_ledger = wdi_countries(fx_path, "PA.NUS.FCRF", "exchange_rate_lcu_per_usd",
-                                   historical_entities, ledgers)
+                                   historical_entities, ledgers, years=years)
     prices = cpi.merge(fx, on=["country", "year"], how="outer")
     base = prices.loc[prices["year"] == base_year, ["country", "cpi"]].dropna()
     base = base.rename(columns={"cpi": "cpi_in_base_year"})

@@ -48,14 +48,16 @@ TOURISM = TableSchema("harmonised tourism", (
 
 
 def harmonise_tourism(receipts_path, arrivals_path, *, historical_entities: str = "drop",
-                      ledgers: list | None = None) -> pd.DataFrame:
-    """Receipts (current USD) and arrivals per country and year (:data:`TOURISM`)."""
+                      ledgers: list | None = None,
+                      years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Receipts (current USD) and arrivals per country and year (:data:`TOURISM`); each file
+    must have values in the configured ``years`` (when given)."""
     receipts, receipts_ledger = wdi_countries(receipts_path, RECEIPTS, "tourism_receipts_usd",
                                               historical_entities, ledgers,
-                                              step="harmonise_tourism", non_negative=True)
+                                              step="harmonise_tourism", years=years)
     arrivals, arrivals_ledger = wdi_countries(arrivals_path, ARRIVALS, "tourism_arrivals",
                                               historical_entities, ledgers,
-                                              step="harmonise_tourism", non_negative=True)
+                                              step="harmonise_tourism", years=years)
     table = receipts.merge(arrivals, on=["country", "year"], how="outer")
     receipts_ledger.write(table[table["tourism_receipts_usd"].notna()])
     arrivals_ledger.write(table[table["tourism_arrivals"].notna()])

@@ -77,20 +77,21 @@ def write_missing_year(path: str | Path, year: int, metadata: dict | None = None
 
 
 def harmonise_trade_year(zip_path: str | Path, year: int, *, historical_entities: str = "drop",
-                         ledgers: list | None = None) -> pa.Table:
+                         ledgers: list | None = None, release: str | None = None) -> pa.Table:
     """One BACI year as :data:`TRADE_COLUMNS` (HS revision as in config/gvcs.yaml, e.g. HS92),
     in memory; :func:`write_trade_year` streams the same rows to Parquet.
 
     Exporters that are historical entities follow ``historical_entities``; importers keep their
-    code (the flow is part of its exporter's exports either way).
+    code (the flow is part of its exporter's exports either way). ``release`` is the registry's
+    version of the zip: the release in its member names must be that one.
     """
-    batches = list(_trade_batches(zip_path, year, historical_entities, ledgers))
+    batches = list(_trade_batches(zip_path, year, historical_entities, ledgers, release))
     return pa.Table.from_batches(batches, schema=TRADE.arrow_schema())
 
 
 def write_trade_year(zip_path: str | Path, year: int, path: str | Path, *,
                      historical_entities: str = "drop", ledgers: list | None = None,
-                     metadata: dict | None = None) -> int:
+                     metadata: dict | None = None, release: str | None = None) -> int:
     """Harmonise one BACI year batch by batch into the zstd Parquet file ``path`` (the rule
     harmonise_trade): memory stays at a few batches whatever the year's size, and the file
     appears only once every check of the year has passed. Returns the number of rows written.
@@ -102,16 +103,16 @@ def write_trade_year(zip_path: str | Path, year: int, path: str | Path, *,
     if products is not None:  # every product code is checked against the list while reading
         drawn_from["hs6"] = pa.array(products.tolist(), pa.string())
     return write_checked_batches(
-        _trade_batches(zip_path, year, historical_entities, ledgers), path, TRADE,
+        _trade_batches(zip_path, year, historical_entities, ledgers, release), path, TRADE,
         metadata=metadata, drawn_from=drawn_from,
         unique_key_proof="the year file's (i, j, k) are unique and distinct BACI codes map to "
                          "distinct crosswalk codes (checked while reading)")
 
 
-def _trade_batches(zip_path, year: int, historical_entities: str, ledgers: list | None
-                   ) -> Iterator[pa.RecordBatch]:
+def _trade_batches(zip_path, year: int, historical_entities: str, ledgers: list | None,
+                   release: str | None = None) -> Iterator[pa.RecordBatch]:
     """The harmonised flows of one BACI year, batch by batch, through one ledger."""
-    where = f"{zip_path}:{baci.year_members(zip_path).get(year, '')}"
+    where = f"{zip_path}:{baci.year_members(zip_path, release).get(year, '')}"
     crosswalk = baci_crosswalk(baci.read_country_codes(zip_path))
     codes = pa.array(list(crosswalk), pa.string())
     mapped_codes = pa.array(list(crosswalk.values()), pa.string())
@@ -121,7 +122,7 @@ def _trade_batches(zip_path, year: int, historical_entities: str, ledgers: list 
     leaving = non_country_codes(set(crosswalk.values()), historical_entities, "exporter")
     rows_in = rows_out = missing_quantity = 0
     used: set[str] = set()
-    for flows in baci.iter_year(zip_path, year):
+    for flows in baci.iter_year(zip_path, year, release=release):
         mapped = {}
         for column in ("i", "j"):
             used.update(pc.unique(flows[column]).to_pylist())

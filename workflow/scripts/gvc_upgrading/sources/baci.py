@@ -11,8 +11,13 @@ What a year file must hold, else an :class:`~gvc_upgrading.errors.InputError` na
 the row and what was expected: the six columns, at least one flow, only its own year, no flow
 listed twice, values and quantities that are neither negative nor above :data:`MAX_VALUE` /
 :data:`MAX_QUANTITY`, and (when the archive has its product list) only the release's HS6 codes.
-The archive must hold one release only: year files and code lists of one version and HS revision.
-Archives are opened through :mod:`gvc_upgrading.sources.archives`, with the size limits below.
+The archive must hold one release only: year files and code lists of one version and HS revision,
+the release its file name states (``BACI_HS92_V202401.zip``) and, when the caller passes it, the
+registry's version; its years lie between the HS revision's first year in BACI and the
+release's own year (:mod:`gvc_upgrading.sources.baci_release`). Code lists that are not UTF-8
+(older releases were saved in Windows-1252) are read as Windows-1252 with a logged note.
+Archives are opened through :mod:`gvc_upgrading.sources.archives`, with the size limits below,
+and every member is read as a stream with a bounded line or member size.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ import pyarrow.csv as pacsv
 
 from ..errors import InputError, check_range, decode_utf8, delimiter_hint
 from ..io import prefetch
-from .archives import CORRUPT_MEMBER, open_member, open_zip, read_member
+from .archives import CORRUPT_MEMBER, open_member, open_zip, read_line, read_member
+from .baci_release import check_release_label, check_release_years, decode_code_list
 
 YEAR_MEMBER = re.compile(r"^BACI_HS(?P<rev>\d\d)_Y(?P<year>\d{4})_V(?P<version>\w+)\.csv$")
 CODE_LIST_MEMBER = re.compile(r"^(?:country_codes|product_codes_HS(?P<rev>\d\d))_V(?P<version>\w+)"
@@ -46,6 +52,12 @@ COUNTRY_HEADERS = {
 #: file of a release (HS92, recent years) is about 0.6 GB and a whole release about 10 GB.
 MAX_MEMBER_BYTES = 2 * 2**30
 MAX_ARCHIVE_BYTES = 64 * 2**30
+#: Largest code list read (decompressed): the HS92 product list is about 0.4 MB, the country
+#: list 10 kB; a code list is read whole, so this bounds the memory it takes.
+MAX_CODE_LIST_BYTES = 64 * 2**20
+#: Longest line of a year file (the header and every row): a real header is 24 bytes and a flow
+#: row under 100; a longer line is refused once this many bytes are read.
+MAX_LINE_BYTES = 2**16
 #: One flow above these is impossible: 10 trillion USD (``v`` is in thousands) is about half of
 #: world goods trade in a year, and 10 billion tonnes about all seaborne trade.
 MAX_VALUE = 1e10
@@ -58,9 +70,11 @@ def _open(zip_path: str | Path):
                     max_archive_bytes=MAX_ARCHIVE_BYTES)
 
 
-def year_members(zip_path: str | Path) -> dict[int, str]:
-    """Map each year to its CSV member; refuse a zip that mixes releases or HS revisions, or
-    whose code lists belong to another release."""
+def year_members(zip_path: str | Path, release: str | None = None) -> dict[int, str]:
+    """Map each year to its CSV member; refuse a zip that mixes releases or HS revisions, whose
+    code lists belong to another release, whose release is not the one its file name or
+    ``release`` (the registry's version, e.g. ``202401b``) states, or whose years lie outside
+    the release's range (see the module docstring)."""
     with _open(zip_path) as zf:
         names = zf.namelist()
     members: dict[int, str] = {}
@@ -83,6 +97,8 @@ def year_members(zip_path: str | Path) -> dict[int, str]:
             raise InputError(zip_path, f"code list of another release beside the HS{rev} "
                                        f"V{version} year files; expected one release",
                              key=f"member {name!r}")
+    check_release_label(zip_path, rev, version, release, members)
+    check_release_years(zip_path, rev, version, members)
     return dict(sorted(members.items()))
 
 
@@ -97,8 +113,9 @@ def _member_matching(zf: zipfile.ZipFile, prefix: str) -> str | None:
 
 
 def _code_list(zf: zipfile.ZipFile, member: str, where) -> pd.DataFrame:
-    """A code list member as strings (UTF-8, no missing-value guessing: ``NA`` is Namibia)."""
-    text = decode_utf8(read_member(zf, member, where), where)
+    """A code list member as strings (no missing-value guessing: ``NA`` is Namibia): UTF-8, or
+    :data:`LEGACY_ENCODING` with a logged note."""
+    text = decode_code_list(read_member(zf, member, where, max_bytes=MAX_CODE_LIST_BYTES), where)
     if not text.strip():
         raise InputError(where, "is empty; expected a header and one row per code")
     try:
@@ -161,17 +178,19 @@ def release_products(zip_path: str | Path) -> pd.Series | None:
     return read_product_codes(zip_path)["code"]
 
 
-def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 22) -> pa.Table:
+def read_year(zip_path: str | Path, year: int, block_size: int = 1 << 22, *,
+              release: str | None = None) -> pa.Table:
     """One year's flows as an Arrow table (all of :func:`iter_year`'s batches).
 
     Columns: ``t`` int16, ``i``/``j`` strings (BACI numeric codes), ``k`` six-character HS6
     string, ``v`` float64 (thousand USD), ``q`` float64 (tonnes, null where unknown).
     """
-    return pa.Table.from_batches(list(iter_year(zip_path, year, block_size)), schema=_CLEAN_SCHEMA)
+    return pa.Table.from_batches(list(iter_year(zip_path, year, block_size, release=release)),
+                                 schema=_CLEAN_SCHEMA)
 
 
-def iter_year(zip_path: str | Path, year: int, block_size: int = 1 << 22
-              ) -> Iterator[pa.RecordBatch]:
+def iter_year(zip_path: str | Path, year: int, block_size: int = 1 << 22, *,
+              release: str | None = None) -> Iterator[pa.RecordBatch]:
     """Stream one year's flows from inside the zip as cleaned, checked record batches.
 
     Each batch is checked as it is read (its year, value and quantity ranges, product codes);
@@ -179,9 +198,11 @@ def iter_year(zip_path: str | Path, year: int, block_size: int = 1 << 22
     last batch, so a consumer must read the iterator to its end before trusting what it wrote.
     Memory stays at a few batches of ``block_size`` bytes of CSV, whatever the year's size
     (measured on an 11-million-flow year: 4 MB blocks, 0.5 GB peak; 16 MB blocks, 0.8 GB at
-    the same speed).
+    the same speed; read by Arrow from memory one block of whole lines at a time since, 0.3 GB
+    instead of 0.45 GB for 3 million flows). ``release`` is the registry's version of the zip
+    (see :func:`year_members`).
     """
-    members = year_members(zip_path)
+    members = year_members(zip_path, release)
     if year not in members:
         raise InputError(zip_path, f"no file for year {year}; expected a year the archive has "
                                    f"({min(members)}-{max(members)})")
@@ -194,17 +215,26 @@ def iter_year(zip_path: str | Path, year: int, block_size: int = 1 << 22
                 for batch in _read_flows(fh, where, block_size):
                     checks.batch(batch)
                     yield batch
-        except pa.ArrowInvalid as exc:
-            raise _first_bad_row(zf, member, where, exc) from None
         except CORRUPT_MEMBER as exc:
             raise InputError(where, f"archive member is corrupt ({exc}); expected a complete, "
                                     "undamaged member") from exc
     checks.finish()
 
 
+#: Column types of a year file; no null tokens: an empty or "NA" value (v) is an error, and q's
+#: NA is handled in :func:`_clean_batch`.
+_CONVERT = pacsv.ConvertOptions(
+    column_types={"t": pa.int16(), "i": pa.string(), "j": pa.string(), "k": pa.string(),
+                  "v": pa.float64(), "q": pa.string()},
+    include_columns=FLOW_COLUMNS, null_values=[], strings_can_be_null=False,
+    quoted_strings_can_be_null=False)
+_READ = pacsv.ReadOptions(column_names=FLOW_COLUMNS)
+
+
 def _read_flows(fh, where, block_size: int) -> Iterator[pa.RecordBatch]:
-    """The cleaned flow batches of an open year member, after checking its header line."""
-    first = fh.readline()
+    """The cleaned flow batches of an open year member, after checking its header line;
+    decompressing, parsing and cleaning run in their own thread, ahead of the checks."""
+    first = read_line(fh, where, row=1, max_bytes=MAX_LINE_BYTES)
     if not first.strip():
         raise InputError(where, f"is empty; expected the header {','.join(FLOW_COLUMNS)} and flows",
                          row=1)
@@ -212,31 +242,51 @@ def _read_flows(fh, where, block_size: int) -> Iterator[pa.RecordBatch]:
     if header != FLOW_COLUMNS:
         raise InputError(where, f"header is {header}; expected {FLOW_COLUMNS}{delimiter_hint(header)}",
                          row=1)
-    if not fh.peek(1):
-        return
-    types = {"t": pa.int16(), "i": pa.string(), "j": pa.string(), "k": pa.string(),
-             "v": pa.float64(), "q": pa.string()}
-    # no null tokens: an empty or "NA" value (v) is an error; q's NA is handled in _clean_batch
-    convert = pacsv.ConvertOptions(column_types=types, include_columns=FLOW_COLUMNS,
-                                   null_values=[], strings_can_be_null=False,
-                                   quoted_strings_can_be_null=False)
-    read = pacsv.ReadOptions(column_names=FLOW_COLUMNS, block_size=block_size)
-    # decompressing, parsing and cleaning run in their own thread, ahead of the checks
-    batches = pacsv.open_csv(fh, read_options=read, convert_options=convert)
-    yield from prefetch(_clean_batch(batch) for batch in batches if batch.num_rows)
+    if fh.peek(1):
+        yield from prefetch(_parsed_blocks(fh, where, block_size))
 
 
-def _first_bad_row(zf: zipfile.ZipFile, member: str, where, error: pa.ArrowInvalid) -> InputError:
-    """Find the first row that Arrow could not parse (a second pass, on the error path only)."""
-    with zf.open(member) as fh:
-        for number, line in enumerate(fh, start=1):
-            text = decode_utf8(line, where, first_row=number)
-            if number == 1 or not text.strip():
-                continue
-            problem = _row_problem(next(csv.reader([text])))
-            if problem:
-                return InputError(where, problem, row=number)
-    return InputError(where, f"malformed flow row ({error})")
+def _parsed_blocks(fh, where, block_size: int) -> Iterator[pa.RecordBatch]:
+    """Each block of whole lines parsed by Arrow from memory (Arrow never calls back into the
+    Python stream from its own threads, so an error leaves nothing reading in the background)."""
+    for first_row, block in _line_blocks(fh, where, block_size):
+        try:
+            table = pacsv.read_csv(pa.py_buffer(block), read_options=_READ,
+                                   convert_options=_CONVERT)
+            batches = [_clean_batch(batch) for batch in table.to_batches() if batch.num_rows]
+        except pa.ArrowInvalid as exc:  # a field that is not a number, a row of other width
+            raise _first_bad_row(block, where, first_row, exc) from None
+        yield from batches
+
+
+def _line_blocks(fh, where, block_size: int) -> Iterator[tuple[int, bytes]]:
+    """The rest of an open member in blocks of about ``block_size`` bytes cut after a line
+    break, each with the file row of its first line; a line longer than :data:`MAX_LINE_BYTES`
+    is an InputError once that many bytes are read, so memory stays at about one block."""
+    row, carry = 2, b""
+    while block := fh.read(block_size):
+        data = carry + block
+        cut = data.rfind(b"\n") + 1
+        data, carry = data[:cut], data[cut:]
+        if len(carry) > MAX_LINE_BYTES:
+            raise InputError(where, f"line is longer than {MAX_LINE_BYTES:,} bytes; expected a "
+                                    "text file with lines of delimited fields",
+                             row=row + data.count(b"\n"))
+        if data:
+            yield row, data
+            row += data.count(b"\n")
+    if carry:
+        yield row, carry
+
+
+def _first_bad_row(block: bytes, where, first_row: int, error: pa.ArrowInvalid) -> InputError:
+    """The first row of ``block`` (file row ``first_row`` on) that Arrow could not parse."""
+    for number, line in enumerate(block.splitlines(), start=first_row):
+        text = decode_utf8(line, where, first_row=number)
+        problem = _row_problem(next(csv.reader([text]))) if text.strip() else None
+        if problem:
+            return InputError(where, problem, row=number)
+    return InputError(where, f"malformed flow row ({error})", row=first_row)
 
 
 def _row_problem(fields: list[str]) -> str | None:

@@ -8,14 +8,19 @@ weights in kilograms (``netWgt``).
 Commodity codes follow the revision each reporter used (``classificationCode`` H0-H6).
 
 Stored records are checked before use: at least one record, the columns below, numbers as
-``primaryValue`` (not negative, not above :data:`MAX_VALUE_USD`) and ``netWgt``, HS codes of 2, 4
-or 6 digits, known reporters and revisions, one record per exporter, year and code. A zero net
-weight means "not reported" and a negative one is impossible: both leave the quantity missing
-(negative ones are counted in a warning).
+``primaryValue`` (not negative, not above :data:`MAX_VALUE_USD`) and ``netWgt`` (not above
+:data:`MAX_NET_WEIGHT_KG`), years between the classification's first year
+(:data:`REVISION_FIRST_YEARS`) and the current year, HS codes of 2, 4 or 6 digits, known reporters
+and revisions, one record per exporter, year and code. A zero net weight means "not reported" and
+a negative one is impossible: both leave the quantity missing (negative ones are counted in a
+warning). Extracts saved by other tools may hold ``cmdCode`` as a number, which loses the leading
+zero of HS chapters 01-09 (``70200`` for 070200): where an ``aggrLevel`` column gives the code's
+length, such codes are zero-padded to it, with a warning that counts them.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
@@ -24,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, check_range
+from ..errors import InputError, check_range, check_years
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,14 @@ RECORD_COLUMNS = ["refYear", "reporterISO", "flowCode", "partnerCode", "cmdCode"
                   "classificationCode", "primaryValue", "netWgt"]
 #: One export record above 10 trillion USD is impossible (about half of world goods trade).
 MAX_VALUE_USD = 1e13
+#: One record above 10 billion tonnes is impossible (about all seaborne trade in a year).
+MAX_NET_WEIGHT_KG = 1e13
+#: The first year each HS revision can be reported in (Comtrade's HS data start in 1988, the
+#: later revisions the year they came into force).
+REVISION_FIRST_YEARS = {"H0": 1988, "H1": 1996, "H2": 2002, "H3": 2007, "H4": 2012, "H5": 2017,
+                        "H6": 2022}
+#: The code lengths Comtrade's ``aggrLevel`` gives for HS chapters, headings and subheadings.
+HS_LEVELS = (2, 4, 6)
 _HS_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 HARMONISED_COLUMNS = ["year", "exporter", "importer", "hs_revision", "hs_code", "value_usd",
                       "quantity_kg"]
@@ -111,10 +124,60 @@ def check_records(records: pd.DataFrame, path) -> pd.DataFrame:
         netWgt=_numbers(records, "netWgt", path, allow_missing=True))
     check_range(records["primaryValue"], path, "primaryValue", minimum=0, maximum=MAX_VALUE_USD,
                 expected="an export value in US dollars")
-    codes = records["cmdCode"].astype("string")
+    check_range(records["netWgt"].where(records["netWgt"] > 0), path, "netWgt",
+                maximum=MAX_NET_WEIGHT_KG, expected="a net weight in kg")
+    _check_years(records, path)
+    codes = _padded_codes(records, path)
     not_hs = ~codes.str.fullmatch(_HS_CODE).fillna(False)
     if not_hs.any():
         position = int(not_hs.to_numpy().nonzero()[0][0])
+        hint = "" if "aggrLevel" in records else " (saved as a number? an aggrLevel column " \
+                                                   "would give its length)"
         raise InputError(path, f"cmdCode {codes.iloc[position]!r} is not an HS code; expected 2, "
-                               "4 or 6 digits", row=position + 1, key="cmdCode")
-    return records
+                               f"4 or 6 digits{hint}", row=position + 1, key="cmdCode")
+    return records.assign(cmdCode=codes)
+
+
+def _check_years(records: pd.DataFrame, path) -> None:
+    """Years from the first year of the record's classification to the current year."""
+    first = records["classificationCode"].map(REVISION_FIRST_YEARS).fillna(1988)
+    early = records["refYear"] < first
+    if early.any():
+        position = int(early.to_numpy().nonzero()[0][0])
+        raise InputError(path, f"refYear {records['refYear'].iloc[position]:.0f} is before "
+                               f"{first.iloc[position]:.0f}, when classification "
+                               f"{records['classificationCode'].iloc[position]} came into force; "
+                               "expected a year the classification can be reported in",
+                         row=position + 1, key="refYear")
+    check_years(records["refYear"], path, "refYear", first=min(REVISION_FIRST_YEARS.values()),
+                last=datetime.date.today().year, expected="a year of Comtrade's HS data, not "
+                                                          "in the future")
+
+
+def _padded_codes(records: pd.DataFrame, path) -> pd.Series:
+    """``cmdCode`` as text; digit codes shorter than their ``aggrLevel`` (2, 4 or 6) zero-padded
+    to it, with a warning that counts them; a code longer than its level is an InputError."""
+    raw = records["cmdCode"]
+    if pd.api.types.is_float_dtype(raw) and (raw.dropna() == raw.dropna().round()).all():
+        raw = raw.astype("Int64")
+    codes = raw.astype("string")
+    if "aggrLevel" not in records:
+        return codes
+    level = pd.to_numeric(records["aggrLevel"], errors="coerce")
+    digits = codes.str.fullmatch(r"\d+").fillna(False) & level.isin(HS_LEVELS)
+    longer = digits & (codes.str.len() > level)
+    if longer.any():
+        position = int(longer.to_numpy().nonzero()[0][0])
+        raise InputError(path, f"cmdCode {codes.iloc[position]!r} has more digits than its "
+                               f"aggrLevel {level.iloc[position]:.0f}; expected a code of that "
+                               "length", row=position + 1, key="cmdCode")
+    short = digits & (codes.str.len() < level)
+    if short.any():
+        widths = level[short].astype(int)
+        codes = codes.copy()
+        codes[short] = [code.zfill(width) for code, width in zip(codes[short], widths)]
+        rows = (short.to_numpy().nonzero()[0] + 1).tolist()
+        log.warning("%s: %d cmdCode value(s) without their leading zero (saved as numbers by "
+                    "another tool?) zero-padded to their aggrLevel: rows %s%s", path, len(rows),
+                    rows[:10], " ..." if len(rows) > 10 else "")
+    return codes

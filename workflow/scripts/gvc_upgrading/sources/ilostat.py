@@ -33,7 +33,9 @@ a code they do not list.
 Rows outside the ``years`` asked for are dropped and counted in a log line.
 
 :func:`read_ilostat_bulk` and :func:`pick_source` keep the raw bulk table that the labour
-harmonisation reads (columns as in the file, ``time`` and ``obs_value`` parsed).
+harmonisation reads (columns as in the file, ``time`` and ``obs_value`` parsed), with the same
+year range and units as :func:`read_indicator` (values above their unit's range are set to
+missing there, with a counted warning); :func:`check_indicator` checks its indicator.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import (
     InputError,
+    check_not_all_missing,
     check_range,
     delimiter_hint,
     parse_numbers,
@@ -57,10 +61,13 @@ from .ilostat_codes import (
     MAX_EMPLOYMENT_THOUSANDS,
     TIDY_COLUMNS,
     eco_code_parts,
+    indicator_in_name,
     indicator_unit,
     source_type,
+    without_frequency,
 )
 from .ilostat_layouts import (
+    check_years,
     decode_labels,
     explorer_layout,
     read_columns,
@@ -76,7 +83,7 @@ from .ilostat_xlsx import read_indicator_xlsx
 #: The public face of the ILOSTAT readers: this module's own functions and, from the modules
 #: beside it, the conventions and the other layouts.
 __all__ = ["CLASSIF_SEPARATOR", "MAX_EMPLOYMENT_THOUSANDS", "SOURCE_PRIORITY", "TIDY_COLUMNS",
-           "eco_code_parts", "indicator_unit", "pick_source", "read_dictionaries",
+           "check_indicator", "eco_code_parts", "indicator_unit", "pick_source", "read_dictionaries",
            "read_dictionary", "read_ilostat_bulk", "read_indicator", "read_indicator_xlsx",
            "source_type"]
 
@@ -98,11 +105,15 @@ def read_ilostat_bulk(path: str | Path) -> pd.DataFrame:
     ``obs_value`` as float (NaN if empty).
 
     Refuses a file that is empty, cut short, not UTF-8, lacks a column of :data:`REQUIRED` or has
-    no data rows; a value that is not a number or is negative; a period that is not a year; one
-    :data:`KEY_COLUMNS` combination given twice. Employment values above
-    :data:`MAX_EMPLOYMENT_THOUSANDS` are set to missing with a warning: the bulk files hold such
-    values (Cambodia's 1999 establishment survey reports 21.7 billion thousand employees), and
-    refusing the file for them would lose every other country.
+    no data rows; a value that is not a number or is negative; a file whose values are all empty;
+    a period that is not a year, or one before 1900 or after next year; one :data:`KEY_COLUMNS`
+    combination given twice. Values above their unit's range (:func:`indicator_unit`: employment
+    above :data:`MAX_EMPLOYMENT_THOUSANDS`, rates above 100%, weekly hours above 168, earnings
+    above :data:`~gvc_upgrading.sources.ilostat_codes.MAX_EARNINGS`) are set to missing with a
+    warning that counts them: the bulk files hold such values (Cambodia's 1999 establishment
+    survey reports 21.7 billion thousand employees, Samoa's 2014 education sector 414 weekly
+    hours), and refusing the file for them would lose every other country. A file whose values
+    are all beyond their range is refused.
     """
     with reading_errors(path):
         df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
@@ -116,12 +127,33 @@ def read_ilostat_bulk(path: str | Path) -> pd.DataFrame:
         raise InputError(path, "has a header but no data rows; expected ILOSTAT observations",
                          row=2)
     df["obs_value"] = parse_numbers(df["obs_value"], path, "obs_value", missing=("",), first_row=2)
+    check_not_all_missing(df["obs_value"], path, "obs_value", expected="ILOSTAT observations")
     check_range(df["obs_value"], path, "obs_value", minimum=0, first_row=2,
                 expected="a count or an amount, not negative")
     df["time"] = parse_years(df["time"], path, "time", first_row=2)
+    check_years(df["time"].to_numpy(), np.arange(len(df)) + 2, path, "time")
     _check_unique_keys(df, path)
-    _drop_impossible_employment(df, path)
+    _drop_implausible_values(df, path)
     return df
+
+
+def check_indicator(df: pd.DataFrame, path, expected: str | None = None) -> str:
+    """The one indicator of a bulk table from :func:`read_ilostat_bulk`; an InputError when its
+    ``indicator`` column holds several, or one other than the file name's
+    (:func:`~gvc_upgrading.sources.ilostat_codes.indicator_in_name`) or ``expected`` (the
+    registry entry's; with or without the ``_A`` of the file name)."""
+    found = df["indicator"].unique()
+    if len(found) != 1:
+        raise InputError(path, f"holds indicators {sorted(found)[:5]}; expected one indicator "
+                               "per bulk file", key="indicator")
+    indicator = str(found[0])
+    for label, wanted in (("the file name", indicator_in_name(path)),
+                          ("the registry entry", expected and without_frequency(expected))):
+        if wanted and indicator != wanted:
+            raise InputError(path, f"indicator column holds {indicator}; expected {wanted}, as "
+                                   f"{label} says (a renamed or mixed-up file?)", row=2,
+                             key="indicator")
+    return indicator
 
 
 def _check_unique_keys(df: pd.DataFrame, path) -> None:
@@ -134,18 +166,27 @@ def _check_unique_keys(df: pd.DataFrame, path) -> None:
                                f"{', '.join(keys)}", row=position + 2, key="key")
 
 
-def _drop_impossible_employment(df: pd.DataFrame, path) -> None:
-    """Set employment values above :data:`MAX_EMPLOYMENT_THOUSANDS` to missing, with a warning."""
-    impossible = (df["indicator"].str.startswith("EMP_")
-                  & (df["obs_value"] > MAX_EMPLOYMENT_THOUSANDS))
-    if impossible.any():
-        rows = (impossible.to_numpy().nonzero()[0] + 2).tolist()
-        areas = sorted(set(df.loc[impossible, "ref_area"]))
-        log.warning("%s: %d employment value(s) above %g thousand (more people than live on "
-                    "Earth) set to missing: rows %s%s, ref_area %s", path, len(rows),
-                    MAX_EMPLOYMENT_THOUSANDS, rows[:10], " ..." if len(rows) > 10 else "",
-                    ", ".join(areas))
-        df.loc[impossible, "obs_value"] = float("nan")
+def _drop_implausible_values(df: pd.DataFrame, path) -> None:
+    """Set values above their indicator's unit range (:func:`indicator_unit`) to missing, with a
+    warning that counts them and names their rows and countries; refuse a file left without a
+    value."""
+    for indicator in df["indicator"].unique():
+        unit = indicator_unit(str(indicator))
+        if unit.maximum is None:
+            continue
+        impossible = (df["indicator"] == indicator) & (df["obs_value"] > unit.maximum)
+        if impossible.any():
+            rows = (impossible.to_numpy().nonzero()[0] + 2).tolist()
+            areas = sorted(set(df.loc[impossible, "ref_area"]))
+            log.warning("%s: %d value(s) above %g %s set to missing: rows %s%s, ref_area %s",
+                        path, len(rows), unit.maximum,
+                        unit.name or "(earnings per month or hour, in their currency)", rows[:10],
+                        " ..." if len(rows) > 10 else "", ", ".join(areas))
+            df.loc[impossible, "obs_value"] = float("nan")
+    if df["obs_value"].isna().all():
+        raise InputError(path, "every value is empty or above its unit's range (see the warnings "
+                               "above); expected ILOSTAT observations in their indicator's units",
+                         key="obs_value")
 
 
 def pick_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

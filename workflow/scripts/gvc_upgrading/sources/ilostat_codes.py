@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 #: Employment indicators (``EMP_...``) are in thousands; more than the world's population is
 #: an impossible magnitude.
 MAX_EMPLOYMENT_THOUSANDS = 8.2e6
+#: Earnings (a month's or an hour's, in any currency) above this are impossible: the largest
+#: national figures are in the order of 1e8 a month (Iranian rial).
+MAX_EARNINGS = 1e12
 
 
 # --- conventions: activity codes, source types, units -------------------------------------------
@@ -154,7 +157,8 @@ def indicator_unit(indicator: str, currency: str | None = None) -> Unit:
     of ``_UNIT_BY_INDICATOR``. ``HOW_`` ids are hours per week (0-168). Earnings ids (``EAR_``,
     ``LAC_``, ...) are amounts per month, or per hour for the hourly ids (``EAR_4HRL_``,
     ``EAR_HARE_``, ``LAC_4HRL_``, ``SDG_0851_``), in the currency named by ``currency`` (a
-    ``CUR_TYPE_`` code of the row) for ``_CUR_`` ids and in local currency otherwise. Person
+    ``CUR_TYPE_`` code of the row) for ``_CUR_`` ids and in local currency otherwise, at most
+    :data:`MAX_EARNINGS`. Person
     counts (``EMP_``, ``UNE_``, ``EAP_``, ``POP_``, ...) are thousands of persons, at most
     :data:`MAX_EMPLOYMENT_THOUSANDS`. ``INJ_`` counts are cases (``INJ_DAYS_``: days lost).
     Any other ``_NB`` id: unit unknown (None), not negative.
@@ -163,7 +167,7 @@ def indicator_unit(indicator: str, currency: str | None = None) -> Unit:
     if indicator in _UNIT_BY_INDICATOR:
         return _UNIT_BY_INDICATOR[indicator]
     if _EARNINGS.fullmatch(indicator):
-        return Unit(_earnings_unit(indicator, currency))
+        return Unit(_earnings_unit(indicator, currency), 0.0, MAX_EARNINGS)
     for pattern, unit in _UNIT_BY_PATTERN:
         if re.fullmatch(pattern, indicator):
             return unit

@@ -14,31 +14,65 @@ pages; errors arrive with HTTP 200 as ``[{"message": [...]}]``. Aggregates are t
 
 Bad input raises an :class:`~gvc_upgrading.errors.InputError` naming the file, row or key and what
 was expected: an unreadable zip, a file that is not UTF-8, JSON cut short, a missing column or
-field, a value that is not a finite number, a country-indicator pair given twice, and a consumer
-price index or exchange rate (:data:`POSITIVE_INDICATORS`) that is not above zero. Zips are
-opened through :mod:`gvc_upgrading.sources.archives` with the size limits below.
+field, a value that is not a finite number, a country-indicator pair given twice, a file whose
+values are all empty, a value outside its indicator's plausible range (:data:`VALUE_RANGES`:
+consumer price index and exchange rate above zero and below an impossible magnitude, tourism
+receipts and arrivals not negative and below one), and a value for a year before
+:data:`FIRST_YEAR` or after the file's own date (``Last Updated Date`` of a bulk file,
+``lastupdated`` of an API page; else the current year). Zips are opened through
+:mod:`gvc_upgrading.sources.archives` with the size limits below; their members are read as
+streams.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, check_range, decode_utf8, delimiter_hint, parse_numbers
+from ..errors import (
+    InputError,
+    check_range,
+    check_years,
+    decode_utf8,
+    delimiter_hint,
+    parse_numbers,
+)
 from .archives import open_zip, read_member
 
 ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
-#: Indicators whose values must be above zero: a price index and a price of currency.
-POSITIVE_INDICATORS = {"FP.CPI.TOTL": "a consumer price index above zero",
-                       "PA.NUS.FCRF": "an exchange rate (LCU per USD) above zero"}
+#: A consumer price index (2010 = 100) above this is an impossible magnitude: the largest in
+#: WDI (Nov. 2024) is Sudan's 38,797 in 2022, and even Venezuela's hyperinflation (prices up
+#: roughly a billion-fold from 2010 to 2021, no longer in WDI) stays about 1,000 times below.
+MAX_CPI = 1e14
+#: An exchange rate (LCU per USD) above this is impossible: the largest in WDI (June 2024) is
+#: Zimbabwe's 6.7e9 in 2008, followed by Iran's 42,000.
+MAX_EXCHANGE_RATE = 1e12
+#: Tourism receipts (current USD) of one country above this are impossible: the whole world's
+#: were about 1.5e12 USD in 2019.
+MAX_TOURISM_RECEIPTS_USD = 1e13
+#: Arrivals of one country above this are impossible: the whole world's were about 1.5e9 in 2019.
+MAX_TOURISM_ARRIVALS = 1e10
+#: The plausible range of each indicator's values: (above zero, or not negative; maximum; what
+#: the values are). Other indicators are only held to finite numbers.
+VALUE_RANGES = {
+    "FP.CPI.TOTL": (True, MAX_CPI, "a consumer price index (2010 = 100)"),
+    "PA.NUS.FCRF": (True, MAX_EXCHANGE_RATE, "an exchange rate (LCU per USD)"),
+    "ST.INT.RCPT.CD": (False, MAX_TOURISM_RECEIPTS_USD, "tourism receipts in current USD"),
+    "ST.INT.ARVL": (False, MAX_TOURISM_ARRIVALS, "a number of tourist arrivals"),
+}
+#: WDI series start in 1960.
+FIRST_YEAR = 1960
 #: Decompressed size limits (bytes) of one member and of a whole download; a bulk zip of one
-#: indicator holds well under 1 MB.
-MAX_MEMBER_BYTES = 256 * 2**20
-MAX_ARCHIVE_BYTES = 512 * 2**20
+#: indicator holds well under 1 MB, and a member is read whole, so this bounds its memory.
+MAX_MEMBER_BYTES = 64 * 2**20
+MAX_ARCHIVE_BYTES = 128 * 2**20
+_LAST_UPDATED = re.compile(r'^"?Last Updated Date"?,"?(?P<date>\d{4}-\d\d-\d\d)')
 _ZIP_MAGIC = b"PK"
 
 
@@ -50,6 +84,8 @@ def _bulk_table(text: str, where) -> pd.DataFrame:
     if offset is None:
         raise InputError(where, 'no "Country Name","Country Code",... header line; expected the '
                                 "WDI bulk CSV layout")
+    updated = next((m["date"] for line in lines[:offset] if (m := _LAST_UPDATED.match(line))),
+                   None)
     df = pd.read_csv(io.StringIO("\n".join(lines[offset:])), dtype=str, keep_default_na=False,
                      na_values=[])
     df = df.loc[:, [c for c in df.columns if not c.startswith("Unnamed")]]
@@ -64,11 +100,16 @@ def _bulk_table(text: str, where) -> pd.DataFrame:
     values = pd.DataFrame({year: parse_numbers(df[year], where, f"value for {year}",
                                                missing=("",), first_row=first_row)
                            for year in years}, index=df.index)
+    if len(df) and values.isna().all(axis=None):
+        raise InputError(where, f"every value is empty ({len(df)} rows, years "
+                                f"{years[0] if years else ''}-{years[-1] if years else ''}); "
+                                "expected at least one value", key="value")
     long = values.assign(country_code=df["Country Code"], indicator_code=df["Indicator Code"]).melt(
         id_vars=["country_code", "indicator_code"], var_name="year", ignore_index=False)
     long = long.dropna(subset=["value"])
     long["year"] = long["year"].astype("int64")
-    _check_values(long, where, rows=long.index + first_row)
+    _check_values(long, where, rows=long.index + first_row, updated=updated,
+                  dated_by="Last Updated Date")
     return long[["country_code", "indicator_code", "year", "value"]].reset_index(drop=True)
 
 
@@ -82,19 +123,30 @@ def _check_unique(keys: pd.DataFrame, where, first_row: int) -> None:
                          row=position + first_row, key="Country Code")
 
 
-def _check_values(long: pd.DataFrame, where, rows=None) -> None:
-    """Values are finite; those of :data:`POSITIVE_INDICATORS` are above zero. ``rows`` are the
-    file rows of the values (none for API documents)."""
+def _check_values(long: pd.DataFrame, where, rows=None, *, updated: str | None,
+                  dated_by: str) -> None:
+    """Values are finite and in their indicator's range (:data:`VALUE_RANGES`); years lie
+    between :data:`FIRST_YEAR` and the year of ``updated`` (the file's own date, named by
+    ``dated_by``; without one, the current year). ``rows`` are the file rows of the values
+    (none for API documents)."""
     labels = (long["country_code"] + " " + long["year"].astype(str)).to_numpy()
     rows = None if rows is None else np.asarray(rows)
     first_row = None if rows is None else 1
+    last = int(updated[:4]) if updated else datetime.date.today().year
+    since = f"{dated_by} {updated}" if updated else "the current year"
+    check_years(long["year"], where, "year", first=FIRST_YEAR, last=last, rows=rows,
+                first_row=first_row, expected=f"WDI years from {FIRST_YEAR} to the file's "
+                                              f"own date ({since})")
     check_range(long["value"], where, "value", rows=rows, first_row=first_row, labels=labels,
                 expected="a finite number")
-    for indicator, expected in POSITIVE_INDICATORS.items():
+    for indicator, (positive, maximum, what) in VALUE_RANGES.items():
         mask = (long["indicator_code"] == indicator).to_numpy()
-        check_range(long["value"].to_numpy()[mask], where, f"{indicator} value", above_zero=True,
+        check_range(long["value"].to_numpy()[mask], where, f"{indicator} value",
+                    above_zero=positive, minimum=None if positive else 0, maximum=maximum,
                     rows=None if rows is None else rows[mask], first_row=first_row,
-                    labels=labels[mask], expected=expected)
+                    labels=labels[mask],
+                    expected=f"{what}, {'above' if positive else 'not below'} zero and at most "
+                             f"{maximum:g}")
 
 
 def _metadata_table(text: str, where) -> pd.DataFrame:
@@ -148,8 +200,9 @@ def _read_zip(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             raise InputError(path, f"expected one API_*.csv and one Metadata_Country_*.csv "
                                    f"member, found {names}")
         where, meta_where = f"{path}:{data[0]}", f"{path}:{meta[0]}"
-        text = decode_utf8(read_member(zf, data[0], where), where)
-        meta_text = decode_utf8(read_member(zf, meta[0], meta_where), meta_where)
+        text = decode_utf8(read_member(zf, data[0], where, max_bytes=MAX_MEMBER_BYTES), where)
+        meta_text = decode_utf8(read_member(zf, meta[0], meta_where, max_bytes=MAX_MEMBER_BYTES),
+                                meta_where)
     return _bulk_table(text, where), _metadata_table(meta_text, meta_where)
 
 
@@ -183,15 +236,22 @@ def read_wdi_api(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not (isinstance(document, dict) and document.get("format") == "wdi_api_v2"):
         raise InputError(path, 'expected a JSON object with "format": "wdi_api_v2", '
                                '"indicator_pages" and "country_pages"', key="format")
-    pages = {}
+    pages, infos = {}, []
     for part in ("indicator_pages", "country_pages"):
         if not isinstance(document.get(part), list):
             raise InputError(path, "expected a list of API v2 pages", key=part)
-        pages[part] = [(n, item) for n, page in enumerate(document[part], start=1)
-                       for item in check_api_page(page, path, key=f"{part} page {n}")[1]]
+        checked = [check_api_page(page, path, key=f"{part} page {n}")
+                   for n, page in enumerate(document[part], start=1)]
+        pages[part] = [(n, item) for n, (_, items) in enumerate(checked, start=1)
+                       for item in items]
+        infos += [info for info, _ in checked] if part == "indicator_pages" else []
+    records = [(n, record) for n, record in pages["indicator_pages"]
+               if not (isinstance(record, dict) and record.get("value") is None)]
+    if pages["indicator_pages"] and not records:
+        raise InputError(path, f"every value is empty ({len(pages['indicator_pages'])} records, "
+                               "all null); expected at least one value", key="indicator_pages")
     values = pd.DataFrame([_api_value(record, path, f"indicator_pages page {n}")
-                           for n, record in pages["indicator_pages"]
-                           if isinstance(record, dict) and record.get("value") is not None],
+                           for n, record in records],
                           columns=["country_code", "indicator_code", "year", "value"])
     values = values.astype({"year": "int64", "value": "float64"})
     keys = values[["country_code", "indicator_code", "year"]]
@@ -200,7 +260,10 @@ def read_wdi_api(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise InputError(path, f"more than one value for {country}, {indicator}, {year}; "
                                "expected one per country, indicator and year",
                          key="indicator_pages")
-    _check_values(values, path)
+    updated = next((str(info["lastupdated"]) for info in infos
+                    if re.fullmatch(r"\d{4}-\d\d-\d\d", str(info.get("lastupdated", "")))),
+                   None)
+    _check_values(values, path, updated=updated, dated_by="lastupdated")
     countries = [country for _, country in pages["country_pages"]]
     if not all(isinstance(c, dict) and isinstance(c.get("id"), str) for c in countries):
         raise InputError(path, 'expected country records with an "id"', key="country_pages")
