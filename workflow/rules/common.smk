@@ -10,10 +10,18 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from gvc_upgrading.analysis.classify import check_classification
 from gvc_upgrading.analysis.specifications import dimension_variables
 from gvc_upgrading.config import check_references, load_yaml, validate, window_warnings
-from gvc_upgrading.dimensions import check_datasets, load_dimensions, read_registry
+from gvc_upgrading.dimensions import (
+    check_datasets,
+    check_value_added,
+    load_dimensions,
+    read_registry,
+    value_added_dimensions,
+    value_added_measures,
+)
 from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.providers import download_paths
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
+from gvc_upgrading.store.tiva_api import request_tag, tiva_request
 from gvc_upgrading.valuechains import check_chains, is_tourism, labour_sources, override_labour_sources
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
@@ -42,6 +50,8 @@ check_classification(
 )
 # Label and unit of each indicator column of the dimensions (women's and men's too), for terms.
 VARIABLES = dimension_variables(DIMENSIONS.values())
+check_value_added(DIMENSIONS, config["datasets"], REGISTRY, GVCS, config["value_chains"],
+                  config["value_chains_file"])
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 CHAINS = list(config["value_chains"])
@@ -104,18 +114,60 @@ def raw_dir(entry):
     return Path("resources/raw") / entry["source"] / entry["version"]
 
 
-def dataset_files(entry):
-    """File names of a dataset, with "{year}" expanded over the configured years."""
+def dataset_files(entry, dataset_id=None):
+    """File names of a dataset, with "{year}" expanded over the configured years and
+    "{request}" (SDMX dataflows) to the tag of what this configuration asks the dataset for
+    (none when no role of the configuration names it)."""
     names = []
     for name in entry["files"]:
-        names += [name.format(year=year) for year in YEARS] if "{year}" in name else [name]
+        if "{request}" in name:
+            request = tiva_request_of(dataset_id)
+            names += [name.format(request=request_tag(request))] if request else []
+        else:
+            names += [name.format(year=year) for year in YEARS] if "{year}" in name else [name]
     return names
 
 
 def raw_files(role):
     """Paths of the raw files of the dataset feeding ``role``."""
     entry = dataset(role)
-    return [str(raw_dir(entry) / name) for name in dataset_files(entry)]
+    return [str(raw_dir(entry) / name) for name in dataset_files(entry, config["datasets"][role])]
+
+
+def value_added_roles():
+    """The TiVA roles of config datasets that a dimension in use reads."""
+    return sorted({dim.dataset for dim in value_added_dimensions(DIMENSIONS)})
+
+
+def tiva_activities():
+    """The TiVA activities of the configured chains (config/gvcs.yaml ``tiva_activity``)."""
+    return sorted({GVCS[chain]["tiva_activity"] for chain in CHAINS if "tiva_activity" in GVCS[chain]})
+
+
+def tiva_request_of(dataset_id):
+    """What this configuration asks the TiVA dataset ``dataset_id`` for (None: no role reads
+    it): the measures of the dimensions that read it, the chains' activities, the years."""
+    roles = [role for role in value_added_roles() if config["datasets"][role] == dataset_id]
+    if not roles:
+        return None
+    entry = REGISTRY[dataset_id]
+    measures = {m for role in roles for m in value_added_measures(DIMENSIONS, role, entry)}
+    return tiva_request(entry, measures, tiva_activities(),
+                        (config["years"]["start"], config["years"]["end"]))
+
+
+def tiva_download(version, file):
+    """The dataflow URL and request of one TiVA file, for retrieve_oecd."""
+    dataset_id, entry = registry_entry("oecd", version, file)
+    base = config["providers"]["oecd"].rstrip("/")
+    return {
+        "dataset": dataset_id,
+        "format": entry["format"],
+        "version": version,
+        "flow_url": entry["url"].format(base_url=base, dataflow_version=version.rsplit("-", 1)[-1]),
+        "request": tiva_request_of(dataset_id),
+        "sha256": None,
+    }
 
 
 def needed_raw_file(role):
@@ -127,7 +179,7 @@ def registry_entry(source, version, file):
     """The registry entry (and its id) that stores ``file`` under resources/raw/<source>/<version>/."""
     for dataset_id, entry in REGISTRY.items():
         if (entry["source"], entry["version"]) == (source, version) and entry.get("generator") is None:
-            if file in dataset_files(entry):
+            if file in dataset_files(entry, dataset_id):
                 return dataset_id, entry
     raise ValueError(
         f"no dataset in {REGISTRY_FILE} stores {file!r} as {source} version {version!r}"

@@ -6,7 +6,7 @@
   dimensionAtObservation=AllDimensions``; the key joins the codes of each dimension with ``+``
   and the dimensions with ``.``; an empty dimension means every code.
 * :func:`latest_release` reads the answer to a dataflow structure query
-  (``{base}/dataflow/{agency}/{dataflow}/all``, SDMX-ML 2.1 or SDMX-JSON) and returns the
+  (``{root}/dataflow/{agency}/{dataflow}/all``, SDMX-ML 2.1 or SDMX-JSON) and returns the
   newest release of the dataflow: the highest edition year named in its English name, then the
   highest version.
 * :func:`error_message` finds the readable text of an error body (XML, JSON, HTML or text) that
@@ -116,11 +116,6 @@ def _key_part(codes, name: str) -> str:
 
 
 # --- dataflow structures (release probes) -----------------------------------------------------
-
-def structure_url(base: str, agency: str, dataflow: str) -> str:
-    """The structure query listing every version of a dataflow."""
-    return f"{base.rstrip('/')}/dataflow/{agency}/{dataflow}/all"
-
 
 class Release(NamedTuple):
     """One published version of a dataflow."""
