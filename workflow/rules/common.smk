@@ -156,6 +156,41 @@ def tiva_request_of(dataset_id):
                         (config["years"]["start"], config["years"]["end"]))
 
 
+def value_added_flows():
+    """The TiVA files this run reads, for harmonise_value_added: per role reading one, its
+    dataflow, unit, the measures to keep and the edition's code lists (paths: its input)."""
+    flows = []
+    for role in value_added_roles():
+        entry = dataset(role)
+        flows.append({
+            "dataflow": entry["sdmx"]["dataflow"],
+            "unit": entry["sdmx"]["unit"],
+            "measures": value_added_measures(DIMENSIONS, role, entry),
+            "activities": entry["sdmx"]["activities"],
+            "countries": entry["sdmx"].get("countries"),
+        })
+    return flows
+
+
+def value_added_columns():
+    """The indicator columns of the dimensions read from TiVA, with the measure and the unit of
+    the dataflow each reads (for compute_indicators)."""
+    return [
+        {"column": dim.column, "indicator": dim.source["indicator"],
+         "unit": dataset(dim.dataset)["sdmx"]["unit"]}
+        for dim in value_added_dimensions(DIMENSIONS)
+    ]
+
+
+def value_added_inputs():
+    """The harmonised TiVA table when a dimension in use reads TiVA (else none)."""
+    return ["results/harmonised/value_added.parquet"] if value_added_roles() else []
+
+
+def value_added_accounting():
+    return ["results/harmonised/accounting/value_added.csv"] if value_added_roles() else []
+
+
 def tiva_download(version, file):
     """The dataflow URL and request of one TiVA file, for retrieve_oecd."""
     dataset_id, entry = registry_entry("oecd", version, file)
@@ -208,8 +243,10 @@ def download(source, version, file):
 
 
 def file_dimensions():
-    """The dimensions in use that are read from a raw file (not built from trade or labour)."""
-    return {name: dim for name, dim in DIMENSIONS.items() if dim.dataset}
+    """The dimensions in use that harmonise_dimensions reads from a raw file (not built from
+    trade or labour; OECD TiVA has harmonise_value_added)."""
+    return {name: dim for name, dim in DIMENSIONS.items()
+            if dim.dataset and dim.source["format"] != "tiva_sdmx_csv"}
 
 
 def dimension_inputs(wildcards):
