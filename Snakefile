@@ -28,6 +28,7 @@ rule all:
     input:
         "results/indicators/indicators.parquet",
         "results/classification/classification.parquet",
+        further_classifications(),
         "results/estimates/estimates.parquet",
         expand("results/tables/regressions.{ext}", ext=["md", "tex", "html"]),
         expand("results/tables/quadrant_counts.{ext}", ext=["csv", "md", "html"]),

@@ -26,6 +26,30 @@ rule classify_upgrading:
         "../scripts/classify_upgrading.py"
 
 
+rule classify_upgrading_by_rule:
+    input:
+        "results/indicators/indicators.parquet",
+    output:
+        "results/classification/classification_{rule}.parquet",
+    params:
+        rule=lambda wildcards: wildcards.rule,
+        tolerance=config["classification"]["tolerance"],
+        endpoint_years=config["classification"]["endpoint_years"],
+        min_endpoint_observations=config["classification"]["min_endpoint_observations"],
+        periods=config["classification"]["periods"],
+        change=config["classification"]["change"],
+    log:
+        "results/logs/classify_upgrading_by_rule/{rule}.log",
+    benchmark:
+        "results/benchmarks/classify_upgrading_by_rule/{rule}.tsv"
+    message:
+        "Classifying economic and social upgrading with the further rule {wildcards.rule}"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/classify_upgrading.py"
+
+
 rule assess_robustness:
     input:
         indicators="results/indicators/indicators.parquet",

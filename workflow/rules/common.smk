@@ -100,6 +100,7 @@ AVAILABILITY_VARIABLES = [c for d in DIMENSIONS.values() for c in d.columns] + [
 
 wildcard_constraints:
     year=r"\d{4}",
+    rule=r"[a-z][a-z_]*",
 
 
 def dataset(role):
@@ -298,6 +299,14 @@ def trade_raw_file(wildcards):
     if dataset("trade")["format"] == "baci_zip":
         return files[0]
     return files[YEARS.index(int(wildcards.year))]
+
+
+def further_classifications():
+    """The classification tables and quadrant counts of classification.further_rules."""
+    rules = config["classification"]["further_rules"]
+    return expand("results/classification/classification_{rule}.parquet", rule=rules) + expand(
+        "results/tables/quadrant_counts_{rule}.{ext}", rule=rules, ext=["csv", "md", "html"]
+    )
 
 
 def quadrant_figures():

@@ -50,6 +50,32 @@ rule tabulate_quadrants:
         "../scripts/tabulate_quadrants.py"
 
 
+rule tabulate_quadrants_by_rule:
+    input:
+        "results/classification/classification_{rule}.parquet",
+    output:
+        csv="results/tables/quadrant_counts_{rule}.csv",
+        md="results/tables/quadrant_counts_{rule}.md",
+        html=report(
+            "results/tables/quadrant_counts_{rule}.html",
+            category="Upgrading",
+            subcategory="Counts",
+            caption="../report/quadrant_counts_by_rule.rst",
+        ),
+    params:
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+    log:
+        "results/logs/tabulate_quadrants_by_rule/{rule}.log",
+    benchmark:
+        "results/benchmarks/tabulate_quadrants_by_rule/{rule}.tsv"
+    message:
+        "Counting countries per economic x social quadrant of the rule {wildcards.rule}"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/tabulate_quadrants.py"
+
+
 rule compare_country_groups:
     input:
         "results/classification/classification.parquet",
