@@ -18,6 +18,7 @@ from gvc_upgrading.analysis.robustness import (
     describe_grid,
     specification_grid,
 )
+from gvc_upgrading.analysis.specifications import normalise_spec, spec_terms
 
 PERIOD = [{"label": "2000-2010", "start": 2000, "end": 2010}]
 UP, DOWN, FLAT = 0.2, -0.2, 0.01
@@ -138,3 +139,20 @@ def test_value_added_columns_deflate_levels_and_keep_shares():
     assert out.loc[("VNM", 2010), "chain_share_of_industry_exports"] == 50.0 / 200.0
     assert math.isnan(out.loc[("VNM", 2011), "chain_share_of_industry_exports"])
     assert out.loc[("VNM", 2011), "tiva_industry_exports_usd"] == 220.0
+
+
+def test_value_kept_specifications_of_the_demo_read_as_they_should():
+    """The demo's "value kept" columns: market share and the domestic value-added share, per
+    chain, beside today's market share and relative unit value."""
+    import yaml
+
+    from conftest import REPO
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    specs = {spec["id"]: normalise_spec(spec) for spec in config["estimation"]["specifications"]}
+    for outcome in ("employment", "real_wage"):
+        kept, price = specs[f"{outcome}_value_kept"], specs[outcome]
+        assert kept["outcome"] == price["outcome"]
+        assert kept["fixed_effects"] == price["fixed_effects"] and kept["by_value_chain"]
+        labels = [term.label for term in spec_terms(kept)[1:]]
+        assert labels == ["log market share", "log domestic value-added share"]
