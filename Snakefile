@@ -45,6 +45,7 @@ rule all:
         coefficient_figures(),
         expand("results/tables/descriptives.{ext}", ext=["csv", "md", "tex", "html"]),
         expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),
+        value_capture_figures(),
         expand("results/figures/coverage.{ext}", ext=config["figures"]["formats"]),
         "results/harmonised/accounting.html",
         "results/tables/data_availability.html",

@@ -301,6 +301,19 @@ def trade_raw_file(wildcards):
     return files[YEARS.index(int(wildcards.year))]
 
 
+def value_capture_figures():
+    """The value-capture figures the dimensions in use allow: share paths (needs the domestic
+    value-added share), participation positions (foreign value-added share and domestic value
+    added)."""
+    columns = {dim.column for dim in value_added_dimensions(DIMENSIONS)}
+    names = []
+    if "domestic_value_added_share" in columns:
+        names.append("value_added_paths")
+    if {"foreign_value_added_share", "domestic_value_added_usd_constant"} <= columns:
+        names.append("participation")
+    return expand("results/figures/{name}.{ext}", name=names, ext=config["figures"]["formats"])
+
+
 def further_classifications():
     """The classification tables and quadrant counts of classification.further_rules."""
     rules = config["classification"]["further_rules"]
