@@ -143,16 +143,17 @@ def check_value_added(dimensions: dict[str, Dimension], datasets: dict, registry
             problems.append(f"config key 'datasets.{dim.dataset}': {dataset_id} has format "
                             f"{entry['format']}; dimension {dim.id} expects {TIVA_FORMAT}")
         elif dim.source["indicator"] not in entry["sdmx"]["measures"]:
-            problems.append(f"dimension {dim.id} reads measure {dim.source['indicator']}, which "
-                            f"{dataset_id} does not list (its measures: "
-                            f"{', '.join(entry['sdmx']['measures'])}); leave {dim.id} out of "
+            problems.append(f"config key 'dimensions.use': dimension {dim.id} reads measure {dim.source['indicator']}, which "
+                            f"{dataset_id} does not list; expected one of its measures "
+                            f"({', '.join(entry['sdmx']['measures'])}): leave {dim.id} out of "
                             "dimensions.use or name an edition that publishes it")
     editions = {datasets[d.dataset] for d in found if registry[datasets[d.dataset]]["format"]
                 == TIVA_FORMAT}
     for chain in chains:
         activity = gvcs[chain].get("tiva_activity")
         if found and activity is None:
-            problems.append(f"value chains key '{chain}.tiva_activity' is missing; dimensions "
+            problems.append(f"value chains key '{chain}.tiva_activity' is missing; expected the "
+                            f"TiVA activity that holds the chain, since dimensions "
                             f"{[d.id for d in found]} read OECD TiVA by activity ({gvcs_file})")
             continue
         for dataset_id in sorted(editions):

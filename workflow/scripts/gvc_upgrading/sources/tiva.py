@@ -73,6 +73,7 @@ _ERROR_PHRASES = ("NoRecordsFound", "NoResultsFound", "No Results Found", "No re
                   "Could not find", "Semantic Error", "Internal Server Error", "Bad Request",
                   "Not Found", "Error")
 _GZIP_MAGIC = b"\x1f\x8b"
+_EXPECTED_ANSWER = "expected the SDMX-CSV answer of a data query"
 
 
 def read_tiva(path, *, activities=None, countries=None) -> pd.DataFrame:
@@ -124,10 +125,10 @@ def _refuse_error_body(text: str, source) -> None:
     start = text.lstrip()[:1]
     if start == "<":
         raise InputError(source, "holds an SDMX error response (XML) instead of SDMX-CSV data: "
-                                 f"{error_message(text)!r}")
+                                 f"{error_message(text)!r}; {_EXPECTED_ANSWER}")
     if start in "{[":
         raise InputError(source, "holds an SDMX error response (JSON) instead of SDMX-CSV data: "
-                                 f"{error_message(text)!r}")
+                                 f"{error_message(text)!r}; {_EXPECTED_ANSWER}")
     header = text.lstrip().splitlines()[0]
     fields = {field.strip().strip('"') for field in header.split(",")}
     if "," in header and fields & set(REQUIRED_COLUMNS):
@@ -138,7 +139,7 @@ def _refuse_error_body(text: str, source) -> None:
                          key="header")
     if any(phrase.lower() in text[:2000].lower() for phrase in _ERROR_PHRASES):
         raise InputError(source, "holds an SDMX API error message instead of SDMX-CSV data: "
-                                 f"{first_words(text)!r}")
+                                 f"{first_words(text)!r}; {_EXPECTED_ANSWER}")
     raise InputError(source, f"does not start with an SDMX-CSV header: {first_words(text)!r}; "
                              f"expected columns {', '.join(REQUIRED_COLUMNS)}", key="header")
 
