@@ -26,28 +26,32 @@ rule classify_upgrading:
         "../scripts/classify_upgrading.py"
 
 
-rule classify_upgrading_by_rule:
+rule classify_further_rules:
     input:
-        "results/indicators/indicators.parquet",
+        indicators="results/indicators/indicators.parquet",
+        dimensions=config["dimensions"]["file"],
     output:
-        "results/classification/classification_{rule}.parquet",
+        expand("results/classification/classification_{rule}.parquet", rule=FURTHER_RULES),
     params:
-        rule=lambda wildcards: wildcards.rule,
+        rules=FURTHER_RULES,
         tolerance=config["classification"]["tolerance"],
         endpoint_years=config["classification"]["endpoint_years"],
         min_endpoint_observations=config["classification"]["min_endpoint_observations"],
         periods=config["classification"]["periods"],
         change=config["classification"]["change"],
+        level_changes=config["classification"]["level_changes"],
+        decent_work=config["classification"]["decent_work"],
+        dimensions=config["dimensions"],
     log:
-        "results/logs/classify_upgrading_by_rule/{rule}.log",
+        "results/logs/classify_further_rules.log",
     benchmark:
-        "results/benchmarks/classify_upgrading_by_rule/{rule}.tsv"
+        "results/benchmarks/classify_further_rules.tsv"
     message:
-        "Classifying economic and social upgrading with the further rule {wildcards.rule}"
+        "Classifying economic and social upgrading with the further rules {params.rules}"
     conda:
         "../../envs/workflow.yaml"
     script:
-        "../scripts/classify_upgrading.py"
+        "../scripts/classify_further_rules.py"
 
 
 rule assess_robustness:

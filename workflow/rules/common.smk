@@ -54,6 +54,7 @@ check_value_added(DIMENSIONS, config["datasets"], REGISTRY, GVCS, config["value_
                   config["value_chains_file"])
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
+FURTHER_RULES = list(config["classification"]["further_rules"])
 CHAINS = list(config["value_chains"])
 TOURISM_CHAINS = [chain for chain in CHAINS if is_tourism(GVCS[chain])]
 LABOUR_SOURCES_USED = {s for chain in CHAINS if not is_tourism(GVCS[chain]) for s in labour_sources(GVCS[chain])}
@@ -100,7 +101,6 @@ AVAILABILITY_VARIABLES = [c for d in DIMENSIONS.values() for c in d.columns] + [
 
 wildcard_constraints:
     year=r"\d{4}",
-    rule=r"[a-z][a-z_]*",
 
 
 def dataset(role):
@@ -316,9 +316,8 @@ def value_capture_figures():
 
 def further_classifications():
     """The classification tables and quadrant counts of classification.further_rules."""
-    rules = config["classification"]["further_rules"]
-    return expand("results/classification/classification_{rule}.parquet", rule=rules) + expand(
-        "results/tables/quadrant_counts_{rule}.{ext}", rule=rules, ext=["csv", "md", "html"]
+    return expand("results/classification/classification_{rule}.parquet", rule=FURTHER_RULES) + expand(
+        "results/tables/quadrant_counts_{rule}.{ext}", rule=FURTHER_RULES, ext=["csv", "md", "html"]
     )
 
 
