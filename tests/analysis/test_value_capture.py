@@ -142,8 +142,8 @@ def test_value_added_columns_deflate_levels_and_keep_shares():
 
 
 def test_value_kept_specifications_of_the_demo_read_as_they_should():
-    """The demo's "value kept" columns: market share and the domestic value-added share, per
-    chain, beside today's market share and relative unit value."""
+    """The demo's "value kept" columns: market share, the domestic value-added share and their
+    interaction, per chain, beside today's market share and relative unit value."""
     import yaml
 
     from conftest import REPO
@@ -154,5 +154,7 @@ def test_value_kept_specifications_of_the_demo_read_as_they_should():
         kept, price = specs[f"{outcome}_value_kept"], specs[outcome]
         assert kept["outcome"] == price["outcome"]
         assert kept["fixed_effects"] == price["fixed_effects"] and kept["by_value_chain"]
-        labels = [term.label for term in spec_terms(kept)[1:]]
-        assert labels == ["log market share", "log domestic value-added share"]
+        terms = {term.role: term.label for term in spec_terms(kept)[1:]}
+        assert terms == {"regressor": "log market share",
+                         "interaction": "log market share × log domestic value-added share",
+                         "moderator": "log domestic value-added share"}
