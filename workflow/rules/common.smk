@@ -55,6 +55,15 @@ check_value_added(DIMENSIONS, config["datasets"], REGISTRY, GVCS, config["value_
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
 FURTHER_RULES = list(config["classification"]["further_rules"])
+# The value-capture figures the dimensions in use allow: share paths (needs the domestic
+# value-added share), participation positions (foreign value-added share and value added).
+_VALUE_ADDED_COLUMNS = {dim.column for dim in value_added_dimensions(DIMENSIONS)}
+VALUE_CAPTURE_FIGURES = [
+    name for name, needs in (
+        ("value_added_paths", {"domestic_value_added_share"}),
+        ("participation", {"foreign_value_added_share", "domestic_value_added_usd_constant"}),
+    ) if needs <= _VALUE_ADDED_COLUMNS
+]
 CHAINS = list(config["value_chains"])
 TOURISM_CHAINS = [chain for chain in CHAINS if is_tourism(GVCS[chain])]
 LABOUR_SOURCES_USED = {s for chain in CHAINS if not is_tourism(GVCS[chain]) for s in labour_sources(GVCS[chain])}
@@ -302,16 +311,10 @@ def trade_raw_file(wildcards):
 
 
 def value_capture_figures():
-    """The value-capture figures the dimensions in use allow: share paths (needs the domestic
-    value-added share), participation positions (foreign value-added share and domestic value
-    added)."""
-    columns = {dim.column for dim in value_added_dimensions(DIMENSIONS)}
-    names = []
-    if "domestic_value_added_share" in columns:
-        names.append("value_added_paths")
-    if {"foreign_value_added_share", "domestic_value_added_usd_constant"} <= columns:
-        names.append("participation")
-    return expand("results/figures/{name}.{ext}", name=names, ext=config["figures"]["formats"])
+    """The files of the value-capture figures (for rule all)."""
+    return expand(
+        "results/figures/{name}.{ext}", name=VALUE_CAPTURE_FIGURES, ext=config["figures"]["formats"]
+    )
 
 
 def further_classifications():

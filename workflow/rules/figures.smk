@@ -140,56 +140,35 @@ rule write_country_profiles:
         "../scripts/write_country_profiles.py"
 
 
-rule plot_value_added_paths:
+rule plot_value_capture:
     input:
         "results/indicators/indicators.parquet",
     output:
-        reported(
-            expand("results/figures/value_added_paths.{ext}", ext=config["figures"]["formats"]),
-            category="Upgrading",
-            subcategory="Value captured",
-            caption="../report/value_added_paths.rst",
-        ),
+        [
+            path
+            for name in VALUE_CAPTURE_FIGURES
+            for path in reported(
+                expand(f"results/figures/{name}.{{ext}}", ext=config["figures"]["formats"]),
+                category="Upgrading",
+                subcategory="Value captured",
+                caption=f"../report/{name}.rst",
+            )
+        ],
     params:
+        figures=VALUE_CAPTURE_FIGURES,
         countries=config["figures"]["path_countries"],
-        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
-        formats=config["figures"]["formats"],
-        dpi=config["figures"]["dpi"],
-    log:
-        "results/logs/plot_value_added_paths.log",
-    benchmark:
-        "results/benchmarks/plot_value_added_paths.tsv"
-    message:
-        "Plotting domestic value-added share paths of {params.countries} (OECD TiVA)"
-    conda:
-        "../../envs/workflow.yaml"
-    script:
-        "../scripts/plot_value_added_paths.py"
-
-
-rule plot_participation:
-    input:
-        "results/indicators/indicators.parquet",
-    output:
-        reported(
-            expand("results/figures/participation.{ext}", ext=config["figures"]["formats"]),
-            category="Upgrading",
-            subcategory="Value captured",
-            caption="../report/participation.rst",
-        ),
-    params:
         periods=config["classification"]["periods"],
         endpoint_years=config["classification"]["endpoint_years"],
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
     log:
-        "results/logs/plot_participation.log",
+        "results/logs/plot_value_capture.log",
     benchmark:
-        "results/benchmarks/plot_participation.tsv"
+        "results/benchmarks/plot_value_capture.tsv"
     message:
-        "Plotting backward participation against value-added share per chain and period"
+        "Plotting value captured (OECD TiVA): {params.figures}"
     conda:
         "../../envs/workflow.yaml"
     script:
-        "../scripts/plot_participation.py"
+        "../scripts/plot_value_capture.py"

@@ -50,35 +50,6 @@ rule tabulate_quadrants:
         "../scripts/tabulate_quadrants.py"
 
 
-rule tabulate_further_quadrants:
-    input:
-        expand("results/classification/classification_{rule}.parquet", rule=FURTHER_RULES),
-    output:
-        csv=expand("results/tables/quadrant_counts_{rule}.csv", rule=FURTHER_RULES),
-        md=expand("results/tables/quadrant_counts_{rule}.md", rule=FURTHER_RULES),
-        html=[
-            report(
-                path,
-                category="Upgrading",
-                subcategory="Counts",
-                caption="../report/quadrant_counts_by_rule.rst",
-            )
-            for path in expand("results/tables/quadrant_counts_{rule}.html", rule=FURTHER_RULES)
-        ],
-    params:
-        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
-    log:
-        "results/logs/tabulate_further_quadrants.log",
-    benchmark:
-        "results/benchmarks/tabulate_further_quadrants.tsv"
-    message:
-        "Counting countries per economic x social quadrant of the further rules"
-    conda:
-        "../../envs/workflow.yaml"
-    script:
-        "../scripts/tabulate_further_quadrants.py"
-
-
 rule compare_country_groups:
     input:
         "results/classification/classification.parquet",

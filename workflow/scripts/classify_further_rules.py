@@ -1,16 +1,19 @@
 """Rule classify_further_rules: the classification of each rule of classification.further_rules,
-with the main rule's periods, tolerance, end windows, dimensions and decent-work settings."""
+with the main rule's periods, tolerance, end windows, dimensions and decent-work settings, and
+its quadrant counts."""
 
 from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify
 from gvc_upgrading.dimensions import load_dimensions
-from gvc_upgrading.io import read_table, rule_logging, write_table
+from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table, write_text
+from gvc_upgrading.outputs.tables import quadrant_counts, quadrant_table
 
 with rule_logging(snakemake) as log:
-    params = snakemake.params
+    params, output = snakemake.params, snakemake.output
     indicators = read_table(snakemake.input.indicators)
     dimensions = load_dimensions(params.dimensions)
     decent_work = DecentWork.from_config(params.decent_work)
-    for rule, path in zip(params.rules, snakemake.output, strict=True):
+    outputs = zip(params.rules, output.tables, output.csv, output.md, output.html, strict=True)
+    for rule, path, csv, md, html in outputs:
         classes = classify(indicators, params.periods, rule=rule, tolerance=params.tolerance,
                            endpoint_years=params.endpoint_years,
                            min_endpoint_observations=params.min_endpoint_observations,
@@ -23,3 +26,8 @@ with rule_logging(snakemake) as log:
         if rule == "decent_work":
             metadata["decent_work"] = params.decent_work
         write_table(classes, path, metadata=metadata)
+        counts = quadrant_counts(classes)
+        with atomic_path(csv) as tmp:
+            counts.to_csv(tmp, index=False)
+        write_text(quadrant_table(counts, "markdown", chain_labels=params.labels), md)
+        write_text(quadrant_table(counts, "html", chain_labels=params.labels), html)
