@@ -28,6 +28,7 @@ rule all:
     input:
         "results/indicators/indicators.parquet",
         "results/classification/classification.parquet",
+        further_classifications(),
         "results/estimates/estimates.parquet",
         expand("results/tables/regressions.{ext}", ext=["md", "tex", "html"]),
         expand("results/tables/quadrant_counts.{ext}", ext=["csv", "md", "html"]),
@@ -44,6 +45,7 @@ rule all:
         coefficient_figures(),
         expand("results/tables/descriptives.{ext}", ext=["csv", "md", "tex", "html"]),
         expand("results/figures/paths.{ext}", ext=config["figures"]["formats"]),
+        value_capture_figures(),
         expand("results/figures/coverage.{ext}", ext=config["figures"]["formats"]),
         "results/harmonised/accounting.html",
         "results/tables/data_availability.html",

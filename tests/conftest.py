@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
-REAL_DATA = REPO.parent / "shared" / "data" / "real"
+#: The real extracts beside the repository; GVC_REAL_DATA points elsewhere (a git worktree's
+#: parent folder is not the project's).
+REAL_DATA = Path(os.environ.get("GVC_REAL_DATA", REPO.parent / "shared" / "data" / "real"))
 
 from httpserver import local_server  # noqa: E402, F401  (fixture: a local HTTP server)
 from workflow_helpers import write_zip  # noqa: E402

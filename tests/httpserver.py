@@ -3,7 +3,8 @@
 Each URL path is given a behaviour: a fixed body (:meth:`LocalServer.serve_bytes`,
 :meth:`LocalServer.serve_file`, :meth:`LocalServer.serve_directory`), a scripted sequence of
 responses consumed one per request (:meth:`LocalServer.script`), or a function of the request
-(:meth:`LocalServer.route`). A :class:`Response` can misbehave the way real servers do: a status
+(:meth:`LocalServer.route`, or :meth:`LocalServer.route_prefix` for every path under a
+prefix). A :class:`Response` can misbehave the way real servers do: a status
 page, a delay before the headers or before the body, a body that trickles in slowly (chunks with
 a pause between them), or a body cut short (advertised Content-Length larger than the bytes sent,
 then the connection closes). Every request is logged (method, path, query, headers) so a test
@@ -136,6 +137,7 @@ class LocalServer:
 
     def __init__(self) -> None:
         self._routes: dict[str, Handler] = {}
+        self._prefixes: dict[str, Handler] = {}
         self._folders: dict[str, Path] = {}
         self._log: list[Request] = []
         self._lock = threading.Lock()
@@ -175,6 +177,11 @@ class LocalServer:
         """Answer requests for ``path`` with ``handler(request)`` (e.g. to vary by query)."""
         self._routes[_checked(path)] = handler
 
+    def route_prefix(self, prefix: str, handler: Handler) -> None:
+        """Answer every path that starts with ``prefix`` with ``handler(request)`` (APIs whose
+        path carries the query, such as SDMX data keys); exact routes take precedence."""
+        self._prefixes[_checked(prefix)] = handler
+
     def script(self, path: str, responses: Sequence[Response]) -> None:
         """Answer successive requests for ``path`` with ``responses`` in order; the last repeats."""
         self.route(path, _Sequence(responses))
@@ -198,11 +205,18 @@ class LocalServer:
         """Log ``request`` and compute its response (404 for a path nobody set up)."""
         with self._lock:
             self._log.append(request)
-        handler = self._routes.get(request.path) or self._folder_handler(request.path)
+        handler = (self._routes.get(request.path) or self._prefix_handler(request.path)
+                   or self._folder_handler(request.path))
         if handler is None:
             return Response(404, f"no route for {request.path}".encode(),
                             {"Content-Type": "text/plain"})
         return handler(request)
+
+    def _prefix_handler(self, path: str) -> Handler | None:
+        for prefix in sorted(self._prefixes, key=len, reverse=True):
+            if path.startswith(prefix):
+                return self._prefixes[prefix]
+        return None
 
     def _folder_handler(self, path: str) -> Handler | None:
         for prefix in sorted(self._folders, key=len, reverse=True):

@@ -40,12 +40,14 @@ from workflow_helpers import provider_paths, zip_bytes
 
 from conftest import REPO
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
+from gvc_upgrading.dimensions import check_datasets, check_value_added, load_dimensions
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise.accounting import ledger_frame
 from gvc_upgrading.harmonise.labour import harmonise_labour
 from gvc_upgrading.harmonise.prices import harmonise_prices
 from gvc_upgrading.harmonise.tourism import harmonise_tourism
 from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, write_trade_year
+from gvc_upgrading.harmonise.value_added import Flow, harmonise_value_added
 from gvc_upgrading.io import read_table, write_table, write_text
 from gvc_upgrading.sources import archives, baci, ilostat, wdi
 from gvc_upgrading.store.comtrade_api import fetch_comtrade_year
@@ -298,6 +300,40 @@ def comtrade_by_reporter(records: list[dict], *, declared: int | None = None, pe
     return answer
 
 
+TIVA_HEADER = ("DATAFLOW,MEASURE,REF_AREA,ACTIVITY,COUNTERPART_AREA,UNIT_MEASURE,FREQ,"
+               "TIME_PERIOD,OBS_VALUE,UNIT_MULT")
+TIVA_LV = "OECD.STI.PIE:DSD_TIVA_MAINLV@DF_MAINLV(1.1)"
+TIVA_SH = "OECD.STI.PIE:DSD_TIVA_MAINSH@DF_MAINSH(1.1)"
+TIVA_LEVELS = [TIVA_HEADER] + [
+    f"{TIVA_LV},{measure},{area},{activity},W,USD,A,{year},{value},6"
+    for measure, share in (("EXGR", 1.0), ("EXGR_DVA", 0.55))
+    for area, size in (("VNM", 1000.0), ("BGD", 300.0), ("W", 1300.0))
+    for activity in ("C26", "C13T15") for year, value in
+    ((2019, round(size * share, 3)), (2020, round(size * share * 1.1, 3)))]
+TIVA_SHARES = [TIVA_HEADER] + [
+    f"{TIVA_SH},{measure},{area},{activity},W,PT_EXGR,A,{year},{value},0"
+    for measure, value in (("EXGR_DVA", 55.0), ("EXGR_FVA", 45.0))
+    for area in ("VNM", "BGD", "W") for activity in ("C26", "C13T15") for year in (2019, 2020)]
+TIVA_ACTIVITIES = tuple(load_yaml(REPO / "config" / "datasets.yaml")["tiva_mainlv_demo"]["sdmx"]
+                        ["activities"])
+
+
+def tiva(folder: Path, *, levels: list[str] | bytes | None = None,
+         shares: list[str] | bytes | None = None, countries: tuple[str, ...] | None = None) -> dict:
+    """A TiVA levels and shares answer (CRLF SDMX-CSV) for mobile phones and apparel, VNM and
+    BGD and the world, 2019-2020; ``countries`` is the edition's list (None: not checked)."""
+    paths = {"levels": folder / "TIVA_MAINLV.csv", "shares": folder / "TIVA_MAINSH.csv"}
+    for role, given, default in (("levels", levels, TIVA_LEVELS), ("shares", shares,
+                                                                  TIVA_SHARES)):
+        data = given if isinstance(given, bytes) else lines(given or default)
+        paths[role].write_bytes(data)
+    return {**paths, "countries": countries}
+
+
+def tiva_row(rows: list[str], position: int, row: str) -> list[str]:
+    return replace(rows, position, row)
+
+
 def configs(folder: Path, *, config: Callable[[dict], None] | None = None,
             gvcs: Callable[[dict], None] | None = None, config_text: bytes | None = None,
             gvcs_text: bytes | None = None) -> dict:
@@ -406,20 +442,36 @@ def run_tourism(inputs: dict, out: Path, ledgers: list) -> Path:
     return write_table(table, out / "tourism.parquet")
 
 
+def run_tiva(inputs: dict, out: Path, ledgers: list) -> Path:
+    """What rule harmonise_value_added does with the levels and shares files."""
+    flows = [Flow(str(inputs["levels"]), "DSD_TIVA_MAINLV@DF_MAINLV", "USD", ("EXGR", "EXGR_DVA"),
+                  TIVA_ACTIVITIES, inputs["countries"]),
+             Flow(str(inputs["shares"]), "DSD_TIVA_MAINSH@DF_MAINSH", "PT_EXGR",
+                  ("EXGR_DVA", "EXGR_FVA"), TIVA_ACTIVITIES, inputs["countries"])]
+    table = harmonise_value_added(flows, {"mobile_phones": "C26", "apparel": "C13T15"},
+                                  (1995, 2022), ledgers=ledgers)
+    return write_table(table, out / "value_added.parquet")
+
+
 def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
     config = validate(load_yaml(inputs["config"]), SCHEMAS / "config.schema.yaml", name="config")
     gvcs = validate(load_yaml(inputs["gvcs"]), SCHEMAS / "gvcs.schema.yaml", name="value chains")
     registry = load_yaml(REPO / "config" / "datasets.yaml")
     check_references(config, gvcs, registry)
+    dimensions = load_dimensions({**config["dimensions"],
+                                  "file": str(REPO / config["dimensions"]["file"])})
+    check_datasets(dimensions, config["datasets"])
+    check_value_added(dimensions, config["datasets"], registry, gvcs, config["value_chains"],
+                      str(inputs["gvcs"]))
     return write_text(json.dumps({"config": config, "gvcs": gvcs}), out / "resolved_config.json")
 
 
 RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "comtrade_api": run_comtrade_api,
            "labour": run_labour, "ilostat": run_ilostat, "prices": run_prices,
-           "tourism": run_tourism, "config": run_configs}
+           "tourism": run_tourism, "tiva": run_tiva, "config": run_configs}
 VALID = {"baci": baci_release, "comtrade": comtrade, "comtrade_api": comtrade_api,
          "labour": labour, "ilostat": ilostat_file, "prices": prices, "tourism": tourism,
-         "config": configs}
+         "tiva": tiva, "config": configs}
 
 
 #: The classes of bad input; every class has cases, and the summary line counts each.
@@ -902,6 +954,78 @@ CASES = [
     Case("wdi api duplicate value", "prices",
          lambda d: prices(d, cpi=api_document([*API_RECORDS, API_RECORDS[0]]), cpi_path="cpi.json"),
          r"more than one value for BGD, FP\.CPI\.TOTL, 2010", "cpi.json"),
+    # --- OECD TiVA: SDMX-CSV answers of the levels and shares dataflows ---
+    Case("tiva measure without its unit", "tiva",
+         lambda d: tiva(d, levels=tiva_row(TIVA_LEVELS, 3, f"{TIVA_LV},EXGR,VNM,C26,W,,A,2021,1,6")),
+         r"row 4, UNIT_MEASURE: measure EXGR has no unit .*expected USD for a level or PT_",
+         "TIVA_MAINLV.csv"),
+    Case("tiva share above 100", "tiva",
+         lambda d: tiva(d, shares=tiva_row(TIVA_SHARES, 2,
+                                           f"{TIVA_SH},EXGR_DVA,VNM,C26,W,PT_EXGR,A,2021,100.4,0")),
+         r"row 3, OBS_VALUE: OBS_VALUE \(EXGR_DVA VNM C26 2021\) 100\.4 is above 100.*expected "
+         r"a share between 0 and 100", "TIVA_MAINSH.csv"),
+    Case("tiva negative share", "tiva",
+         lambda d: tiva(d, shares=tiva_row(TIVA_SHARES, 5,
+                                           f"{TIVA_SH},EXGR_FVA,VNM,C26,W,PT_EXGR,A,2021,-2,0")),
+         r"row 6, OBS_VALUE: .*-2 is negative", "TIVA_MAINSH.csv"),
+    Case("tiva level without UNIT_MULT", "tiva",
+         lambda d: tiva(d, levels=tiva_row(TIVA_LEVELS, 1, f"{TIVA_LV},EXGR,VNM,C26,W,USD,A,2021,1,")),
+         r"row 2, UNIT_MULT: level EXGR in USD has no UNIT_MULT; expected the power of ten",
+         "TIVA_MAINLV.csv"),
+    Case("tiva activity not in the edition", "tiva",
+         lambda d: tiva(d, levels=tiva_row(TIVA_LEVELS, 2, f"{TIVA_LV},EXGR,VNM,D26,W,USD,A,2021,1,6")),
+         r"row 3, ACTIVITY: ACTIVITY code 'D26' is not in the edition's activity code list",
+         "TIVA_MAINLV.csv"),
+    Case("tiva country not in the edition", "tiva",
+         lambda d: tiva(d, countries=("VNM", "BGD"), levels=tiva_row(
+             TIVA_LEVELS, 2, f"{TIVA_LV},EXGR,NAM,C26,W,USD,A,2021,1,6")),
+         r"row 3, REF_AREA: REF_AREA code 'NAM' is not in the edition's country code list",
+         "TIVA_MAINLV.csv"),
+    Case("tiva country code of an old edition", "tiva",
+         lambda d: tiva(d, levels=tiva_row(TIVA_LEVELS, 2, f"{TIVA_LV},EXGR,WLD,C26,W,USD,A,2021,1,6")),
+         r"OECD TiVA country code\(s\) WLD not in the crosswalk", "TIVA_MAINLV.csv"),
+    Case("tiva duplicate key", "tiva",
+         lambda d: tiva(d, levels=[*TIVA_LEVELS, TIVA_LEVELS[1].replace(",6", ",6")]),
+         r"row 26, key columns .*repeats row 2; expected one value per measure", "TIVA_MAINLV.csv"),
+    Case("tiva labelled file with a column missing", "tiva",
+         lambda d: tiva(d, levels=[
+             "MEASURE,Measure,REF_AREA,Reference area,ACTIVITY,Economic activity,"
+             "COUNTERPART_AREA,Counterpart area,Unit of measure,TIME_PERIOD,OBS_VALUE,UNIT_MULT",
+             'EXGR,Gross exports,VNM,Viet Nam,C26,"Computer, electronic and optical products",'
+             "W,World,USD,2020,1.5,6"]),
+         r"UNIT_MEASURE: missing column\(s\) UNIT_MEASURE in this labelled SDMX-CSV",
+         "TIVA_MAINLV.csv"),
+    Case("tiva sdmx error message instead of data", "tiva",
+         lambda d: tiva(d, shares=(
+             b'<?xml version="1.0" encoding="utf-8"?><message:Error xmlns:message="http://'
+             b'www.sdmx.org/resources/sdmxml/schemas/v2_1/message"><message:ErrorMessage '
+             b'code="100"><message:Text>NoRecordsFound</message:Text></message:ErrorMessage>'
+             b"</message:Error>")),
+         r"holds an SDMX error response \(XML\) instead of SDMX-CSV data: 'NoRecordsFound'",
+         "TIVA_MAINSH.csv", whole_file=True),
+    Case("tiva plain-text api error", "tiva",
+         lambda d: tiva(d, levels=b"Could not find Dataflow and/or DSD related with this data "
+                                  b"request\r\n"),
+         r"holds an SDMX API error message instead of SDMX-CSV data", "TIVA_MAINLV.csv",
+         whole_file=True),
+    Case("tiva empty answer", "tiva", lambda d: tiva(d, shares=b""),
+         r"is empty; expected TiVA SDMX-CSV data", "TIVA_MAINSH.csv", whole_file=True),
+    Case("tiva header only", "tiva", lambda d: tiva(d, levels=[TIVA_HEADER]),
+         r"has a header but no data rows; expected TiVA observations", "TIVA_MAINLV.csv",
+         whole_file=True),
+    Case("tiva value that is not a number", "tiva",
+         lambda d: tiva(d, levels=tiva_row(TIVA_LEVELS, 4, f'{TIVA_LV},EXGR,VNM,C26,W,USD,A,2021,"1,5",6')),
+         r"row 5, OBS_VALUE: OBS_VALUE '1,5' is not a number", "TIVA_MAINLV.csv"),
+    Case("tiva semicolon delimiter", "tiva",
+         lambda d: tiva(d, shares=[row.replace(",", ";") for row in TIVA_SHARES]),
+         r"header: header .* is not an SDMX-CSV header \(the file looks semicolon-separated; "
+         r"expected commas\)", "TIVA_MAINSH.csv"),
+    Case("tiva measure a dimension reads is absent", "tiva",
+         lambda d: tiva(d, shares=[row for row in TIVA_SHARES if ",EXGR_FVA," not in row]),
+         r"MEASURE: no rows of measure\(s\) \['EXGR_FVA'\] in PT_EXGR", "TIVA_MAINSH.csv"),
+    Case("tiva answer in latin-1", "tiva",
+         lambda d: tiva(d, levels=lines([*TIVA_LEVELS[:3], TIVA_LEVELS[3] + "é"], "latin-1")),
+         r"row 4: byte 0xe9 is not UTF-8 text", "TIVA_MAINLV.csv"),
     # --- configuration and value-chain definitions ---
     Case("config invalid yaml", "config",
          lambda d: configs(d, config_text=committed("config") + b"\nbroken: [unclosed\n"),
@@ -957,6 +1081,18 @@ CASES = [
     Case("value chains unknown labour source", "config",
          lambda d: configs(d, gvcs=lambda g: g["apparel"].update(labour_source="unido")),
          r"key 'apparel\.labour_source': 'unido' is not one of", "apparel.labour_source"),
+    Case("value chains TiVA activity not in the edition", "config",
+         lambda d: configs(d, gvcs=lambda g: g["automotive"].update(tiva_activity="C29T30")),
+         r"value chains key 'automotive\.tiva_activity': 'C29T30' is not an activity of "
+         r"tiva_mainlv_demo", "automotive.tiva_activity"),
+    Case("value chains TiVA activity missing", "config",
+         lambda d: configs(d, gvcs=lambda g: g["apparel"].pop("tiva_activity")),
+         r"value chains key 'apparel\.tiva_activity' is missing", "apparel.tiva_activity"),
+    Case("config TiVA dimension whose measure the edition lacks", "config",
+         lambda d: configs(d, config=lambda c: c["datasets"].update(
+             tiva_shares="tiva_mainsh_2025_1_1")),
+         r"dimension forward_participation reads measure EXGR_DVAFX, which tiva_mainsh_2025_1_1 "
+         r"does not list", "forward_participation"),
     Case("value chains chain missing", "config",
          lambda d: configs(d, gvcs=lambda g: g.pop("automotive")),
          r"config key 'value_chains': 'automotive' is not defined", "value_chains"),

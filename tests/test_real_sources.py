@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 from httpserver import LocalServer
+from oecd_api import sdmx_data_api
 from workflow_helpers import copy_repo, snakemake
 
 from conftest import REPO
@@ -53,9 +54,13 @@ def real_run(tmp_path_factory):
         server.serve_directory("/baci", root / "site" / "baci")
         server.serve_directory("/ilostat", root / "site" / "ilostat")
         server.serve_directory("/wdi", root / "site" / "wdi")
+        server.route_prefix("/oecd/data/", sdmx_data_api({
+            "DSD_TIVA_MAINLV@DF_MAINLV": (demo / "oecd" / "TIVA_MAINLV_demo.csv").read_text(),
+            "DSD_TIVA_MAINSH@DF_MAINSH": (demo / "oecd" / "TIVA_MAINSH_demo.csv").read_text()}))
         overlay = {"years": {"start": 1995, "end": 2022},
                    "providers": {"baci": f"{server.url}/baci", "ilostat": f"{server.url}/ilostat",
-                                 "wdi": f"{server.url}/wdi", "comtrade": f"{server.url}/comtrade"}}
+                                 "wdi": f"{server.url}/wdi", "comtrade": f"{server.url}/comtrade",
+                                 "oecd": f"{server.url}/oecd"}}
         (work / "local.yaml").write_text(yaml.safe_dump(overlay))
         args = ["--configfile", "config/real_sources.yaml", "local.yaml"]
         snakemake(work, "--cores", "2", *args)
@@ -65,6 +70,8 @@ def real_run(tmp_path_factory):
 
 def test_real_sources_run_end_to_end(real_run):
     work, args, requested = real_run
+    tiva = [path for path in requested if path.startswith("/oecd/")]
+    requested = [path for path in requested if not path.startswith("/oecd/")]
     assert sorted(requested) == sorted([
         "/baci/BACI_HS92_V202501.zip", "/ilostat/EMP_TEMP_AGE_EC2_NB_A.csv.gz",
         "/ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz", "/wdi/en/indicator/FP.CPI.TOTL",
@@ -74,6 +81,22 @@ def test_real_sources_run_end_to_end(real_run):
         assert (work / "results" / table).stat().st_size > 0
     assert not (work / "resources" / "raw" / "demo").exists()
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
+    # OECD TiVA: one request per dataflow in the API's layout, for the dimensions' measures,
+    # the chains' activities and the edition's economies
+    prefix = "/oecd/data/OECD.STI.PIE,"
+    assert sorted(path.split("/")[3] for path in tiva) == [
+        "OECD.STI.PIE,DSD_TIVA_MAINLV@DF_MAINLV,1.1", "OECD.STI.PIE,DSD_TIVA_MAINSH@DF_MAINSH,1.1"]
+    keys = {path[len(prefix):].split("/")[0]: path.split("/")[-1].split(".") for path in tiva}
+    levels, shares = keys["DSD_TIVA_MAINLV@DF_MAINLV,1.1"], keys["DSD_TIVA_MAINSH@DF_MAINSH,1.1"]
+    registry = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    assert levels[0] == "EXGR+EXGR_DVA" and shares[0] == "EXGR_DVA+EXGR_FVA"
+    assert sorted(levels[1].split("+")) == sorted(
+        registry["tiva_mainlv_2025_1_1"]["sdmx"]["countries"])
+    assert levels[2:] == ["A01+C13T15+C26+C29", "W", "USD", "A"]
+    assert shares[2:] == ["A01+C13T15+C26+C29", "W", "PT_EXGR", "A"]
+    indicators = pd.read_parquet(work / "results" / "indicators" / "indicators.parquet")
+    assert indicators["domestic_value_added_share"].notna().sum() > 500
+    assert "forward_participation_share" not in indicators.columns
 
 
 def test_raw_store_is_versioned_checksummed_and_protected(real_run):
@@ -86,6 +109,12 @@ def test_raw_store_is_versioned_checksummed_and_protected(real_run):
     assert not release.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     wdi = work / "resources" / "raw" / "wdi" / "2024-11" / "API_FP.CPI.TOTL_DS2_en_csv_v2.zip"
     assert zipfile.is_zipfile(wdi)
+    tiva = sorted((work / "resources" / "raw" / "oecd" / "2025-1.1").glob("TIVA_*.csv"))
+    assert [path.name[:11] for path in tiva] == ["TIVA_MAINLV", "TIVA_MAINSH"]
+    manifest = json.loads(tiva[0].with_name(tiva[0].name + ".manifest.json").read_text())
+    assert manifest["request"]["measures"] == ["EXGR", "EXGR_DVA"]
+    assert len(manifest["requests"]) == 1 and manifest["requests"][0]["status"] == 200
+    assert not tiva[0].stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
 @pytest.fixture(scope="module")

@@ -196,7 +196,7 @@ def test_relative_unit_value_choice(example: pd.DataFrame) -> None:
 
 
 def test_unknown_rule_names_rule_and_known_rules(example: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match=r"'gereffi'.*\['bernhardt_milberg', 'decent_work', 'kaplinsky_readman'\]"):
+    with pytest.raises(ValueError, match=r"'gereffi'.*\['bernhardt_milberg', 'decent_work', 'kaplinsky_readman', 'value_capture'\]"):
         classify(example, PERIOD, rule="gereffi")
 
 

@@ -26,6 +26,47 @@ rule classify_upgrading:
         "../scripts/classify_upgrading.py"
 
 
+rule classify_further_rules:
+    input:
+        indicators="results/indicators/indicators.parquet",
+        dimensions=config["dimensions"]["file"],
+    output:
+        tables=expand("results/classification/classification_{rule}.parquet", rule=FURTHER_RULES),
+        csv=expand("results/tables/quadrant_counts_{rule}.csv", rule=FURTHER_RULES),
+        md=expand("results/tables/quadrant_counts_{rule}.md", rule=FURTHER_RULES),
+        html=[
+            report(
+                path,
+                category="Upgrading",
+                subcategory="Counts",
+                caption="../report/quadrant_counts_by_rule.rst",
+            )
+            for path in expand("results/tables/quadrant_counts_{rule}.html", rule=FURTHER_RULES)
+        ],
+    params:
+        rules=FURTHER_RULES,
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        tolerance=config["classification"]["tolerance"],
+        endpoint_years=config["classification"]["endpoint_years"],
+        min_endpoint_observations=config["classification"]["min_endpoint_observations"],
+        periods=config["classification"]["periods"],
+        change=config["classification"]["change"],
+        level_changes=config["classification"]["level_changes"],
+        decent_work=config["classification"]["decent_work"],
+        dimensions=config["dimensions"],
+    log:
+        "results/logs/classify_further_rules.log",
+    benchmark:
+        "results/benchmarks/classify_further_rules.tsv"
+    message:
+        "Classifying economic and social upgrading with the further rules {params.rules}, "
+        "and counting their quadrants"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/classify_further_rules.py"
+
+
 rule assess_robustness:
     input:
         indicators="results/indicators/indicators.parquet",

@@ -10,10 +10,18 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from gvc_upgrading.analysis.classify import check_classification
 from gvc_upgrading.analysis.specifications import dimension_variables
 from gvc_upgrading.config import check_references, load_yaml, validate, window_warnings
-from gvc_upgrading.dimensions import check_datasets, load_dimensions, read_registry
+from gvc_upgrading.dimensions import (
+    check_datasets,
+    check_value_added,
+    load_dimensions,
+    read_registry,
+    value_added_dimensions,
+    value_added_measures,
+)
 from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.providers import download_paths
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
+from gvc_upgrading.store.tiva_api import request_tag, tiva_request
 from gvc_upgrading.valuechains import check_chains, is_tourism, labour_sources, override_labour_sources
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
@@ -42,8 +50,20 @@ check_classification(
 )
 # Label and unit of each indicator column of the dimensions (women's and men's too), for terms.
 VARIABLES = dimension_variables(DIMENSIONS.values())
+check_value_added(DIMENSIONS, config["datasets"], REGISTRY, GVCS, config["value_chains"],
+                  config["value_chains_file"])
 
 YEARS = list(range(config["years"]["start"], config["years"]["end"] + 1))
+FURTHER_RULES = list(config["classification"]["further_rules"])
+# The value-capture figures the dimensions in use allow: share paths (needs the domestic
+# value-added share), participation positions (foreign value-added share and value added).
+_VALUE_ADDED_COLUMNS = {dim.column for dim in value_added_dimensions(DIMENSIONS)}
+VALUE_CAPTURE_FIGURES = [
+    name for name, needs in (
+        ("value_added_paths", {"domestic_value_added_share"}),
+        ("participation", {"foreign_value_added_share", "domestic_value_added_usd_constant"}),
+    ) if needs <= _VALUE_ADDED_COLUMNS
+]
 CHAINS = list(config["value_chains"])
 TOURISM_CHAINS = [chain for chain in CHAINS if is_tourism(GVCS[chain])]
 LABOUR_SOURCES_USED = {s for chain in CHAINS if not is_tourism(GVCS[chain]) for s in labour_sources(GVCS[chain])}
@@ -104,18 +124,95 @@ def raw_dir(entry):
     return Path("resources/raw") / entry["source"] / entry["version"]
 
 
-def dataset_files(entry):
-    """File names of a dataset, with "{year}" expanded over the configured years."""
+def dataset_files(entry, dataset_id=None):
+    """File names of a dataset, with "{year}" expanded over the configured years and
+    "{request}" (SDMX dataflows) to the tag of what this configuration asks the dataset for
+    (none when no role of the configuration names it)."""
     names = []
     for name in entry["files"]:
-        names += [name.format(year=year) for year in YEARS] if "{year}" in name else [name]
+        if "{request}" in name:
+            request = tiva_request_of(dataset_id)
+            names += [name.format(request=request_tag(request))] if request else []
+        else:
+            names += [name.format(year=year) for year in YEARS] if "{year}" in name else [name]
     return names
 
 
 def raw_files(role):
     """Paths of the raw files of the dataset feeding ``role``."""
     entry = dataset(role)
-    return [str(raw_dir(entry) / name) for name in dataset_files(entry)]
+    return [str(raw_dir(entry) / name) for name in dataset_files(entry, config["datasets"][role])]
+
+
+def value_added_roles():
+    """The TiVA roles of config datasets that a dimension in use reads."""
+    return sorted({dim.dataset for dim in value_added_dimensions(DIMENSIONS)})
+
+
+def tiva_activities():
+    """The TiVA activities of the configured chains (config/gvcs.yaml ``tiva_activity``)."""
+    return sorted({GVCS[chain]["tiva_activity"] for chain in CHAINS if "tiva_activity" in GVCS[chain]})
+
+
+def tiva_request_of(dataset_id):
+    """What this configuration asks the TiVA dataset ``dataset_id`` for (None: no role reads
+    it): the measures of the dimensions that read it, the chains' activities, the years."""
+    roles = [role for role in value_added_roles() if config["datasets"][role] == dataset_id]
+    if not roles:
+        return None
+    entry = REGISTRY[dataset_id]
+    measures = {m for role in roles for m in value_added_measures(DIMENSIONS, role, entry)}
+    return tiva_request(entry, measures, tiva_activities(),
+                        (config["years"]["start"], config["years"]["end"]))
+
+
+def value_added_flows():
+    """The TiVA files this run reads, for harmonise_value_added: per role reading one, its
+    dataflow, unit, the measures to keep and the edition's code lists (paths: its input)."""
+    flows = []
+    for role in value_added_roles():
+        entry = dataset(role)
+        flows.append({
+            "dataflow": entry["sdmx"]["dataflow"],
+            "unit": entry["sdmx"]["unit"],
+            "measures": value_added_measures(DIMENSIONS, role, entry),
+            "activities": entry["sdmx"]["activities"],
+            "countries": entry["sdmx"].get("countries"),
+        })
+    return flows
+
+
+def value_added_columns():
+    """The indicator columns of the dimensions read from TiVA, with the measure and the unit of
+    the dataflow each reads (for compute_indicators)."""
+    return [
+        {"column": dim.column, "indicator": dim.source["indicator"],
+         "unit": dataset(dim.dataset)["sdmx"]["unit"]}
+        for dim in value_added_dimensions(DIMENSIONS)
+    ]
+
+
+def value_added_inputs():
+    """The harmonised TiVA table when a dimension in use reads TiVA (else none)."""
+    return ["results/harmonised/value_added.parquet"] if value_added_roles() else []
+
+
+def value_added_accounting():
+    return ["results/harmonised/accounting/value_added.csv"] if value_added_roles() else []
+
+
+def tiva_download(version, file):
+    """The dataflow URL and request of one TiVA file, for retrieve_oecd."""
+    dataset_id, entry = registry_entry("oecd", version, file)
+    base = config["providers"]["oecd"].rstrip("/")
+    return {
+        "dataset": dataset_id,
+        "format": entry["format"],
+        "version": version,
+        "flow_url": entry["url"].format(base_url=base, dataflow_version=version.rsplit("-", 1)[-1]),
+        "request": tiva_request_of(dataset_id),
+        "sha256": None,
+    }
 
 
 def needed_raw_file(role):
@@ -127,7 +224,7 @@ def registry_entry(source, version, file):
     """The registry entry (and its id) that stores ``file`` under resources/raw/<source>/<version>/."""
     for dataset_id, entry in REGISTRY.items():
         if (entry["source"], entry["version"]) == (source, version) and entry.get("generator") is None:
-            if file in dataset_files(entry):
+            if file in dataset_files(entry, dataset_id):
                 return dataset_id, entry
     raise ValueError(
         f"no dataset in {REGISTRY_FILE} stores {file!r} as {source} version {version!r}"
@@ -156,8 +253,10 @@ def download(source, version, file):
 
 
 def file_dimensions():
-    """The dimensions in use that are read from a raw file (not built from trade or labour)."""
-    return {name: dim for name, dim in DIMENSIONS.items() if dim.dataset}
+    """The dimensions in use that harmonise_dimensions reads from a raw file (not built from
+    trade or labour; OECD TiVA has harmonise_value_added)."""
+    return {name: dim for name, dim in DIMENSIONS.items()
+            if dim.dataset and dim.source["format"] != "tiva_sdmx_csv"}
 
 
 def dimension_inputs(wildcards):
@@ -209,6 +308,20 @@ def trade_raw_file(wildcards):
     if dataset("trade")["format"] == "baci_zip":
         return files[0]
     return files[YEARS.index(int(wildcards.year))]
+
+
+def value_capture_figures():
+    """The files of the value-capture figures (for rule all)."""
+    return expand(
+        "results/figures/{name}.{ext}", name=VALUE_CAPTURE_FIGURES, ext=config["figures"]["formats"]
+    )
+
+
+def further_classifications():
+    """The classification tables and quadrant counts of classification.further_rules."""
+    return expand("results/classification/classification_{rule}.parquet", rule=FURTHER_RULES) + expand(
+        "results/tables/quadrant_counts_{rule}.{ext}", rule=FURTHER_RULES, ext=["csv", "md", "html"]
+    )
 
 
 def quadrant_figures():

@@ -138,3 +138,37 @@ rule write_country_profiles:
         "../../envs/workflow.yaml"
     script:
         "../scripts/write_country_profiles.py"
+
+
+rule plot_value_capture:
+    input:
+        "results/indicators/indicators.parquet",
+    output:
+        [
+            path
+            for name in VALUE_CAPTURE_FIGURES
+            for path in reported(
+                expand(f"results/figures/{name}.{{ext}}", ext=config["figures"]["formats"]),
+                category="Upgrading",
+                subcategory="Value captured",
+                caption=f"../report/{name}.rst",
+            )
+        ],
+    params:
+        figures=VALUE_CAPTURE_FIGURES,
+        countries=config["figures"]["path_countries"],
+        periods=config["classification"]["periods"],
+        endpoint_years=config["classification"]["endpoint_years"],
+        labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        formats=config["figures"]["formats"],
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/logs/plot_value_capture.log",
+    benchmark:
+        "results/benchmarks/plot_value_capture.tsv"
+    message:
+        "Plotting value captured (OECD TiVA): {params.figures}"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/plot_value_capture.py"

@@ -129,6 +129,29 @@ rule harmonise_tourism:
         "../scripts/harmonise_tourism.py"
 
 
+rule harmonise_value_added:
+    input:
+        tiva=[raw_files(role)[0] for role in value_added_roles()],
+    output:
+        table="results/harmonised/value_added.parquet",
+        accounting="results/harmonised/accounting/value_added.csv",
+    params:
+        flows=value_added_flows(),
+        chain_activities={chain: GVCS[chain].get("tiva_activity") for chain in CHAINS},
+        years=[config["years"]["start"], config["years"]["end"]],
+        historical_entities=config["harmonise"]["historical_entities"],
+    log:
+        "results/logs/harmonise_value_added.log",
+    benchmark:
+        "results/benchmarks/harmonise_value_added.tsv"
+    message:
+        "Harmonising OECD TiVA value added per country, value chain (its industry) and year"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/harmonise_value_added.py"
+
+
 rule tabulate_accounting:
     input:
         expand("results/harmonised/accounting/trade_{year}.csv", year=YEARS),
@@ -136,6 +159,7 @@ rule tabulate_accounting:
         "results/harmonised/accounting/dimensions.csv",
         "results/harmonised/accounting/labour.csv",
         tourism_accounting(),
+        value_added_accounting(),
     output:
         csv="results/harmonised/accounting.csv",
         html=report(

@@ -5,6 +5,7 @@ rule compute_indicators:
         prices="results/harmonised/prices.parquet",
         dimensions="results/harmonised/dimensions.parquet",
         tourism=tourism_inputs(),
+        value_added=value_added_inputs(),
     output:
         table="results/indicators/indicators.parquet",
         csv="results/indicators/indicators.csv",
@@ -14,6 +15,7 @@ rule compute_indicators:
         years=[config["years"]["start"], config["years"]["end"]],
         usd_deflator=config["prices"]["usd_deflator"],
         dimensions=config["dimensions"],
+        value_added=value_added_columns(),
     log:
         "results/logs/compute_indicators.log",
     benchmark:

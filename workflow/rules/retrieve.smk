@@ -96,6 +96,25 @@ rule retrieve_comtrade:
         "../scripts/retrieve_comtrade.py"
 
 
+rule retrieve_oecd:
+    output:
+        protected("resources/raw/oecd/{version}/{file}"),
+    params:
+        download=lambda wildcards: tiva_download(wildcards.version, wildcards.file),
+    resources:
+        oecd_connections=1,
+    log:
+        "results/logs/retrieve_oecd/{version}/{file}.log",
+    benchmark:
+        "results/benchmarks/retrieve_oecd/{version}/{file}.tsv"
+    message:
+        "Querying the OECD SDMX API for TiVA {wildcards.file} (edition {wildcards.version})"
+    conda:
+        "../../envs/workflow.yaml"
+    script:
+        "../scripts/retrieve_tiva.py"
+
+
 rule retrieve_indstat:
     output:
         "resources/raw/indstat/{version}/{file}",

@@ -21,8 +21,8 @@ with rule_logging(snakemake) as log:
                "historical_entities": params.historical_entities}
     ledgers, pieces = [], []
     for dim in load_dimensions(params.dimensions).values():
-        if not dim.dataset:
-            continue
+        if not dim.dataset or dim.source["format"] == "tiva_sdmx_csv":
+            continue  # built from trade or labour, or OECD TiVA (harmonise_value_added)
         employed = None
         if dim.source["measure"] == "per_100000_employed":
             base = dim.source["denominator"]

@@ -103,3 +103,65 @@ def check_datasets(dimensions: dict[str, Dimension], datasets: dict) -> None:
         raise ConfigError(f"config key 'datasets': no entry for {missing}, which dimensions "
                           f"{users} read (add them, or leave those dimensions out of "
                           "dimensions.use)")
+
+
+# --- dimensions read from OECD TiVA -----------------------------------------------------------
+
+TIVA_FORMAT = "tiva_sdmx_csv"
+#: Gross exports, asked for with every flow of TiVA levels: the industry's exports, which hold
+#: the chain's (and give the derived shares their denominator).
+GROSS_EXPORTS = "EXGR"
+LEVEL_UNIT = "USD"
+
+
+def value_added_dimensions(dimensions: dict[str, Dimension]) -> list[Dimension]:
+    """The dimensions read from OECD TiVA (format ``tiva_sdmx_csv``), in registry order."""
+    return [d for d in dimensions.values() if d.source.get("format") == TIVA_FORMAT]
+
+
+def value_added_measures(dimensions: dict[str, Dimension], role: str, entry: dict) -> list[str]:
+    """The measures to ask the TiVA dataset of ``role`` (registry ``entry``) for: the indicators
+    of the dimensions that read it, and gross exports from a flow of levels."""
+    measures = {d.source["indicator"] for d in value_added_dimensions(dimensions)
+                if d.dataset == role}
+    if entry["sdmx"]["unit"] == LEVEL_UNIT:
+        measures.add(GROSS_EXPORTS)
+    return sorted(measures)
+
+
+def check_value_added(dimensions: dict[str, Dimension], datasets: dict, registry: dict,
+                      gvcs: dict, chains, gvcs_file: str) -> None:
+    """Dimensions read from TiVA need a TiVA dataset whose edition lists their measure, and
+    every configured chain needs a ``tiva_activity`` that the edition lists (ConfigError naming
+    the key, the code and the dataset otherwise). Run after :func:`check_datasets`."""
+    found = value_added_dimensions(dimensions)
+    problems = []
+    for dim in found:
+        dataset_id = datasets[dim.dataset]
+        entry = registry[dataset_id]
+        if entry["format"] != TIVA_FORMAT:
+            problems.append(f"config key 'datasets.{dim.dataset}': {dataset_id} has format "
+                            f"{entry['format']}; dimension {dim.id} expects {TIVA_FORMAT}")
+        elif dim.source["indicator"] not in entry["sdmx"]["measures"]:
+            problems.append(f"config key 'dimensions.use': dimension {dim.id} reads measure {dim.source['indicator']}, which "
+                            f"{dataset_id} does not list; expected one of its measures "
+                            f"({', '.join(entry['sdmx']['measures'])}): leave {dim.id} out of "
+                            "dimensions.use or name an edition that publishes it")
+    editions = {datasets[d.dataset] for d in found if registry[datasets[d.dataset]]["format"]
+                == TIVA_FORMAT}
+    for chain in chains:
+        activity = gvcs[chain].get("tiva_activity")
+        if found and activity is None:
+            problems.append(f"value chains key '{chain}.tiva_activity' is missing; expected the "
+                            f"TiVA activity that holds the chain, since dimensions "
+                            f"{[d.id for d in found]} read OECD TiVA by activity ({gvcs_file})")
+            continue
+        for dataset_id in sorted(editions):
+            listed = registry[dataset_id]["sdmx"]["activities"]
+            if activity not in listed:
+                close = [code for code in listed if code[:1] == str(activity)[:1]]
+                problems.append(f"value chains key '{chain}.tiva_activity': {activity!r} is not "
+                                f"an activity of {dataset_id} (codes starting alike: "
+                                f"{', '.join(close) or 'none'}) ({gvcs_file})")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

@@ -22,8 +22,9 @@ call separately:
 percentage or annualised log change, see :func:`express_changes`); :func:`crosstab` counts the
 economic x social quadrants. Every classified row names its rule in the column ``rule``.
 
-Rules live in :data:`RULES` (``bernhardt_milberg``, ``kaplinsky_readman`` and ``decent_work``,
-whose social side is :mod:`.decent_work`); a further rule is one more :class:`Rule` entry.
+Rules live in :data:`RULES` (``bernhardt_milberg``, ``kaplinsky_readman``, ``decent_work``,
+whose social side is :mod:`.decent_work`, and ``value_capture``, whose economic side is
+:mod:`.value_capture`); a further rule is one more :class:`Rule` entry.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ from .changes import (
     require_columns,
 )
 from .decent_work import DecentWork, judge_social, social_classes
+from .value_capture import ECONOMIC as VALUE_CAPTURE_ECONOMIC
+from .value_capture import READINGS as VALUE_CAPTURE_READINGS
+from .value_capture import value_kept
 from .verdicts import (
     CLASSES,
     DIRECTION_WORDS,
@@ -73,7 +77,9 @@ __all__ = [
     "verdict_classes",
 ]
 
-UNIT_VALUE_CHOICES = ("unit_value", "relative_unit_value")
+#: What ``unit_value`` in a rule may stand for: the absolute or relative export unit value, or
+#: value captured in its place (the domestic value-added share of gross exports, OECD TiVA).
+UNIT_VALUE_CHOICES = ("unit_value", "relative_unit_value", "domestic_value_added_share")
 #: The dimensions of the 2011 papers and their change columns (the change columns a
 #: replication table may name).
 CHANGE_COLUMNS: dict[str, str] = {
@@ -89,8 +95,9 @@ class Rule:
     ``economic`` and ``social`` name the registry dimensions each side looks at (``unit_value``
     stands for the export price chosen by the ``unit_value`` argument); ``combine`` maps an
     (n x k) array of directions (``UP``, ``FLAT``, ``DOWN`` or NaN when the change is
-    missing) to n class labels. A rule with ``judges_decent_work`` judges its social side on
-    the social dimensions in use instead (:func:`.decent_work.judge_social`).
+    missing) to n class labels (``combine_by_side`` replaces it for one side). A rule with
+    ``judges_decent_work`` judges its social side on the social dimensions in use instead
+    (:func:`.decent_work.judge_social`).
     """
 
     economic: tuple[str, ...]
@@ -100,6 +107,13 @@ class Rule:
     #: Per side, readings of particular direction combinations, appended to the detail text.
     notes: Mapping[str, Mapping[tuple[float, ...], str]] = field(default_factory=dict)
     judges_decent_work: bool = False
+    #: Per side, a ``combine`` of its own (``value_capture``: ``{"economic": value_kept}``).
+    combine_by_side: Mapping[str, Callable[[np.ndarray], np.ndarray]] = field(
+        default_factory=dict)
+
+    def combine_on(self, side: str) -> Callable[[np.ndarray], np.ndarray]:
+        """The ``combine`` of ``side``."""
+        return self.combine_by_side.get(side, self.combine)
 
 
 def all_move_together(moves: np.ndarray) -> np.ndarray:
@@ -133,6 +147,12 @@ def all_move_together(moves: np.ndarray) -> np.ndarray:
 #: ``decent_work`` (Barrientos, Gereffi & Rossi 2011): the economic side of Bernhardt & Milberg;
 #: the social side judged on every social dimension in use, on measurable standards and on
 #: enabling rights separately and together, with a configurable aggregation (:mod:`.decent_work`).
+#:
+#: ``value_capture`` (functional upgrading, Humphrey & Schmitz 2002, from OECD TiVA): economic
+#: upgrading when the domestic value added in the exports of the chain's industry rises and its
+#: share of gross exports does not fall, downgrading when it falls and its share does not rise,
+#: otherwise mixed with the mixed cells read out (:mod:`.value_capture`); the social side is
+#: Bernhardt & Milberg's.
 RULES: dict[str, Rule] = {
     "bernhardt_milberg": Rule(
         economic=("market_share", "unit_value"),
@@ -160,6 +180,15 @@ RULES: dict[str, Rule] = {
                   "319-340",
         judges_decent_work=True,
     ),
+    "value_capture": Rule(
+        economic=VALUE_CAPTURE_ECONOMIC,
+        social=("employment", "real_wage"),
+        combine=all_move_together,
+        reference="Humphrey & Schmitz (2002), Regional Studies 36(9), 1017-1027; domestic value "
+                  "added in gross exports from OECD TiVA",
+        notes={"economic": VALUE_CAPTURE_READINGS},
+        combine_by_side={"economic": value_kept},
+    ),
 }
 
 
@@ -171,12 +200,15 @@ def get_rule(name: str) -> Rule:
 
 
 def default_dimensions(rule: str = "bernhardt_milberg") -> dict[str, Dimension]:
-    """The registry dimensions a call without ``dimensions`` uses: every economic one (both
-    export prices, between which ``unit_value`` chooses) and the social ones the rule reads
-    (for ``decent_work`` every social dimension of the registry), in registry order."""
+    """The registry dimensions a call without ``dimensions`` uses: the market-position ones
+    (both export prices, between which ``unit_value`` chooses), the other economic ones the rule
+    reads (``value_capture``), and the social ones it reads (for ``decent_work`` every social
+    dimension of the registry), in registry order."""
     chosen = get_rule(rule)
     return {name: dim for name, dim in registry_dimensions().items()
-            if dim.side == "economic" or chosen.judges_decent_work or name in chosen.social}
+            if (dim.side == "economic" and dim.group == "market_position")
+            or name in chosen.economic or (dim.side == "social" and chosen.judges_decent_work)
+            or name in chosen.social}
 
 
 def _pick(dimensions: Mapping[str, Dimension], names: Sequence[str], rule: str) -> list:
@@ -252,7 +284,8 @@ def _side_verdict(
     """Class and detail of one side under an all-move-together style ``combine``."""
     moves = _moves(changes, dims, tolerance)
     return {
-        f"{side}_class": pd.Series(chosen.combine(moves), index=changes.index, dtype="str"),
+        f"{side}_class": pd.Series(chosen.combine_on(side)(moves), index=changes.index,
+                                   dtype="str"),
         f"{side}_detail": _detail(dims, moves, changes.index, chosen.notes.get(side, {})),
     }
 
@@ -274,11 +307,13 @@ def verdict_classes(
     sides = _dimensions(rule, unit_value, dimensions, decent_work)
     read = sides["economic"] + ([] if chosen.judges_decent_work else sides["social"])
     require_columns(changes, [change_column(dim.id) for dim in read], "change table")
-    classes = {"economic": chosen.combine(_moves(changes, sides["economic"], tolerance))}
+    classes = {"economic": chosen.combine_on("economic")(
+        _moves(changes, sides["economic"], tolerance))}
     if chosen.judges_decent_work:
         return classes | social_classes(changes, sides["social"], decent_work or DecentWork(),
                                         tolerance)
-    return classes | {"social": chosen.combine(_moves(changes, sides["social"], tolerance))}
+    return classes | {"social": chosen.combine_on("social")(
+        _moves(changes, sides["social"], tolerance))}
 
 
 def classify_changes(
@@ -296,7 +331,9 @@ def classify_changes(
     ``unit_value="relative_unit_value"`` -- employment_change and real_wage_change; for
     ``kaplinsky_readman`` relative_unit_value_change whatever ``unit_value`` says; for
     ``decent_work`` the economic ones of ``bernhardt_milberg``, while a social dimension
-    without its column counts as "no data"); any other columns are kept. A change rises when
+    without its column counts as "no data"; for ``value_capture``
+    domestic_value_added_change and domestic_value_added_share_change with the social ones of
+    ``bernhardt_milberg``); any other columns are kept. A change rises when
     it is above ``tolerance``, falls when it is below ``-tolerance`` and is flat otherwise, so
     ``tolerance`` is the size of change treated as noise, in the unit of the change columns
     (log points for :func:`period_changes` output). ``dimensions`` are the registry
@@ -344,8 +381,9 @@ def classify(
     ``indicators`` needs country, value_chain, year and the indicator columns the rule uses
     (for ``decent_work`` the economic ones: a social dimension whose column is absent has no
     data); ``unit_value`` chooses the export price measure: ``"unit_value"`` (USD per kg, as
-    Bernhardt & Milberg) or ``"relative_unit_value"`` (relative to the world price of the same
-    products, which nets out product mix and world price trends). ``dimensions`` are the
+    Bernhardt & Milberg), ``"relative_unit_value"`` (relative to the world price of the same
+    products, which nets out product mix and world price trends) or
+    ``"domestic_value_added_share"`` (value captured in place of the price, OECD TiVA). ``dimensions`` are the
     registry dimensions in use (config ``dimensions``; default :func:`default_dimensions`):
     the table gets a change column for each. Classes are decided on log changes (changes in
     levels for ``level_changes``), so ``tolerance`` is in log points whatever ``change`` says;

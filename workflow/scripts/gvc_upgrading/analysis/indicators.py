@@ -12,6 +12,14 @@ Further dimensions (config/dimensions.yaml) read from raw files join as columns 
 value chain x year (:func:`gvc_upgrading.harmonise.dimensions.dimension_columns`), after the
 fixed columns; ``female_employment_share`` and ``labour_rights_index`` are fixed columns that a
 labour source (INDSTAT table 31) or a dimension fills, the labour source first.
+
+Value capture (OECD TiVA, :func:`add_value_added`): where the run measures dimensions read from
+TiVA, the table gains ``tiva_activity`` (the industry that holds the chain), the industry's gross
+exports ``tiva_industry_exports_usd`` and the chain's share of them
+``chain_share_of_industry_exports`` (how much broader the industry is than the chain), and one
+column per dimension: levels in constant US dollars (deflated like ``export_value_usd_constant``),
+shares as published, in per cent of the industry's gross exports. Like every dimension, TiVA
+never adds a row.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import pyarrow.parquet as pq
 
 from ..harmonise.tourism import UNIT_VALUE_UNIT as TOURISM_UNIT
 from ..harmonise.tourism import tourism_indicators
+from ..harmonise.value_added import value_column
 from ..valuechains import is_tourism, prefixes_by_revision
 
 log = logging.getLogger(__name__)
@@ -63,6 +72,17 @@ UNITS = {
     "labour_rights_index": "SDG 8.8.2 national compliance with labour rights, 0 (best) to 10 "
                            "(worst)",
 }
+#: Columns added when value-added dimensions are measured (:func:`add_value_added`).
+VALUE_ADDED_COLUMNS = ["tiva_activity", "tiva_industry_exports_usd",
+                       "chain_share_of_industry_exports"]
+VALUE_ADDED_UNITS = {
+    "tiva_activity": "OECD TiVA activity (ISIC Rev.4) that holds the value chain",
+    "tiva_industry_exports_usd": "current US dollars: gross exports of the TiVA activity",
+    "chain_share_of_industry_exports": "export_value_usd / tiva_industry_exports_usd (0-1 where "
+                                       "the trade and TiVA data agree)",
+}
+#: TiVA's unit of levels; a dimension read in it enters in constant US dollars.
+LEVEL_UNIT = "USD"
 #: Labour-side columns that pass through from the labour table when present (hooks).
 LABOUR_HOOKS = ["female_employment_share", "labour_rights_index"]
 
@@ -205,7 +225,9 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
                        chains: Sequence[str], years: tuple[int, int],
                        usd_deflator: pd.Series | None = None,
                        tourism: pd.DataFrame | None = None,
-                       dimensions: pd.DataFrame | None = None) -> pd.DataFrame:
+                       dimensions: pd.DataFrame | None = None,
+                       value_added: pd.DataFrame | None = None,
+                       value_added_dimensions: Sequence[dict] = ()) -> pd.DataFrame:
     """The indicator table: trade indicators joined with labour, one row per country-chain-year.
 
     ``usd_deflator`` (a price index by year, 100 in the base year) gives the export value in
@@ -215,6 +237,8 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     ``dimensions``: further columns per country, value chain and year, joined to the rows the
     trade and labour sides make (a dimension never adds a row); a hook column it holds fills
     the hook where the labour table left it empty.
+    ``value_added`` (the harmonised TiVA table) adds the columns of
+    ``value_added_dimensions`` (see :func:`add_value_added`).
     """
     pieces = []
     by_chain = trade_indicators_by_chain(
@@ -246,6 +270,8 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
     if dimensions is not None and len(dimensions.columns) > len(KEYS):
         table = _join_dimensions(table, dimensions)
+    if value_added is not None:
+        table = add_value_added(table, value_added, value_added_dimensions, usd_deflator)
     return table.sort_values(["value_chain", "country", "year"], ignore_index=True)
 
 
@@ -261,3 +287,27 @@ def _join_dimensions(table: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFr
         if f"{hook}_dimension" in joined:
             joined[hook] = joined[hook].fillna(joined.pop(f"{hook}_dimension"))
     return joined
+
+
+def add_value_added(table: pd.DataFrame, value_added: pd.DataFrame,
+                    dimensions: Sequence[dict], usd_deflator: pd.Series | None) -> pd.DataFrame:
+    """``table`` with the harmonised TiVA table joined on its rows (country, value_chain, year;
+    TiVA adds no row), plus :data:`VALUE_ADDED_COLUMNS` and one column per entry of
+    ``dimensions`` (``{"column", "indicator", "unit"}``: the dimension's indicator column, TiVA
+    measure and the unit of its dataflow). A level (``USD``) is divided by ``usd_deflator`` x
+    100, as ``export_value_usd_constant``; a share is taken as published."""
+    value_added = value_added.astype({"country": "string", "value_chain": "string",
+                                      "year": "int64"})
+    joined = table.merge(value_added, on=KEYS, how="left", validate="one_to_one")
+    deflator = joined["year"].map(usd_deflator) if usd_deflator is not None else np.nan
+    exports = value_column("EXGR", LEVEL_UNIT)
+    industry = joined[exports] if exports in joined.columns else pd.Series(np.nan, joined.index)
+    joined["tiva_industry_exports_usd"] = industry
+    joined["chain_share_of_industry_exports"] = (
+        joined["export_value_usd"] / industry.where(industry > 0))
+    for dimension in dimensions:
+        source = joined[value_column(dimension["indicator"], dimension["unit"])]
+        joined[dimension["column"]] = (source / deflator * 100.0
+                                       if dimension["unit"] == LEVEL_UNIT else source)
+    columns = [*table.columns, *VALUE_ADDED_COLUMNS, *(d["column"] for d in dimensions)]
+    return joined[columns].astype({"year": "int64"})

@@ -9,8 +9,9 @@ verdict, separately for the economic and the social side. The choices:
 * ``endpoint_years``: compare single endpoint years (1) or averages over the first and last
   few years of the period (e.g. 3), which damps one-off swings;
 * ``unit_value``: the export price as the absolute unit value (USD per kg) or relative to the
-  world unit value of the same products (``relative_unit_value``); a rule that always uses the
-  relative one (``kaplinsky_readman``) gives the same verdict for both;
+  world unit value of the same products (``relative_unit_value``), or value captured in its
+  place (``domestic_value_added_share``, OECD TiVA); a rule that does not read the export price
+  (``kaplinsky_readman``, ``value_capture``) gives the same verdict for all;
 * ``wage``: how the wage is made comparable over time -- ``real_wage`` (nominal wage deflated by
   the national CPI) or ``usd_wage`` (nominal wage converted to current US dollars at the official
   exchange rate, the deflator-free yardstick of cross-country comparisons);
@@ -63,7 +64,8 @@ ALLOWED = {"unit_value": UNIT_VALUE_CHOICES, "wage": WAGE_CHOICES,
 #: Readable names of the choices' values, for table notes and captions.
 CHOICE_LABELS = {
     "unit_value": {"unit_value": "absolute unit value",
-                   "relative_unit_value": "relative unit value"},
+                   "relative_unit_value": "relative unit value",
+                   "domestic_value_added_share": "domestic value-added share (value captured)"},
     "wage": {"real_wage": "CPI-deflated real wage", "usd_wage": "wage in current US dollars"},
     "social_dimensions": {"measurable_standards": "measurable standards",
                           "enabling_rights": "enabling rights", "all": "both groups"},

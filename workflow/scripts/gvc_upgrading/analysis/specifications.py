@@ -110,6 +110,10 @@ VARIABLE_LABELS = {
     "employment_persons": "employment",
     "real_wage_per_employee_lcu": "real wage",
     "nominal_wage_per_employee_lcu": "nominal wage",
+    "domestic_value_added_usd_constant": "domestic value added",
+    "domestic_value_added_share": "domestic value-added share",
+    "foreign_value_added_share": "foreign value-added share",
+    "forward_participation_share": "forward participation",
 }
 #: How the labels name the sexes of the by-sex columns.
 SEX_WORDS = {"female": "women", "male": "men"}

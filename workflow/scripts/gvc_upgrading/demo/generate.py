@@ -10,6 +10,7 @@ from .ilostat_rights import write_bargaining_coverage, write_labour_rights, writ
 from .ilostat_work import write_employment_by_sex, write_hours, write_informality, write_injuries
 from .indstat import write_indstat
 from .simulate import simulate
+from .tiva import write_tiva
 from .wdi import write_wdi
 from .world import FILES
 
@@ -19,7 +20,8 @@ def generate_demo_world(out_dir: str | Path, *, seed: int, n_countries: int = 50
                         baci_version: str = "202401") -> dict[str, list[Path]]:
     """Write the demo raw files under ``out_dir``; return ``{source: [paths]}``.
 
-    Sources and files are those of :data:`FILES` (``baci``, ``indstat``, ``ilostat``, ``wdi``);
+    Sources and files are those of :data:`FILES` (``baci``, ``indstat``, ``ilostat``, ``wdi``,
+    ``oecd``);
     each file is written atomically and the same arguments give byte-identical files.
     """
     out = Path(out_dir)
@@ -43,4 +45,5 @@ def generate_demo_world(out_dir: str | Path, *, seed: int, n_countries: int = 50
                world.cpi)
     write_wdi(world, *paths["wdi"][2:], "PA.NUS.FCRF",
                "Official exchange rate (LCU per US$, period average)", world.fx)
+    write_tiva(world, *paths["oecd"])
     return paths

@@ -4,8 +4,9 @@ The package :mod:`gvc_upgrading.demo` writes a generated "demo world" in the exa
 the real sources.
 
 :func:`generate_demo_world` writes, under ``out_dir`` (``resources/raw/demo``), a CEPII BACI
-HS92 release zip, a UNIDO INDSTAT2 file, nine ILOSTAT bulk CSVs and two pairs of World Bank WDI
-bulk CSVs (data and country metadata), with every quirk of the real files (``k`` without its
+HS92 release zip, a UNIDO INDSTAT2 file, nine ILOSTAT bulk CSVs, two pairs of World Bank WDI
+bulk CSVs (data and country metadata) and the OECD TiVA levels and shares answers (model in
+:mod:`gvc_upgrading.demo.tiva`), with every quirk of the real files (``k`` without its
 leading zero, space-padded ``q`` with ``NA``, ``...`` for missing INDSTAT values, byte-order
 marks, ISIC Rev.3 to Rev.4 code switches, survey sources that change, ``B`` and ``U`` flags,
 aggregates in WDI and ILOSTAT, rows the pipeline must filter out).
@@ -434,10 +435,12 @@ FILES = {
             "wdi/Metadata_Country_API_FP.CPI.TOTL_DS2_en_csv_v2_demo.csv",
             "wdi/API_PA.NUS.FCRF_DS2_en_csv_v2_demo.csv",
             "wdi/Metadata_Country_API_PA.NUS.FCRF_DS2_en_csv_v2_demo.csv"],
+    "oecd": ["oecd/TIVA_MAINLV_demo.csv", "oecd/TIVA_MAINSH_demo.csv"],
 }
-# Independent random streams, so that the draws of one part never shift another.
+# Independent random streams, so that the draws of one part never shift another (a stream
+# added at the end leaves the earlier ones, and so their files, unchanged).
 STREAMS = ("macro", "trade", "labour", "baci", "indstat", "ilostat", "social", "rights",
-           "ilostat_work", "ilostat_rights")
+           "ilostat_work", "ilostat_rights", "tiva")
 
 
 @dataclass

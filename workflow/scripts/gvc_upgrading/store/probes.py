@@ -14,6 +14,11 @@ it differs from the version in use. Where each probe looks is configuration
 - UN Comtrade: the latest ``lastReleased`` date in the data availability
   (``getDataAvailability``, ``providers.paths.comtrade_availability``, by default
   ``data/v1/getDa/C/A/HS``) for the configured years (needs ``COMTRADE_API_KEY``).
+- OECD TiVA: the newest release of the entry's dataflow in the structure query
+  (``providers.paths.oecd_dataflows``, by default
+  ``<providers.oecd>/dataflow/OECD.STI.PIE/<dataflow>/all``): the highest edition year in the
+  dataflow's English name, then the highest dataflow version, as ``<edition>-<version>``
+  (``2025-1.1``).
 
 Generated (demo) and hand-placed (UNIDO INDSTAT, licensed) datasets have no probe. A probe that
 cannot read its answer raises :class:`ProbeError` naming the URL and what it expected.
@@ -29,7 +34,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ..sources import comtrade, wdi
+from ..errors import InputError
+from ..sources import comtrade, sdmx, tiva, wdi
 from .comtrade_api import availability_records
 from .fetch import FetchPolicy, fetch, fetch_json
 from .providers import provider_url
@@ -108,12 +114,24 @@ def probe_comtrade(entry: dict, config: dict, policy: FetchPolicy) -> str:
     return max(_date(value, url) for value in released)
 
 
+def probe_tiva(entry: dict, config: dict, policy: FetchPolicy) -> str:
+    """The newest release of the entry's TiVA dataflow, ``<edition>-<dataflow version>``."""
+    dataflow = entry["sdmx"]["dataflow"]
+    url = provider_url(config["providers"], "oecd_dataflows", dataflow=dataflow)
+    text = _get_text(url, expect=None, policy=policy)
+    try:
+        return sdmx.latest_release(text, dataflow, tiva.AGENCY, source=url).tag
+    except InputError as error:
+        raise ProbeError(url, str(error).removeprefix(f"{url}: ")) from None
+
+
 PROBES: dict[str, Callable[[dict, dict, FetchPolicy], str]] = {
     "baci_zip": probe_baci,
     "ilostat_bulk_csv": probe_ilostat,
     "wdi_bulk_csv": probe_wdi,
     "wdi_api_json": probe_wdi,
     "comtrade_api": probe_comtrade,
+    "tiva_sdmx_csv": probe_tiva,
 }
 
 

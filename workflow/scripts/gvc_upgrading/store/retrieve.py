@@ -4,7 +4,8 @@ A file download goes through :func:`gvc_upgrading.store.fetch.fetch` with the co
 format (from a provider's server or a local mirror folder alike). API sources are assembled from
 pages (World Bank API v2) or from queries split under the row cap (UN Comtrade,
 :mod:`gvc_upgrading.store.comtrade_api`, answers checked before they are stored) and stored as
-received, with a manifest beside them like a download's.
+received, with a manifest beside them like a download's; OECD TiVA answers come from SDMX data
+requests split under a URL length (:mod:`gvc_upgrading.store.tiva_api`).
 
 Two runs may share one raw store (two checkouts, a scheduled refresh beside a user's run). Every
 write to a raw folder happens under an exclusive lock on ``<folder>/.lock``
@@ -28,6 +29,7 @@ from .comtrade_api import fetch_comtrade_year
 from .fetch import FetchPolicy, fetch, fetch_json
 from .locks import LockedError, exclusive_lock
 from .manifests import stored_manifest, write_manifest
+from .tiva_api import fetch_tiva
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +119,8 @@ retrieve_wdi_api = _locked(_wdi_api)
 #: One year of Comtrade exports, under the raw folder's lock (see
 #: :func:`gvc_upgrading.store.comtrade_api.fetch_comtrade_year`).
 retrieve_comtrade_year = _locked(fetch_comtrade_year)
+
+
+#: One OECD TiVA answer, under the raw folder's lock (see
+#: :func:`gvc_upgrading.store.tiva_api.fetch_tiva`).
+retrieve_tiva = _locked(fetch_tiva)

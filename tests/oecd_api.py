@@ -1,0 +1,60 @@
+"""A stand-in for the OECD SDMX API in tests: data queries answered from SDMX-CSV rows.
+
+:func:`sdmx_data_api` answers ``<prefix>/<agency>,<dataflow>,<version>/<key>?startPeriod=..&
+endPeriod=..`` like the API: the rows of the dataflow whose codes match the key (``+`` joins
+codes, an empty dimension matches every code; dimensions in the order MEASURE, REF_AREA,
+ACTIVITY, COUNTERPART_AREA, UNIT_MEASURE, FREQ) and whose year lies in the period, as
+SDMX-CSV 1.0 with CRLF line ends; no matching row is a 404 ``NoRecordsFound``, as the API says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from urllib.parse import unquote
+
+from httpserver import Request, Response
+
+KEY_DIMENSIONS = ["MEASURE", "REF_AREA", "ACTIVITY", "COUNTERPART_AREA", "UNIT_MEASURE", "FREQ"]
+NO_RECORDS = (b'<?xml version="1.0" encoding="utf-8"?><message:Error xmlns:message="http://'
+              b'www.sdmx.org/resources/sdmxml/schemas/v2_1/message"><message:ErrorMessage '
+              b'code="100"><message:Text>NoRecordsFound</message:Text></message:ErrorMessage>'
+              b'</message:Error>')
+
+
+def csv_rows(text: str) -> tuple[list[str], list[dict]]:
+    """Header and rows of an SDMX-CSV text."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def sdmx_data_api(flows: dict[str, str]) -> Callable[[Request], Response]:
+    """A handler answering data queries for each dataflow id of ``flows`` (id -> SDMX-CSV text
+    of all its rows)."""
+    tables = {flow: csv_rows(text) for flow, text in flows.items()}
+
+    def answer(request: Request) -> Response:
+        reference, key = unquote(request.path).rsplit("/", 2)[-2:]
+        flow = reference.split(",")[1] if reference.count(",") == 2 else ""
+        if flow not in tables:
+            return Response(404, b"Could not find Dataflow and/or DSD related with this data "
+                                 b"request", {"Content-Type": "text/plain"})
+        header, rows = tables[flow]
+        wanted = [set(part.split("+")) - {""} for part in key.split(".")]
+        first = int(request.query.get("startPeriod", 0))
+        last = int(request.query.get("endPeriod", 9999))
+        kept = [row for row in rows
+                if all(not codes or row.get(dim) in codes
+                       for dim, codes in zip(KEY_DIMENSIONS, wanted))
+                and first <= int(row["TIME_PERIOD"]) <= last]
+        if not kept:
+            return Response(404, NO_RECORDS, {"Content-Type": "application/xml"})
+        out = io.StringIO()
+        writer = csv.DictWriter(out, header, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(kept)
+        return Response(body=out.getvalue().encode(),
+                        headers={"Content-Type": "application/vnd.sdmx.data+csv; charset=utf-8"})
+
+    return answer
