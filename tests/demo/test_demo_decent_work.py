@@ -440,15 +440,16 @@ def test_rights_follow_their_income_groups_trends(demo_world, demo_panel):
 # --- registry and config -------------------------------------------------------------------------
 
 def test_every_dimension_file_is_a_registered_demo_file_of_its_indicator(demo_world):
-    """Each dimension of config/dimensions.yaml that reads a raw file names a `datasets` key of
-    config/config.yaml whose registry entry is a generated demo file of that ILOSTAT indicator,
-    and the file's rows carry that indicator."""
+    """Each dimension of config/dimensions.yaml that reads a raw ILOSTAT file names a `datasets`
+    key of config/config.yaml whose registry entry is a generated demo file of that indicator,
+    and the file's rows carry that indicator (TiVA dimensions: tests/demo/test_demo_tiva.py)."""
     _, paths = demo_world
     dimensions = yaml.safe_load((REPO / "config" / "dimensions.yaml").read_text())
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     registry = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
     read = {d["source"]["dataset"]: d["source"]["indicator"] for d in dimensions.values()
-            if "dataset" in d["source"]}
+            if d["source"].get("format") == "ilostat_bulk_csv"}
+    assert len(read) == 8
     assert set(read) <= set(config["datasets"])
     for key, indicator in read.items():
         entry = registry[config["datasets"][key]]
