@@ -1,4 +1,5 @@
-"""A stand-in for the OECD SDMX API in tests: data queries answered from SDMX-CSV rows.
+"""A stand-in for the OECD SDMX API in tests: data queries answered from SDMX-CSV rows, and
+the structure message listing a dataflow's releases (:func:`dataflow_structure`).
 
 :func:`sdmx_data_api` answers ``<prefix>/<agency>,<dataflow>,<version>/<key>?startPeriod=..&
 endPeriod=..`` like the API: the rows of the dataflow whose codes match the key (``+`` joins
@@ -58,3 +59,22 @@ def sdmx_data_api(flows: dict[str, str]) -> Callable[[Request], Response]:
                         headers={"Content-Type": "application/vnd.sdmx.data+csv; charset=utf-8"})
 
     return answer
+
+
+STRUCTURE = (
+    '<?xml version="1.0" encoding="utf-8"?><message:Structure xmlns:message="http://www.sdmx.org/'
+    'resources/sdmxml/schemas/v2_1/message" xmlns:structure="http://www.sdmx.org/resources/'
+    'sdmxml/schemas/v2_1/structure" xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/'
+    'v2_1/common"><message:Structures><structure:Dataflows>{flows}</structure:Dataflows>'
+    "</message:Structures></message:Structure>")
+FLOW = ('<structure:Dataflow id="{dataflow}" agencyID="OECD.STI.PIE" version="{version}">'
+        '<common:Name xml:lang="en">Trade in Value Added (TiVA) {edition} edition: Principal '
+        'indicators</common:Name></structure:Dataflow>')
+
+
+def dataflow_structure(dataflow: str, releases) -> bytes:
+    """The API's answer to ``dataflow/OECD.STI.PIE/<dataflow>/all``: one ``Dataflow`` per
+    release ``(version, edition year)``."""
+    flows = "".join(FLOW.format(dataflow=dataflow, version=version, edition=edition)
+                    for version, edition in releases)
+    return STRUCTURE.format(flows=flows).encode()

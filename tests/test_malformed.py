@@ -353,6 +353,10 @@ def committed(role: str) -> bytes:
     return (REPO / "config" / f"{role}.yaml").read_bytes()
 
 
+#: The line of a text appended after one blank line to the committed config.
+APPENDED_LINE = committed("config").count(b"\n") + 2
+
+
 # --- what each loader's step does with its inputs -----------------------------------------------
 
 def run_baci(inputs: dict, out: Path, ledgers: list) -> Path:
@@ -1029,14 +1033,14 @@ CASES = [
     # --- configuration and value-chain definitions ---
     Case("config invalid yaml", "config",
          lambda d: configs(d, config_text=committed("config") + b"\nbroken: [unclosed\n"),
-         r"(?s)config\.yaml: not valid YAML .*line 1\d\d, column 9", "config.yaml"),
+         rf"(?s)config\.yaml: not valid YAML .*line {APPENDED_LINE}, column 9", "config.yaml"),
     Case("config empty file", "config", lambda d: configs(d, config_text=b""),
          r"config\.yaml: expected a mapping of keys at the top level", "config.yaml",
          whole_file=True),
     Case("config key given twice", "config",
          lambda d: configs(d, config_text=committed("config") + b"\nrun_name: again\n"),
          r"(?s)key 'run_name' is given twice in one mapping; expected each key once.*config\.yaml"
-         r"\", line 1\d\d",
+         rf"\", line {APPENDED_LINE}",
          "config.yaml"),
     Case("config latin-1", "config",
          lambda d: configs(d, config_text=b"# r\xe9sum\xe9 of the run\n" + committed("config")),

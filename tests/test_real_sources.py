@@ -40,6 +40,18 @@ def provider_layout(demo, site):
                      f"Metadata_Country_{data}".replace("_demo", "_4321"))
 
 
+def serve_providers(server, demo, site) -> dict:
+    """Serve the files of :func:`provider_layout` at ``site`` and the demo's OECD TiVA flows
+    through a stand-in of the SDMX API; return the config's ``providers`` pointing there."""
+    for source in ("baci", "ilostat", "wdi"):
+        server.serve_directory(f"/{source}", site / source)
+    server.route_prefix("/oecd/data/", sdmx_data_api({
+        "DSD_TIVA_MAINLV@DF_MAINLV": (demo / "oecd" / "TIVA_MAINLV_demo.csv").read_text(),
+        "DSD_TIVA_MAINSH@DF_MAINSH": (demo / "oecd" / "TIVA_MAINSH_demo.csv").read_text()}))
+    return {source: f"{server.url}/{source}"
+            for source in ("baci", "ilostat", "wdi", "comtrade", "oecd")}
+
+
 @pytest.fixture(scope="module")
 def real_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("real")
@@ -51,16 +63,8 @@ def real_run(tmp_path_factory):
     indstat.mkdir(parents=True)
     shutil.copy(demo / "indstat" / "INDSTAT2_demo_ISIC3.csv", indstat / "INDSTAT2_2024_ISIC3.csv")
     with LocalServer() as server:
-        server.serve_directory("/baci", root / "site" / "baci")
-        server.serve_directory("/ilostat", root / "site" / "ilostat")
-        server.serve_directory("/wdi", root / "site" / "wdi")
-        server.route_prefix("/oecd/data/", sdmx_data_api({
-            "DSD_TIVA_MAINLV@DF_MAINLV": (demo / "oecd" / "TIVA_MAINLV_demo.csv").read_text(),
-            "DSD_TIVA_MAINSH@DF_MAINSH": (demo / "oecd" / "TIVA_MAINSH_demo.csv").read_text()}))
         overlay = {"years": {"start": 1995, "end": 2022},
-                   "providers": {"baci": f"{server.url}/baci", "ilostat": f"{server.url}/ilostat",
-                                 "wdi": f"{server.url}/wdi", "comtrade": f"{server.url}/comtrade",
-                                 "oecd": f"{server.url}/oecd"}}
+                   "providers": serve_providers(server, demo, root / "site")}
         (work / "local.yaml").write_text(yaml.safe_dump(overlay))
         args = ["--configfile", "config/real_sources.yaml", "local.yaml"]
         snakemake(work, "--cores", "2", *args)
@@ -127,13 +131,10 @@ def open_data_run(tmp_path_factory):
     provider_layout(demo, root / "site")
     work = copy_repo(root / "work")
     with LocalServer() as server:
-        for source in ("baci", "ilostat", "wdi"):
-            server.serve_directory(f"/{source}", root / "site" / source)
         # the overlay asks for 1995-2023, the release has 1995-2022: 2023 is skipped
         overlay = {"years": {"missing": "skip"},
                    "figures": {"path_countries": [c.iso3 for c in COUNTRIES[:3]]},
-                   "providers": {"baci": f"{server.url}/baci", "ilostat": f"{server.url}/ilostat",
-                                 "wdi": f"{server.url}/wdi", "comtrade": f"{server.url}/comtrade"}}
+                   "providers": serve_providers(server, demo, root / "site")}
         (work / "local.yaml").write_text(yaml.safe_dump(overlay))
         args = ["--configfile", "config/real_sources.yaml", "config/open_data.yaml", "local.yaml"]
         snakemake(work, "--cores", "2", *args)

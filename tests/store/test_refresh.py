@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 import yaml
 from httpserver import LocalServer, Response
+from oecd_api import dataflow_structure, sdmx_data_api
 from workflow_helpers import copy_repo
 
 from conftest import REPO
@@ -38,8 +39,10 @@ from gvc_upgrading.store.vintage_diff import Tolerances, diff_vintages, write_re
 FAST = FetchPolicy(max_attempts=2, backoff_initial=0.01, backoff_max=0.01)
 WDI_INDICATORS = ["FP.CPI.TOTL", "PA.NUS.FCRF"]
 ILOSTAT_INDICATORS = ["EMP_TEMP_AGE_EC2_NB_A", "EAR_4MTH_SEX_ECO_CUR_NB_A"]
+TIVA_DATAFLOWS = ["DSD_TIVA_MAINLV@DF_MAINLV", "DSD_TIVA_MAINSH@DF_MAINSH"]
 PROBE_PATHS = {"/cepii/baci.html", "/ilostat/table_of_contents_en.csv",
-               *(f"/wdi/country/all/indicator/{i}" for i in WDI_INDICATORS)}
+               *(f"/wdi/country/all/indicator/{i}" for i in WDI_INDICATORS),
+               *(f"/oecd/dataflow/OECD.STI.PIE/{flow}/all" for flow in TIVA_DATAFLOWS)}
 
 
 class Providers:
@@ -55,6 +58,11 @@ class Providers:
             body=self.baci_page().encode(), headers={"Content-Type": "text/html"}))
         server.route("/ilostat/table_of_contents_en.csv",
                      lambda request: Response(body=self.ilostat_toc().encode()))
+        self.tiva = {flow: [("1.1", 2025)] for flow in TIVA_DATAFLOWS}
+        for flow in TIVA_DATAFLOWS:
+            server.route(f"/oecd/dataflow/OECD.STI.PIE/{flow}/all", lambda request, flow=flow:
+                         Response(body=dataflow_structure(flow, self.tiva[flow]),
+                                  headers={"Content-Type": "application/xml"}))
         for indicator in WDI_INDICATORS:
             server.route(f"/wdi/country/all/indicator/{indicator}",
                          functools.partial(self.wdi_page, indicator))
@@ -86,6 +94,7 @@ class Providers:
         url = self.server.url
         return {"providers": {"baci": f"{url}/baci", "ilostat": f"{url}/ilostat",
                               "wdi": f"{url}/wdi", "comtrade": f"{url}/comtrade",
+                              "oecd": f"{url}/oecd",
                               "paths": {"baci_releases": f"{url}/cepii/baci.html"}}}
 
     def config(self, **more) -> dict:
@@ -195,7 +204,10 @@ def test_first_refresh_builds_the_first_vintage_and_makes_it_current(project, si
         "ilostat_employment": ("ilostat_emp_ec2_2024_11_15", "2024-11-15"),
         "ilostat_earnings": ("ilostat_ear_eco_2024_11_02", "2024-11-02"),
         "wdi_cpi": ("wdi_cpi_2024_11_13", "2024-11-13"),
-        "wdi_exchange_rate": ("wdi_fx_2024_11_13", "2024-11-13")}
+        "wdi_exchange_rate": ("wdi_fx_2024_11_13", "2024-11-13"),
+        # an OECD TiVA release is its edition and dataflow version
+        "tiva_levels": ("tiva_mainlv_2025_1_1", "2025-1.1"),
+        "tiva_shares": ("tiva_mainsh_2025_1_1", "2025-1.1")}
     assert {role: versions[role] for role in probed} == probed
     # the roles the overlay leaves to generated data keep their dataset: there is no probe
     config = refresh.load_config(root, configfiles)
@@ -534,6 +546,9 @@ def test_refresh_runs_the_workflow_for_a_new_release_against_the_local_server(tm
     site.server.serve_directory("/ilostat", tmp_path / "site" / "ilostat")
     site.server.serve_directory("/wdi/en", tmp_path / "site" / "wdi" / "en")
     site.server.serve_file("/baci/BACI_HS92_V202501.zip", world["202501"]["baci"][0])
+    oecd = tmp_path / "202501" / "oecd"
+    site.server.route_prefix("/oecd/data/", sdmx_data_api({
+        flow: (oecd / f"TIVA_{flow[9:15]}_demo.csv").read_text() for flow in TIVA_DATAFLOWS}))
     root = copy_repo(tmp_path / "project")
     paths = refresh.Paths(root)
     indstat = root / "resources/raw/indstat/2024/INDSTAT2_2024_ISIC3.csv"
@@ -556,7 +571,8 @@ def test_refresh_runs_the_workflow_for_a_new_release_against_the_local_server(tm
 
     first, downloads = refresh_once()
     assert first.code == refresh.EXIT_REFRESHED, first.message
-    assert len(downloads) == 5 and "/baci/BACI_HS92_V202501.zip" in downloads
+    # BACI, two ILOSTAT and two WDI files, one request per TiVA dataflow
+    assert len(downloads) == 7 and "/baci/BACI_HS92_V202501.zip" in downloads
     before, raw_before = vintage_files(root, first.vintage), snapshot(root / "resources/raw")
     pointer = paths.current_json.read_bytes()
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from httpserver import Response
-from oecd_api import csv_rows, sdmx_data_api
+from oecd_api import csv_rows, dataflow_structure, sdmx_data_api
 
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.sources.tiva import read_tiva
@@ -170,17 +170,6 @@ def test_an_answer_with_codes_not_asked_for_is_refused(local_server, tmp_path):
         retrieve_tiva(download(local_server, request), tmp_path / "t.csv", policy=FAST)
 
 
-STRUCTURE = (
-    '<?xml version="1.0" encoding="utf-8"?><message:Structure xmlns:message="http://www.sdmx.org/'
-    'resources/sdmxml/schemas/v2_1/message" xmlns:structure="http://www.sdmx.org/resources/'
-    'sdmxml/schemas/v2_1/structure" xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/'
-    'v2_1/common"><message:Structures><structure:Dataflows>{flows}</structure:Dataflows>'
-    "</message:Structures></message:Structure>")
-FLOW = ('<structure:Dataflow id="DSD_TIVA_MAINLV@DF_MAINLV" agencyID="OECD.STI.PIE" '
-        'version="{version}"><common:Name xml:lang="en">Trade in Value Added (TiVA) {edition} '
-        'edition: Principal indicators</common:Name></structure:Dataflow>')
-
-
 PATHS = {"oecd_dataflows": "{base_url}/dataflow/OECD.STI.PIE/{dataflow}/all"}
 
 
@@ -191,15 +180,15 @@ def registry_entry() -> dict:
 
 
 def test_probe_reads_the_newest_edition(local_server):
-    flows = FLOW.format(version="1.0", edition=2023) + FLOW.format(version="1.1", edition=2025)
+    releases = [("1.0", 2023), ("1.1", 2025)]
     local_server.serve_bytes("/oecd/dataflow/OECD.STI.PIE/DSD_TIVA_MAINLV@DF_MAINLV/all",
-                             STRUCTURE.format(flows=flows).encode(),
+                             dataflow_structure(MAINLV, releases),
                              {"Content-Type": "application/xml"})
     config = {"providers": {"oecd": f"{local_server.url}/oecd", "paths": PATHS}}
     assert probe_release(registry_entry(), config, policy=FAST) == "2025-1.1"
-    flows += FLOW.format(version="1.0", edition=2027)
+    releases.append(("1.0", 2027))
     local_server.serve_bytes("/oecd/dataflow/OECD.STI.PIE/DSD_TIVA_MAINLV@DF_MAINLV/all",
-                             STRUCTURE.format(flows=flows).encode())
+                             dataflow_structure(MAINLV, releases))
     assert probe_release(registry_entry(), config, policy=FAST) == "2027-1.0"
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 
 from gvc_upgrading.analysis.classify import check_classification
-from gvc_upgrading.analysis.specifications import dimension_variables
-from gvc_upgrading.config import check_references, load_yaml, validate, window_warnings
+from gvc_upgrading.analysis.specifications import dimension_variables, specs_of_dimensions
+from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate, window_warnings
 from gvc_upgrading.dimensions import (
     check_datasets,
     check_value_added,
     load_dimensions,
     read_registry,
+    registry_dimensions,
     value_added_dimensions,
     value_added_measures,
 )
@@ -50,6 +51,18 @@ check_classification(
 )
 # Label and unit of each indicator column of the dimensions (women's and men's too), for terms.
 VARIABLES = dimension_variables(DIMENSIONS.values())
+# The specifications whose columns the dimensions in use fill; the rest are named and left out.
+SPECIFICATIONS, _SPECS_LEFT_OUT = specs_of_dimensions(
+    config["estimation"]["specifications"], DIMENSIONS.values(),
+    registry_dimensions(config["dimensions"]).values())
+for _spec_id, _lacking in _SPECS_LEFT_OUT.items():
+    logging.getLogger("gvc_upgrading").warning(
+        "specification %s left out: dimensions.use lacks %s, which it uses",
+        _spec_id, ", ".join(_lacking))
+if not SPECIFICATIONS:
+    raise ConfigError("config key 'estimation.specifications': every specification uses a "
+                      f"dimension not in dimensions.use ({_SPECS_LEFT_OUT}); add those "
+                      "dimensions or a specification of the dimensions in use")
 check_value_added(DIMENSIONS, config["datasets"], REGISTRY, GVCS, config["value_chains"],
                   config["value_chains_file"])
 

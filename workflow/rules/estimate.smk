@@ -5,7 +5,7 @@ rule estimate_social_on_economic:
         table="results/estimates/estimates.parquet",
         csv="results/estimates/estimates.csv",
     params:
-        specifications=config["estimation"]["specifications"],
+        specifications=SPECIFICATIONS,
         periods=config["classification"]["periods"],
         endpoint_years=config["classification"]["endpoint_years"],
         variables=VARIABLES,

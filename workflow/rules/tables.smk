@@ -92,7 +92,7 @@ rule tabulate_descriptives:
             caption="../report/descriptives.rst",
         ),
     params:
-        specifications=config["estimation"]["specifications"],
+        specifications=SPECIFICATIONS,
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
         variables=VARIABLES,
     log:

@@ -87,6 +87,12 @@ def load_dimensions(settings: dict) -> dict[str, Dimension]:
     return chosen
 
 
+def registry_dimensions(settings: dict) -> dict[str, Dimension]:
+    """Every dimension of the registry and ``dimensions.define``, whether in use or not."""
+    entries = read_registry(settings["file"], settings.get("define"))
+    return {name: Dimension(id=name, **entry) for name, entry in entries.items()}
+
+
 def by_side(dimensions: dict[str, Dimension], side: str,
             group: str | None = None) -> list[Dimension]:
     """The dimensions of one side (and group), in registry order."""

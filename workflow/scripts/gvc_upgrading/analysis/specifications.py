@@ -327,6 +327,26 @@ def spec_variables(specs: Sequence[dict]) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
+def specs_of_dimensions(specs: Sequence[dict], used: Iterable[Dimension],
+                        known: Iterable[Dimension]) -> tuple[list[dict], dict[str, list[str]]]:
+    """The specifications whose columns the dimensions in ``used`` fill, and, for those left
+    out, the ids of the registry dimensions (``known``) they need but that are not in use.
+
+    A run that leaves a dimension out (an open-data run without the ILOSTAT decent-work files)
+    thus keeps the default specifications it can estimate. A column no registry dimension
+    writes (a built indicator such as labour productivity) is not checked here."""
+    owner = {column: dim.id for dim in known for column in dim.columns}
+    in_use = {column for dim in used for column in dim.columns}
+    kept, skipped = [], {}
+    for spec in specs:
+        lacking = [owner[c] for c in spec_variables([spec]) if c in owner and c not in in_use]
+        if lacking:
+            skipped[spec["id"]] = list(dict.fromkeys(lacking))
+        else:
+            kept.append(spec)
+    return kept, skipped
+
+
 def describe_sample(sample: dict) -> str:
     """Readable summary of a spec's sample filters ("" when there are none)."""
     parts = []
