@@ -67,6 +67,12 @@ class Providers:
             server.route(f"/wdi/country/all/indicator/{indicator}",
                          functools.partial(self.wdi_page, indicator))
 
+    def serve_tiva(self, demo: Path) -> None:
+        """Answer data queries of the TiVA dataflows from the demo world's files at ``demo``."""
+        self.server.route_prefix("/oecd/data/", sdmx_data_api({
+            flow: (demo / "oecd" / f"TIVA_{flow[9:15]}_demo.csv").read_text()
+            for flow in TIVA_DATAFLOWS}))
+
     def baci_page(self) -> str:
         """CEPII's download page: release zips of HS92 and of another revision (ignored)."""
         links = [f'<li><a href="https://www.cepii.fr/DATA_DOWNLOAD/baci/data/BACI_HS92_V{v}.zip">'
@@ -546,9 +552,7 @@ def test_refresh_runs_the_workflow_for_a_new_release_against_the_local_server(tm
     site.server.serve_directory("/ilostat", tmp_path / "site" / "ilostat")
     site.server.serve_directory("/wdi/en", tmp_path / "site" / "wdi" / "en")
     site.server.serve_file("/baci/BACI_HS92_V202501.zip", world["202501"]["baci"][0])
-    oecd = tmp_path / "202501" / "oecd"
-    site.server.route_prefix("/oecd/data/", sdmx_data_api({
-        flow: (oecd / f"TIVA_{flow[9:15]}_demo.csv").read_text() for flow in TIVA_DATAFLOWS}))
+    site.serve_tiva(tmp_path / "202501")
     root = copy_repo(tmp_path / "project")
     paths = refresh.Paths(root)
     indstat = root / "resources/raw/indstat/2024/INDSTAT2_2024_ISIC3.csv"

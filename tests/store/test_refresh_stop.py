@@ -79,6 +79,7 @@ def test_sigterm_mid_download_stops_everything_and_the_next_refresh_cleans_up(tm
     publish(tmp_path / "demo", tmp_path / "site")
     site.server.serve_directory("/ilostat", tmp_path / "site" / "ilostat")
     site.server.serve_directory("/wdi/en", tmp_path / "site" / "wdi" / "en")
+    site.serve_tiva(tmp_path / "demo")
     release = files["baci"][0].read_bytes()
     chunk = max(len(release) // 200, 1)
     speed = {"chunk_delay": 0.5}  # about 100 s for the whole zip: a download to interrupt
