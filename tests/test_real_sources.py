@@ -63,7 +63,7 @@ def real_run(tmp_path_factory):
     indstat.mkdir(parents=True)
     shutil.copy(demo / "indstat" / "INDSTAT2_demo_ISIC3.csv", indstat / "INDSTAT2_2024_ISIC3.csv")
     with LocalServer() as server:
-        overlay = {"years": {"start": 1995, "end": 2022},
+        overlay = {"years": {"start": 1995, "end": 2022}, "figures": {"formats": ["png"]},
                    "providers": serve_providers(server, demo, root / "site")}
         (work / "local.yaml").write_text(yaml.safe_dump(overlay))
         args = ["--configfile", "config/real_sources.yaml", "local.yaml"]
@@ -133,7 +133,8 @@ def open_data_run(tmp_path_factory):
     with LocalServer() as server:
         # the overlay asks for 1995-2023, the release has 1995-2022: 2023 is skipped
         overlay = {"years": {"missing": "skip"},
-                   "figures": {"path_countries": [c.iso3 for c in COUNTRIES[:3]]},
+                   "figures": {"path_countries": [c.iso3 for c in COUNTRIES[:3]],
+                               "formats": ["png"]},  # PDFs: the demo run
                    "providers": serve_providers(server, demo, root / "site")}
         (work / "local.yaml").write_text(yaml.safe_dump(overlay))
         args = ["--configfile", "config/real_sources.yaml", "config/open_data.yaml", "local.yaml"]
