@@ -52,6 +52,13 @@ def test_variable_coverage_names_what_each_chain_lost():
                                  coverage, {"apparel": "Apparel"})
     assert "| Apparel | variables without data | gender_pay_gap |" in tables["markdown"]
     assert "<table" in tables["html"] and "value_added_lcu, gender_pay_gap" in tables["html"]
+    assert "specification left out" not in tables["markdown"]
+    tables = availability_tables(source_years({("trade", "baci"): [2000]}, [2000, 2001]),
+                                 coverage, {"apparel": "Apparel"},
+                                 {"real_wage_union_density": ["union_density"]})
+    assert ("| real_wage_union_density | specification left out |  | union_density |"
+            in tables["markdown"])
+    assert "Specifications left out" in tables["markdown"]
 
 
 def test_labour_source_override_changes_every_goods_chain_only():

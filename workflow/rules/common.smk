@@ -52,16 +52,16 @@ check_classification(
 # Label and unit of each indicator column of the dimensions (women's and men's too), for terms.
 VARIABLES = dimension_variables(DIMENSIONS.values())
 # The specifications whose columns the dimensions in use fill; the rest are named and left out.
-SPECIFICATIONS, _SPECS_LEFT_OUT = specs_of_dimensions(
+SPECIFICATIONS, SPECS_LEFT_OUT = specs_of_dimensions(
     config["estimation"]["specifications"], DIMENSIONS.values(),
     registry_dimensions(config["dimensions"]).values())
-for _spec_id, _lacking in _SPECS_LEFT_OUT.items():
+for _spec_id, _lacking in SPECS_LEFT_OUT.items():
     logging.getLogger("gvc_upgrading").warning(
         "specification %s left out: dimensions.use lacks %s, which it uses",
         _spec_id, ", ".join(_lacking))
 if not SPECIFICATIONS:
     raise ConfigError("config key 'estimation.specifications': every specification uses a "
-                      f"dimension not in dimensions.use ({_SPECS_LEFT_OUT}); add those "
+                      f"dimension not in dimensions.use ({SPECS_LEFT_OUT}); add those "
                       "dimensions or a specification of the dimensions in use")
 check_value_added(DIMENSIONS, config["datasets"], REGISTRY, GVCS, config["value_chains"],
                   config["value_chains_file"])

@@ -127,6 +127,7 @@ rule tabulate_data_availability:
         years=YEARS,
         datasets=USED_DATASETS,
         variables=AVAILABILITY_VARIABLES,
+        specs_left_out=SPECS_LEFT_OUT,
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
     log:
         "results/logs/tabulate_data_availability.log",

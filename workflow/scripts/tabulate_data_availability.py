@@ -36,6 +36,6 @@ with rule_logging(snakemake) as log:
         years.to_csv(tmp, index=False)
     with atomic_path(snakemake.output.variables) as tmp:
         coverage.to_csv(tmp, index=False)
-    tables = availability_tables(years, coverage, params.labels)
+    tables = availability_tables(years, coverage, params.labels, params.specs_left_out)
     write_text(tables["markdown"], snakemake.output.md)
     write_text(tables["html"], snakemake.output.html)

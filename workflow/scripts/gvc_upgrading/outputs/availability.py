@@ -69,7 +69,8 @@ def lost_variables(coverage: pd.DataFrame) -> dict[str, list[str]]:
                                                                             sort=False)}
 
 
-def _grid(years: pd.DataFrame, coverage: pd.DataFrame, labels: Mapping[str, str]) -> Grid:
+def _grid(years: pd.DataFrame, coverage: pd.DataFrame, labels: Mapping[str, str],
+          specs_left_out: Mapping[str, Sequence[str]]) -> Grid:
     body = [[r.source, r.dataset, r.years_with_data or "none", r.years_without_data or "none",
              f"{r.n_with_data} of {r.n_configured}"] for r in years.itertuples()]
     rules = {len(body)}
@@ -77,16 +78,25 @@ def _grid(years: pd.DataFrame, coverage: pd.DataFrame, labels: Mapping[str, str]
     for chain in coverage["value_chain"].unique():
         names = ", ".join(lost.get(chain, [])) or "none"
         body.append([labels.get(chain, chain), "variables without data", names, "", ""])
+    rules.add(len(body))
+    for spec_id, dimensions in specs_left_out.items():
+        body.append([spec_id, "specification left out", "", ", ".join(dimensions), ""])
     note = ("Years: configured years with and without data per source. Variables: the "
             "indicator columns a value chain has no value of in this run (for example value "
             "added where the labour data come from ILOSTAT).")
+    if specs_left_out:
+        note += (" Specifications left out: those that use a dimension the run does not "
+                 "measure (not in dimensions.use), with those dimensions.")
     return Grid(header=[[("Source / value chain", 1), ("Dataset", 1), ("With data", 1),
                          ("Without data", 1), ("Years", 1)]], body=body,
                 rules=frozenset(rules - {0, len(body)}), note=note, stub=2)
 
 
 def availability_tables(years: pd.DataFrame, coverage: pd.DataFrame,
-                        labels: Mapping[str, str]) -> dict[str, str]:
-    """The availability table as ``{"markdown": ..., "html": ...}``."""
-    grid = _grid(years, coverage, labels)
+                        labels: Mapping[str, str],
+                        specs_left_out: Mapping[str, Sequence[str]] | None = None
+                        ) -> dict[str, str]:
+    """The availability table as ``{"markdown": ..., "html": ...}``; ``specs_left_out`` (a
+    specification id -> the dimensions it lacks) adds a row per specification left out."""
+    grid = _grid(years, coverage, labels, specs_left_out or {})
     return {fmt: render(grid, fmt) for fmt in ("markdown", "html")}
