@@ -15,6 +15,8 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
+from conftest import REPO
+from gvc_upgrading.config import load_yaml
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.sources.sdmx import (
     Release,
@@ -171,6 +173,48 @@ def test_real_code_lists_pass_when_complete(tiva_folder):
     table = read_tiva((tiva_folder / FVA_NAME), activities={r["ACTIVITY"] for r in rows},
                       countries=[r["REF_AREA"] for r in rows])
     assert len(table) == len(rows)
+
+
+REGISTRY_ENTRIES = {LEVELS_NAME: "tiva_mainlv_2025_1_1", SHARES_NAME: "tiva_mainsh_2025_1_1",
+                    FVA_NAME: "tiva_mainsh_2025_1_1"}
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_real_files_hold_codes_of_the_registered_edition(tiva_folder, name):
+    """The 2025 edition's code lists in config/datasets.yaml (activities, economies, measures
+    and the unit of each dataflow) admit every code of the real answers: the lists the chains'
+    tiva_activity and the retrieve are checked against are those of the files the API sends."""
+    sdmx = load_yaml(REPO / "config" / "datasets.yaml")[REGISTRY_ENTRIES[name]]["sdmx"]
+    path = tiva_folder / name
+    table = read_tiva(path, activities=sdmx["activities"], countries=sdmx["countries"])
+    rows = csv_rows(path)
+    assert len(table) == len(rows)
+    assert {row["MEASURE"] for row in rows} <= set(sdmx["measures"])
+    assert {row["UNIT_MEASURE"] for row in rows} == {sdmx["unit"]}
+    dataflow = sdmx["dataflow"].split("@")[1]
+    assert set(table["dataflow"]) == {dataflow}
+    if "DATAFLOW" in rows[0]:  # the codes-only answer names its dataflow on every row
+        assert {row["DATAFLOW"] for row in rows} == {f"OECD.STI.PIE:{sdmx['dataflow']}(1.1)"}
+
+
+def test_one_measure_in_two_units_is_two_keys(tiva_folder):
+    """EXGR_DVA is a level (USD) in the levels flow and a share (PT_EXGR) in the shares flow:
+    both real files as one answer keep every row, and each unit's values are its file's."""
+    levels = csv_rows(tiva_folder / LEVELS_NAME)
+    shares = csv_rows(tiva_folder / SHARES_NAME)
+    both = parse_tiva(codes_only_text(levels + shares), "both flows")
+    assert len(both) == len(levels) + len(shares)
+    dva = both[both["measure"] == "EXGR_DVA"].set_index(["unit", "activity", "year"])["value"]
+    for row in levels + shares:
+        if row["MEASURE"] == "EXGR_DVA":
+            scale = 10 ** int(row["UNIT_MULT"])
+            key = (row["UNIT_MEASURE"], row["ACTIVITY"], int(row["TIME_PERIOD"]))
+            assert dva[key] == pytest.approx(float(row["OBS_VALUE"]) * scale)
+    assert set(dva.index.get_level_values("unit")) == {"USD", "PT_EXGR"}
+    # the same measure, unit, country, activity and year twice is a repeated key
+    repeated = [row for row in shares if row["MEASURE"] == "EXGR_DVA"][:1]
+    with pytest.raises(InputError, match=r"key \(EXGR_DVA PT_EXGR VNM .*\) repeats row"):
+        parse_tiva(codes_only_text(levels + shares + repeated), "repeated")
 
 
 # --------------------------------------------------------------------------------------------
