@@ -6,6 +6,10 @@ endPeriod=..`` like the API: the rows of the dataflow whose codes match the key 
 codes, an empty dimension matches every code; dimensions in the order MEASURE, REF_AREA,
 ACTIVITY, COUNTERPART_AREA, UNIT_MEASURE, FREQ) and whose year lies in the period, as
 SDMX-CSV 1.0 with CRLF line ends; no matching row is a 404 ``NoRecordsFound``, as the API says.
+Another agency than ``OECD.STI.PIE`` or a version it does not have is the API's 404 "Could not
+find Dataflow". ``max_rows`` refuses a larger answer with 413 and the SDMX error message
+"Response size exceeds service limit" (SDMX error code 510); ``cut_at`` instead cuts an answer
+at so many rows without a word, as the OECD's former API did at one million.
 """
 
 from __future__ import annotations
@@ -18,10 +22,21 @@ from urllib.parse import unquote
 from httpserver import Request, Response
 
 KEY_DIMENSIONS = ["MEASURE", "REF_AREA", "ACTIVITY", "COUNTERPART_AREA", "UNIT_MEASURE", "FREQ"]
-NO_RECORDS = (b'<?xml version="1.0" encoding="utf-8"?><message:Error xmlns:message="http://'
-              b'www.sdmx.org/resources/sdmxml/schemas/v2_1/message"><message:ErrorMessage '
-              b'code="100"><message:Text>NoRecordsFound</message:Text></message:ErrorMessage>'
-              b'</message:Error>')
+AGENCY = "OECD.STI.PIE"
+
+
+def sdmx_error(code: int, text: str) -> bytes:
+    """An SDMX-ML 2.1 error message, as the API answers instead of data."""
+    return ('<?xml version="1.0" encoding="utf-8"?><message:Error xmlns:message="http://'
+            'www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:common="http://www.sdmx'
+            f'.org/resources/sdmxml/schemas/v2_1/common"><message:ErrorMessage code="{code}">'
+            f'<common:Text xml:lang="en">{text}</common:Text></message:ErrorMessage>'
+            "</message:Error>").encode()
+
+
+NO_RECORDS = sdmx_error(100, "NoRecordsFound")
+TOO_LARGE = sdmx_error(510, "Response size exceeds service limit")
+NO_DATAFLOW = b"Could not find Dataflow and/or DSD related with this data request"
 
 
 def csv_rows(text: str) -> tuple[list[str], list[dict]]:
@@ -30,17 +45,18 @@ def csv_rows(text: str) -> tuple[list[str], list[dict]]:
     return list(reader.fieldnames or []), list(reader)
 
 
-def sdmx_data_api(flows: dict[str, str]) -> Callable[[Request], Response]:
+def sdmx_data_api(flows: dict[str, str], *, versions=("1.1",), max_rows: int | None = None,
+                  cut_at: int | None = None) -> Callable[[Request], Response]:
     """A handler answering data queries for each dataflow id of ``flows`` (id -> SDMX-CSV text
-    of all its rows)."""
+    of all its rows) of agency OECD.STI.PIE in ``versions``; ``max_rows`` and ``cut_at`` as in
+    the module docstring."""
     tables = {flow: csv_rows(text) for flow, text in flows.items()}
 
     def answer(request: Request) -> Response:
         reference, key = unquote(request.path).rsplit("/", 2)[-2:]
-        flow = reference.split(",")[1] if reference.count(",") == 2 else ""
-        if flow not in tables:
-            return Response(404, b"Could not find Dataflow and/or DSD related with this data "
-                                 b"request", {"Content-Type": "text/plain"})
+        agency, flow, version = (reference.split(",") + ["", "", ""])[:3]
+        if flow not in tables or agency != AGENCY or version not in versions:
+            return Response(404, NO_DATAFLOW, {"Content-Type": "text/plain"})
         header, rows = tables[flow]
         wanted = [set(part.split("+")) - {""} for part in key.split(".")]
         first = int(request.query.get("startPeriod", 0))
@@ -51,6 +67,9 @@ def sdmx_data_api(flows: dict[str, str]) -> Callable[[Request], Response]:
                 and first <= int(row["TIME_PERIOD"]) <= last]
         if not kept:
             return Response(404, NO_RECORDS, {"Content-Type": "application/xml"})
+        if max_rows is not None and len(kept) > max_rows:
+            return Response(413, TOO_LARGE, {"Content-Type": "application/xml"})
+        kept = kept[:cut_at]
         out = io.StringIO()
         writer = csv.DictWriter(out, header, lineterminator="\r\n")
         writer.writeheader()

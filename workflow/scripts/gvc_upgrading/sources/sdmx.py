@@ -1,7 +1,7 @@
 """SDMX REST as the OECD serves it: data URLs, split requests, dataflow structures, error bodies.
 
 * :func:`data_url` builds one data request, :func:`split_requests` several that together ask for
-  every country once, each URL no longer than a limit. Layout (SDMX REST 1.x):
+  every country once, each URL no longer than a limit and each with at most so many countries. Layout (SDMX REST 1.x):
   ``{base}/data/{agency},{dataflow},{version}/{key}?startPeriod=..&endPeriod=..&
   dimensionAtObservation=AllDimensions``; the key joins the codes of each dimension with ``+``
   and the dimensions with ``.``; an empty dimension means every code.
@@ -67,10 +67,12 @@ def data_url(flow_url: str, key: str, start: int | None = None, end: int | None 
 
 def split_requests(flow_url: str, before: list, countries: Iterable[str], after: list,
                    start: int | None = None, end: int | None = None, *,
-                   file_format: str | None = None,
-                   max_length: int = MAX_URL_LENGTH) -> list[tuple[list[str], str]]:
+                   file_format: str | None = None, max_length: int = MAX_URL_LENGTH,
+                   max_countries: int | None = None) -> list[tuple[list[str], str]]:
     """Data URLs for every code of ``countries`` (the key dimension between the dimensions
-    ``before`` and ``after``), in groups so that no URL is longer than ``max_length``.
+    ``before`` and ``after``), in groups so that no URL is longer than ``max_length`` and no
+    group has more than ``max_countries`` codes (None: no such limit; a caller keeps an answer
+    under a row limit with it).
 
     Returns ``(countries of the group, URL)`` pairs; every country is asked for exactly once
     (repeats dropped), in the given order. A single country that does not fit raises
@@ -80,10 +82,13 @@ def split_requests(flow_url: str, before: list, countries: Iterable[str], after:
         return data_url(flow_url, data_key(*before, group, *after), start, end,
                         file_format=file_format)
 
+    if max_countries is not None and max_countries < 1:
+        raise ValueError(f"max_countries must be at least 1, got {max_countries}")
     codes = list(dict.fromkeys(_codes(countries)))
     groups: list[list[str]] = []
     for code in codes:
-        if groups and len(url(groups[-1] + [code])) <= max_length:
+        if (groups and len(url(groups[-1] + [code])) <= max_length
+                and (max_countries is None or len(groups[-1]) < max_countries)):
             groups[-1].append(code)
             continue
         if len(url([code])) > max_length:

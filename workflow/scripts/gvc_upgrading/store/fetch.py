@@ -27,6 +27,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -93,9 +94,10 @@ class FetchPolicy:
 
 class FetchError(RuntimeError):
     """A download or API call failed for good; the message names the (redacted) URL, the
-    problem and the number of attempts made."""
+    problem and the number of attempts made. ``status`` is the HTTP status of the last answer
+    when the failure was one (an API that refuses a request as too large answers 413)."""
 
-    def __init__(self, url: str, problem: str, attempts: int):
+    def __init__(self, url: str, problem: str, attempts: int, status: int | None = None):
         if attempts:
             when = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
         else:
@@ -104,6 +106,7 @@ class FetchError(RuntimeError):
         self.url = url
         self.problem = problem
         self.attempts = attempts
+        self.status = status
 
 
 def fetch(url: str, dest: str | Path, *, version: str, expect: str | None = None,
@@ -226,11 +229,13 @@ class _Download:
 class _AttemptFailed(Exception):
     """One attempt went wrong; ``retriable`` says whether another attempt may succeed."""
 
-    def __init__(self, reason: str, *, retriable: bool, retry_after: float | None = None):
+    def __init__(self, reason: str, *, retriable: bool, retry_after: float | None = None,
+                 status: int | None = None):
         super().__init__(reason)
         self.reason = reason
         self.retriable = retriable
         self.retry_after = retry_after
+        self.status = status
 
 
 class _Redactor(logging.Filter):
@@ -300,7 +305,7 @@ def _with_retries(attempt: Callable[[], T], *, url: str, policy: FetchPolicy,
         wait = _wait_before_retry(number, failure.retry_after, policy)
         log.warning("%s: %s; retrying in %.1f s", url, reason, wait)
         sleep(wait)
-    raise FetchError(url, reason, attempts=number)
+    raise FetchError(url, reason, attempts=number, status=failure.status)
 
 
 def _classify(exc: requests.RequestException) -> _AttemptFailed:
@@ -359,9 +364,9 @@ def _check_status(response: requests.Response) -> None:
         return
     reason = f"HTTP {status} {response.reason or ''}".rstrip() + _error_excerpt(response)
     if status >= 500 or status in _RETRY_CLIENT_STATUSES:
-        raise _AttemptFailed(reason, retriable=True,
+        raise _AttemptFailed(reason, retriable=True, status=status,
                              retry_after=_retry_after(response.headers.get("Retry-After")))
-    raise _AttemptFailed(reason, retriable=False)
+    raise _AttemptFailed(reason, retriable=False, status=status)
 
 
 def _error_excerpt(response: requests.Response) -> str:
@@ -374,8 +379,11 @@ def _error_excerpt(response: requests.Response) -> str:
         return ""
     if looks_like_html(head):
         return " (an HTML page)"
+    kind = markup_kind(head)
+    if kind:  # an XML error message (SDMX APIs): the texts of its elements say what is wrong
+        head = re.sub(rb"<\?.*?\?>|<[^>]*>", b" ", head)
     text = " ".join(head.decode("utf-8", errors="replace").split())
-    return f": {text[:200]}"
+    return f" ({kind}): {text[:200]}" if kind else f": {text[:200]}"
 
 
 def _download(session: requests.Session, url: str, headers: dict, part: Path,
