@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from gvc_upgrading.analysis.changes import registry_dimensions
-from gvc_upgrading.analysis.classify import classify, classify_changes, crosstab
+from gvc_upgrading.analysis.classify import classify, classify_changes, crosstab, get_rule
 from gvc_upgrading.analysis.indicators import add_value_added
 from gvc_upgrading.analysis.robustness import (
     Specification,
@@ -19,6 +20,7 @@ from gvc_upgrading.analysis.robustness import (
     specification_grid,
 )
 from gvc_upgrading.analysis.specifications import normalise_spec, spec_terms
+from gvc_upgrading.config import ConfigError, load_yaml, validate
 
 PERIOD = [{"label": "2000-2010", "start": 2000, "end": 2010}]
 UP, DOWN, FLAT = 0.2, -0.2, 0.01
@@ -146,8 +148,6 @@ def test_value_kept_specifications_of_the_demo_read_as_they_should():
     interaction, per chain, beside today's market share and relative unit value."""
     import yaml
 
-    from conftest import REPO
-
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
     specs = {spec["id"]: normalise_spec(spec) for spec in config["estimation"]["specifications"]}
     for outcome in ("employment", "real_wage"):
@@ -158,3 +158,84 @@ def test_value_kept_specifications_of_the_demo_read_as_they_should():
         assert terms == {"regressor": "log market share",
                          "interaction": "log market share × log domestic value-added share",
                          "moderator": "log domestic value-added share"}
+
+
+# --- value_capture joined with the decent-work social side ------------------------------------
+
+JOINED = "value_capture+decent_work"
+
+
+def decent_yearly(country, kept_growth, share_growth, hours_growth, union_growth):
+    """``yearly`` plus hours worked (better when lower) and union density (an enabling right)."""
+    t = np.arange(11)
+    return yearly(country, kept_growth, share_growth).assign(
+        hours_per_week=45 * np.exp(hours_growth * t), union_density=20 * np.exp(union_growth * t))
+
+
+def test_value_capture_joins_the_decent_work_social_side_by_name():
+    """"value_capture+decent_work": the economic classes of value_capture and the social
+    verdicts of decent_work, each equal to what its own rule gives, with no rule of its own."""
+    indicators = pd.concat([decent_yearly("VNM", 0.15, -0.03, 0.02, -0.04),
+                            decent_yearly("KOR", 0.05, 0.0, -0.02, 0.03),
+                            decent_yearly("MEX", -0.04, -0.01, -0.01, -0.02)])
+    in_use = registry_dimensions(["domestic_value_added", "domestic_value_added_share",
+                                  "market_share", "unit_value", "employment", "real_wage",
+                                  "hours_worked", "union_density"])
+    indicators = indicators.assign(market_share=0.01, unit_value_usd_per_kg=2.0)
+    joined = classify(indicators, PERIOD, rule=JOINED, dimensions=in_use).set_index("country")
+    economic = classify(indicators, PERIOD, rule="value_capture", dimensions=in_use)
+    social = classify(indicators, PERIOD, rule="decent_work", dimensions=in_use)
+    economic, social = economic.set_index("country"), social.set_index("country")
+    assert (joined["rule"] == JOINED).all()
+    for column in ["economic_class", "economic_detail"]:
+        assert joined[column].to_dict() == economic[column].to_dict()
+    for column in ["social_class", "standards_class", "rights_class", "social_detail",
+                   "hours_worked_direction", "union_density_direction"]:
+        assert joined[column].to_dict() == social[column].to_dict()
+    # VNM: more value kept on a thinner share; hours up and union density down: worse work
+    assert joined.loc["VNM", ["economic_class", "social_class"]].tolist() == ["mixed",
+                                                                              "mixed"]
+    assert joined.loc["KOR", ["economic_class", "social_class"]].tolist() == ["upgrading",
+                                                                              "upgrading"]
+    counts = crosstab(joined.reset_index()).set_index(["economic_class", "social_class"])
+    assert counts["count"].sum() == 3 and counts.loc[("upgrading", "upgrading"), "count"] == 1
+    reference = get_rule(JOINED).reference
+    assert reference.startswith("economic side: Humphrey & Schmitz")
+    assert "social side: Barrientos, Gereffi & Rossi" in reference
+
+
+def test_joined_rule_in_the_robustness_grid_varies_the_decent_work_choices():
+    indicators = decent_yearly("VNM", 0.1, 0.02, -0.02, 0.03).assign(
+        market_share=0.01, unit_value_usd_per_kg=2.0, relative_unit_value=1.0,
+        nominal_wage_per_employee_lcu=1e3)
+    in_use = registry_dimensions(["domestic_value_added", "domestic_value_added_share",
+                                  "market_share", "unit_value", "relative_unit_value",
+                                  "employment", "real_wage", "hours_worked", "union_density"])
+    grid = {"endpoint_years": [3], "unit_value": ["unit_value"], "wage": ["real_wage"],
+            "tolerance": [0.0], "social_dimensions": ["measurable_standards", "all"],
+            "aggregation": ["all", "majority"]}
+    assert len(specification_grid(grid, JOINED)) == 4
+    table = assess_robustness(indicators, PERIOD, grid, Specification(3), rule=JOINED,
+                              prices=prices(["VNM"]), dimensions=in_use)
+    assert {"standards_agreement", "rights_agreement"} <= set(table.columns)
+    assert table["economic_class"].item() == "upgrading"
+
+
+@pytest.mark.parametrize("name", ["value_capture+decent_work", "decent_work+value_capture",
+                                  "bernhardt_milberg+decent_work"])
+def test_joined_rule_names_pass_the_config_checks(name):
+    config = load_yaml(REPO / "config" / "config.yaml")
+    config["classification"]["rule"] = name
+    config["classification"]["further_rules"] = [name, "value_capture"]
+    validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml", name="config")
+    assert get_rule(name).economic == get_rule(name.split("+")[0]).economic
+
+
+@pytest.mark.parametrize("name", ["value_capture+gereffi", "value_capture+decent_work+x", "+"])
+def test_unknown_joined_rule_names_are_refused(name):
+    with pytest.raises(ValueError, match="two joined by"):
+        get_rule(name)
+    config = load_yaml(REPO / "config" / "config.yaml")
+    config["classification"]["further_rules"] = [name]
+    with pytest.raises(ConfigError, match=r"classification\.further_rules\.0"):
+        validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml", name="config")

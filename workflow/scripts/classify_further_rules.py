@@ -2,7 +2,7 @@
 with the main rule's periods, tolerance, end windows, dimensions and decent-work settings, and
 its quadrant counts."""
 
-from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify
+from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify, get_rule
 from gvc_upgrading.dimensions import load_dimensions
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table, write_text
 from gvc_upgrading.outputs.tables import quadrant_counts, quadrant_table
@@ -23,7 +23,7 @@ with rule_logging(snakemake) as log:
         metadata = {"rule": rule, "tolerance": params.tolerance, "tolerance_unit": "log points",
                     "changes": CHANGE_MEASURES[params.change],
                     "changes_in_levels": [n for n in dimensions if n in params.level_changes]}
-        if rule == "decent_work":
+        if get_rule(rule).judges_decent_work:
             metadata["decent_work"] = params.decent_work
         write_table(classes, path, metadata=metadata)
         counts = quadrant_counts(classes)

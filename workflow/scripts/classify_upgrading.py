@@ -1,7 +1,7 @@
 """Rule classify_upgrading: economic and social upgrading classes per country, chain, period."""
 
 from gvc_upgrading.analysis.changes import non_positive_values
-from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify
+from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify, get_rule
 from gvc_upgrading.dimensions import load_dimensions
 from gvc_upgrading.io import read_table, rule_logging, write_table
 
@@ -32,6 +32,6 @@ with rule_logging(snakemake) as log:
         "changes": CHANGE_MEASURES[params.change],
         "changes_in_levels": [name for name in dimensions if name in params.level_changes],
     }
-    if params.rule == "decent_work":
+    if get_rule(params.rule).judges_decent_work:
         metadata["decent_work"] = params.decent_work
     write_table(classes, snakemake.output[0], metadata=metadata)

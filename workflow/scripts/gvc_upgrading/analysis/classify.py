@@ -24,7 +24,10 @@ economic x social quadrants. Every classified row names its rule in the column `
 
 Rules live in :data:`RULES` (``bernhardt_milberg``, ``kaplinsky_readman``, ``decent_work``,
 whose social side is :mod:`.decent_work`, and ``value_capture``, whose economic side is
-:mod:`.value_capture`); a further rule is one more :class:`Rule` entry.
+:mod:`.value_capture`); a further rule is one more :class:`Rule` entry. A rule named
+``<rule>+<rule>`` (:func:`get_rule`) takes the economic side of the first and the social side of
+the second, e.g. ``value_capture+decent_work``: functional upgrading against decent work, named
+in the configuration without code of its own.
 """
 
 from __future__ import annotations
@@ -71,10 +74,10 @@ from .verdicts import (
 
 __all__ = [
     "CHANGE_COLUMNS", "CHANGE_MEASURES", "CLASSES", "DOWN", "DOWNGRADING", "FLAT", "INSUFFICIENT",
-    "MAIN_CLASSES", "MIXED", "RULES", "UNIT_VALUE_CHOICES", "UP", "UPGRADING", "DecentWork",
-    "Rule", "check_classification", "classify", "classify_changes", "crosstab",
-    "default_dimensions", "express_changes", "get_rule", "period_changes", "rule_dimensions",
-    "verdict_classes",
+    "MAIN_CLASSES", "MIXED", "RULES", "RULE_JOINER", "UNIT_VALUE_CHOICES", "UP", "UPGRADING",
+    "DecentWork", "Rule", "check_classification", "classify", "classify_changes",
+    "combine_rules", "crosstab", "default_dimensions", "express_changes", "get_rule",
+    "period_changes", "rule_dimensions", "verdict_classes",
 ]
 
 #: What ``unit_value`` in a rule may stand for: the absolute or relative export unit value, or
@@ -192,11 +195,36 @@ RULES: dict[str, Rule] = {
 }
 
 
+#: Joins the names of two rules into one: the economic side of the first, the social side of the
+#: second (``value_capture+decent_work``).
+RULE_JOINER = "+"
+
+
 def get_rule(name: str) -> Rule:
-    """Return the registered rule ``name``; a ValueError lists the known rules otherwise."""
-    if name not in RULES:
-        raise ValueError(f"unknown classification rule {name!r}; known rules: {sorted(RULES)}")
-    return RULES[name]
+    """Return the registered rule ``name``, or for ``<economic rule>+<social rule>`` the rule
+    made of the first's economic side and the second's social side; a ValueError lists the
+    known rules otherwise."""
+    if name in RULES:
+        return RULES[name]
+    economic, joiner, social = name.partition(RULE_JOINER)
+    if joiner and economic in RULES and social in RULES:
+        return combine_rules(RULES[economic], RULES[social])
+    raise ValueError(f"unknown classification rule {name!r}; known rules: {sorted(RULES)}, or "
+                     f"two joined by {RULE_JOINER!r} (economic side of the first, social side "
+                     "of the second, e.g. 'value_capture+decent_work')")
+
+
+def combine_rules(economic: Rule, social: Rule) -> Rule:
+    """The rule that judges the economic side as ``economic`` does and the social side as
+    ``social`` does (its dimensions, combination, readings, and the decent-work judgement)."""
+    sides = {"economic": economic, "social": social}
+    return Rule(
+        economic=economic.economic, social=social.social, combine=economic.combine,
+        reference=f"economic side: {economic.reference}; social side: {social.reference}",
+        notes={side: rule.notes[side] for side, rule in sides.items() if side in rule.notes},
+        judges_decent_work=social.judges_decent_work,
+        combine_by_side={side: rule.combine_on(side) for side, rule in sides.items()},
+    )
 
 
 def default_dimensions(rule: str = "bernhardt_milberg") -> dict[str, Dimension]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..analysis.classify import RULES
+from ..analysis.classify import get_rule
 from ..analysis.estimate import ABSORBED, POOLED
 from ..analysis.specifications import ROLES, SEX_WORDS, variable_label
 from ..grid import Grid, render
@@ -230,9 +230,16 @@ def _rule_note(counts: pd.DataFrame) -> str:
     if "rule" not in counts.columns:
         return ""
     names = _ordered_unique(counts["rule"])
-    described = [f"{name} ({RULES[name].reference})" if name in RULES else name
-                 for name in names]
+    described = [f"{name} ({_reference(name)})" if _reference(name) else name for name in names]
     return f"Classes by the {' and '.join(described)} rule{'s' if len(names) > 1 else ''}. "
+
+
+def _reference(rule: str) -> str:
+    """The reference of a known rule (two joined rules too), else an empty string."""
+    try:
+        return get_rule(rule).reference
+    except ValueError:
+        return ""
 
 
 def _quadrant_grid(counts: pd.DataFrame, chain_labels: Mapping[str, str]) -> Grid:
