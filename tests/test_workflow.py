@@ -141,6 +141,17 @@ def test_value_capture_outputs_and_the_demo_relationship(demo_run):
     expected_up = (kept["domestic_value_added_change"] > 0) & (
         kept["domestic_value_added_share_change"] >= 0)
     assert ((kept["economic_class"] == "upgrading") == expected_up).all()
+    # the "value kept" specifications: a column per chain beside "market share and price"
+    estimates = pd.read_parquet(results / "estimates" / "estimates.parquet")
+    for spec in ("employment_value_kept", "real_wage_value_kept"):
+        rows = estimates[estimates["spec_id"] == spec]
+        assert set(rows["value_chain"]) == set(indicators["value_chain"]), spec
+        roles = rows.groupby("value_chain")["role"].apply(set)
+        assert (roles == {"regressor", "interaction", "moderator"}).all(), spec
+    table = (results / "tables" / "regressions.md").read_text(encoding="utf-8")
+    for label in ("Employment, value kept", "Real wage, value kept",
+                  "log market share × log domestic value-added share"):
+        assert label in table, label
 
 
 def test_nothing_to_do_after_a_completed_run(demo_run):
@@ -155,6 +166,8 @@ def test_report_contains_figures_and_tables(demo_run):
                  "robustness.png", "robustness.html", "value_added_paths.png", "participation.png",
                  "quadrant_counts_value_capture.html"]:
         assert name in html, name
+    # the value-capture captions say that TiVA's industries are broader than the chains
+    assert html.count("broader than the chains") >= 3
 
 
 def test_lint_is_clean(demo_run):
