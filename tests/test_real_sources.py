@@ -22,6 +22,8 @@ from conftest import REPO
 from gvc_upgrading.demo import COUNTRIES, generate_demo_world
 
 pytestmark = pytest.mark.e2e
+#: The path of the OECD SDMX API's TiVA space below its host (config providers.oecd).
+OECD_ROOT = "/sti-public/rest"
 
 
 def provider_layout(demo, site):
@@ -45,11 +47,13 @@ def serve_providers(server, demo, site) -> dict:
     through a stand-in of the SDMX API; return the config's ``providers`` pointing there."""
     for source in ("baci", "ilostat", "wdi"):
         server.serve_directory(f"/{source}", site / source)
-    server.route_prefix("/oecd/data/", sdmx_data_api({
+    # the OECD SDMX API under its own path: /sti-public/rest/data/<agency>,<dataflow>,<version>
+    server.route_prefix(f"{OECD_ROOT}/data/", sdmx_data_api({
         "DSD_TIVA_MAINLV@DF_MAINLV": (demo / "oecd" / "TIVA_MAINLV_demo.csv").read_text(),
         "DSD_TIVA_MAINSH@DF_MAINSH": (demo / "oecd" / "TIVA_MAINSH_demo.csv").read_text()}))
-    return {source: f"{server.url}/{source}"
-            for source in ("baci", "ilostat", "wdi", "comtrade", "oecd")}
+    return {**{source: f"{server.url}/{source}"
+               for source in ("baci", "ilostat", "wdi", "comtrade")},
+            "oecd": f"{server.url}{OECD_ROOT}"}
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +78,8 @@ def real_run(tmp_path_factory):
 
 def test_real_sources_run_end_to_end(real_run):
     work, args, requested = real_run
-    tiva = [path for path in requested if path.startswith("/oecd/")]
-    requested = [path for path in requested if not path.startswith("/oecd/")]
+    tiva = [path for path in requested if path.startswith(f"{OECD_ROOT}/")]
+    requested = [path for path in requested if not path.startswith(f"{OECD_ROOT}/")]
     assert sorted(requested) == sorted([
         "/baci/BACI_HS92_V202501.zip", "/ilostat/EMP_TEMP_AGE_EC2_NB_A.csv.gz",
         "/ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz", "/wdi/en/indicator/FP.CPI.TOTL",
@@ -87,8 +91,8 @@ def test_real_sources_run_end_to_end(real_run):
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
     # OECD TiVA: one request per dataflow in the API's layout, for the dimensions' measures,
     # the chains' activities and the edition's economies
-    prefix = "/oecd/data/OECD.STI.PIE,"
-    assert sorted(path.split("/")[3] for path in tiva) == [
+    prefix = f"{OECD_ROOT}/data/OECD.STI.PIE,"
+    assert sorted(path.split("/")[4] for path in tiva) == [
         "OECD.STI.PIE,DSD_TIVA_MAINLV@DF_MAINLV,1.1", "OECD.STI.PIE,DSD_TIVA_MAINSH@DF_MAINSH,1.1"]
     keys = {path[len(prefix):].split("/")[0]: path.split("/")[-1].split(".") for path in tiva}
     levels, shares = keys["DSD_TIVA_MAINLV@DF_MAINLV,1.1"], keys["DSD_TIVA_MAINSH@DF_MAINSH,1.1"]
@@ -118,6 +122,9 @@ def test_raw_store_is_versioned_checksummed_and_protected(real_run):
     manifest = json.loads(tiva[0].with_name(tiva[0].name + ".manifest.json").read_text())
     assert manifest["request"]["measures"] == ["EXGR", "EXGR_DVA"]
     assert len(manifest["requests"]) == 1 and manifest["requests"][0]["status"] == 200
+    assert manifest["split"] == [] and manifest["observations"] < manifest["row_limit"]
+    assert "/sti-public/rest/data/OECD.STI.PIE,DSD_TIVA_MAINLV@DF_MAINLV,1.1/EXGR+EXGR_DVA." in (
+        manifest["requests"][0]["url"])
     assert not tiva[0].stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
