@@ -114,6 +114,44 @@ def test_real_intermediate_and_final_exports_add_to_gross_exports(tiva_folder):
     assert gap.max() <= 0.0011e6  # SOURCES.md: within 0.001 USD million
 
 
+def raw_values(path, measures):
+    """{(measure, activity, year): OBS_VALUE x 10**UNIT_MULT} of a real file, by the csv
+    module."""
+    return {(r["MEASURE"], r["ACTIVITY"], int(r["TIME_PERIOD"])):
+            float(r["OBS_VALUE"]) * 10 ** int(r["UNIT_MULT"])
+            for r in csv_rows(path) if r["MEASURE"] in measures}
+
+
+def test_real_value_added_does_not_add_up_exactly_and_is_kept_as_published(tiva_folder):
+    """SOURCES.md 7b: DVA + FVA differs from gross exports by up to 0.128 USD million in the
+    levels file; the reader keeps each value as published (no repair), gap for gap."""
+    path = tiva_folder / LEVELS_NAME
+    raw = raw_values(path, {"EXGR", "EXGR_DVA", "EXGR_FVA"})
+    cells = {(activity, year) for _, activity, year in raw}
+    expected = {cell: raw[("EXGR_DVA", *cell)] + raw[("EXGR_FVA", *cell)] - raw[("EXGR", *cell)]
+                for cell in cells}
+    wide = read_tiva(path).pivot(index=["activity", "year"], columns="measure", values="value")
+    gap = wide["EXGR_DVA"] + wide["EXGR_FVA"] - wide["EXGR"]
+    assert len(gap) == len(expected) == 84
+    for cell, value in expected.items():
+        assert gap[cell] == pytest.approx(value, abs=1.0)  # US dollars
+    assert max(expected.values()) > 0.1e6  # the largest gap, about 0.128 million
+    assert -0.01e6 <= gap.min() and gap.max() <= 0.1285e6
+
+
+def test_real_shares_match_the_levels_of_the_other_dataflow(tiva_folder):
+    """100 x EXGR_DVA / EXGR from the levels flow equals the EXGR_DVA share of the shares flow
+    within 0.0006 points (SOURCES.md 7b): the same code, two units."""
+    levels = raw_values(tiva_folder / LEVELS_NAME, {"EXGR", "EXGR_DVA"})
+    shares = read_tiva(tiva_folder / SHARES_NAME).set_index(["measure", "unit", "activity",
+                                                               "year"])["value"]
+    cells = [(activity, year) for measure, activity, year in levels if measure == "EXGR"]
+    assert len(cells) == 84
+    for activity, year in cells:
+        derived = 100 * levels[("EXGR_DVA", activity, year)] / levels[("EXGR", activity, year)]
+        assert abs(shares[("EXGR_DVA", "PT_EXGR", activity, year)] - derived) < 0.0006
+
+
 def labelled_text(codes_only_rows):
     """The labelled (csvfilewithlabels) rendering of codes-only rows, built in memory."""
     header = ["STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "MEASURE", "Measure",
