@@ -4,6 +4,7 @@ employment, WDI CPI); the demo run is checked in test_workflow.py."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import shutil
 
@@ -159,11 +160,21 @@ def test_real_ilostat_employment_totals(real_data, tmp_path):
     assert {"age group other than 15+", "economic activity of no configured value chain",
             IMPLAUSIBLE_OR_EMPTY} <= reasons
     # Bangladesh apparel: ISIC Rev.3 D18 in 2006, Rev.4 C14 from 2010, no overlap year: the
-    # break cannot be spliced and is flagged in 2010
+    # break cannot be spliced and is flagged in 2010; ILOSTAT also flags 2006, 2010 and 2013 B
+    # (break in series): 2013 is a break, 2006 (the series' first value) breaks nothing
     bgd = labour[(labour["country"] == "BGD") & (labour["value_chain"] == "apparel")]
-    assert bgd.set_index("year")["series_break"].to_dict() == {
-        2006: False, 2010: True, 2013: False, 2017: False}
+    flagged_b = {int(r["time"]) for r in _csv_rows(path) if r["ref_area"] == "BGD"
+                 and r["classif2"] == "EC2_ISIC4_C14" and r["obs_status"] == "B"}
+    assert flagged_b == {2010, 2013}
+    assert bgd.set_index("year")["employment_break"].to_dict() == {
+        2006: False, 2010: True, 2013: True, 2017: False}
+    assert set(bgd["employment_source"]) == {"BA:673"}
     assert bgd.set_index("year").loc[2006, "employment_persons"] == pytest.approx(1193399)
+
+
+def _csv_rows(path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_real_wdi_cpi_totals(real_data, tmp_path):

@@ -76,7 +76,7 @@ def test_a_real_by_sex_file_without_divisions_names_the_file(real_data, tmp_path
     with pytest.raises(InputError) as info:
         labour(tmp_path, path)
     assert str(info.value).startswith(f"{path}, header: no classif column holds EC2_ codes "
-                                      "(found classif1: ['ECO']); expected the ILOSTAT employment "
+                                      "(found ECO_); expected the ILOSTAT employment "
                                       "file to classify EMP_2EMP_SEX_ECO_NB by them")
 
 

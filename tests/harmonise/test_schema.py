@@ -24,8 +24,12 @@ def labour() -> pd.DataFrame:
         "real_wage_per_employee_lcu": [4000.0, 4000.0, np.nan],
         "value_added_lcu": [-10.0, np.nan, np.nan], "labour_source": ["indstat"] * 3,
         "isic_revision": ["3", "3", None], "series_break": [False, False, True],
+        "employment_source": [None] * 3, "wage_source": [None] * 3,
+        "employment_break": [False, False, True], "wage_break": [False] * 3,
+        "employment_unreliable": [False] * 3, "wage_unreliable": [False] * 3,
     }).astype({"country": "string", "value_chain": "string", "labour_source": "string",
-               "isic_revision": "string"})
+               "isic_revision": "string", "employment_source": "string",
+               "wage_source": "string"})
 
 
 def test_a_valid_table_is_written_with_units_and_schema_name(tmp_path):

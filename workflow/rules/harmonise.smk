@@ -63,6 +63,7 @@ rule harmonise_labour:
         years=[config["years"]["start"], config["years"]["end"]],
         historical_entities=config["harmonise"]["historical_entities"],
         isic_break=config["harmonise"]["isic_break"],
+        series_break=config["harmonise"]["series_break"],
         labour_fallback=config["harmonise"]["labour_fallback"],
         ilostat_indicators={
             kind: dataset(f"ilostat_{kind}").get("indicator")
@@ -74,7 +75,8 @@ rule harmonise_labour:
     benchmark:
         "results/benchmarks/harmonise_labour.tsv"
     message:
-        "Harmonising employment and wages per value chain (ISIC break: {params.isic_break})"
+        "Harmonising employment and wages per value chain (ISIC break: {params.isic_break}, "
+        "series break: {params.series_break})"
     conda:
         "../../envs/workflow.yaml"
     script:

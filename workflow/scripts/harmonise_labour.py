@@ -19,11 +19,13 @@ with rule_logging(snakemake) as log:
         years=tuple(snakemake.params.years),
         historical_entities=snakemake.params.historical_entities,
         isic_break=snakemake.params.isic_break,
+        series_break=snakemake.params.series_break,
         labour_fallback=snakemake.params.labour_fallback,
         ilostat_indicators=snakemake.params.ilostat_indicators,
         ledgers=ledgers,
     )
     log.info("labour: %d country-chain-years", len(labour))
     write_checked(labour, snakemake.output.table, LABOUR,
-                  metadata={"isic_break": snakemake.params.isic_break})
+                  metadata={"isic_break": snakemake.params.isic_break,
+                            "series_break": snakemake.params.series_break})
     write_ledgers(ledgers, snakemake.output.accounting)

@@ -20,7 +20,10 @@ The ``measure`` turns the rows into the dimension's value: ``value`` as publishe
 of employed persons from ``denominator``) x 100,000.
 
 ILOSTAT's flags travel with each value: ``obs_status`` B (break in series) or a change of the
-survey ``source`` within a series sets ``series_break``; U sets ``unreliable``. Every step is
+survey ``source`` or ISIC revision within a series sets ``series_break``; U sets ``unreliable``
+(:mod:`gvc_upgrading.harmonise.series`, shared with the labour table; the dimensions are
+flagged, not spliced). :func:`dimension_flags` lists per country x value chain x year the
+indicator columns whose value follows a break or is unreliable, for the indicator table. Every step is
 counted in a :class:`~gvc_upgrading.harmonise.accounting.Ledger`.
 """
 
@@ -36,6 +39,7 @@ from ..valuechains import isic_divisions, isic_section
 from .accounting import Ledger, keep_ledger
 from .countries import drop_non_countries, iso3_codes
 from .schema import Column, TableSchema
+from .series import choose_series, mark_breaks
 
 log = logging.getLogger(__name__)
 
@@ -115,25 +119,12 @@ def _select_level(df: pd.DataFrame, dim: Dimension, gvcs: dict, chains: list[str
 
 def _one_series(df: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
     """One value per country, chain, year and sex: the preferred survey source, then Rev.4 where
-    both revisions cover a year; breaks flagged where the source or revision changes."""
-    keys = [*KEYS, "sex"]
-    rank = df["source_type"].map({p: i for i, p in enumerate(ilostat.SOURCE_PRIORITY)})
-    revision_rank = df["isic_revision"].map({"4": 0, "3": 1}).astype("float64").fillna(2)
-    ordered = df.assign(_rank=rank.fillna(len(ilostat.SOURCE_PRIORITY)), _rev=revision_rank)
-    ordered = ordered.sort_values([*keys, "_rev", "_rank", "source"], kind="stable")
-    first = ~ordered.duplicated(keys)
-    ledger.drop(df, ~df.index.isin(ordered.index[first]),
-                "another survey source or ISIC revision for the same country, chain and year")
-    kept = ordered[first].drop(columns=["_rank", "_rev"]).sort_values(["country", "value_chain",
-                                                                        "sex", "year"])
-    by_series = kept.groupby(["country", "value_chain", "sex"])
-    changed = ((by_series["source"].shift().notna() & (by_series["source"].shift()
-                                                        != kept["source"]))
-               | (by_series["isic_revision"].shift().notna()
-                  & (by_series["isic_revision"].shift() != kept["isic_revision"])))
-    return kept.assign(series_break=(changed | (kept["obs_status"] == "B")).fillna(False),
-                       unreliable=(kept["obs_status"] == "U").fillna(False)
-                       ).reset_index(drop=True)
+    both revisions cover a year; breaks flagged where the source or revision changes or ILOSTAT
+    flags B, unreliable values where it flags U (:mod:`gvc_upgrading.harmonise.series`, as for
+    the labour table)."""
+    keys = ["country", "value_chain", "sex"]
+    series = mark_breaks(choose_series(df, keys, ledger), keys)
+    return series.drop(columns=["previous_source", "previous_revision"])
 
 
 def _measure(df: pd.DataFrame, dim: Dimension, denominator: pd.DataFrame | None) -> pd.DataFrame:
@@ -198,13 +189,40 @@ def dimension_columns(long: pd.DataFrame, dimensions: dict[str, Dimension]) -> p
     the total, ``<column>_female`` and ``<column>_male`` for dimensions split by sex."""
     if long.empty:
         return pd.DataFrame(columns=KEYS)
-    names = {(d.id, "total"): d.column for d in dimensions.values()}
-    names |= {(d.id, sex): f"{d.column}_{sex}" for d in dimensions.values() if d.by_sex
-              for sex in ("female", "male")}
+    names = _column_names(dimensions)
     long = long[[(dim, sex) in names for dim, sex in zip(long["dimension"], long["sex"])]]
     wide = long.assign(column=[names[(d, s)] for d, s in zip(long["dimension"], long["sex"])])
     wide = wide.pivot_table(index=KEYS, columns="column", values="value", aggfunc="first")
     return wide.reset_index().rename_axis(columns=None).astype({"year": "int64"})
+
+
+#: The indicator-table columns that list, per row, the columns whose value follows a break in
+#: series and those whose value is flagged unreliable (indicator columns joined by ", ").
+FLAG_LISTS = {"series_break": "series_breaks", "unreliable": "unreliable_values"}
+LIST_SEPARATOR = ", "
+
+
+def _column_names(dimensions: dict[str, Dimension]) -> dict[tuple[str, str], str]:
+    """(dimension id, sex) -> the indicator column of its value."""
+    names = {(d.id, "total"): d.column for d in dimensions.values()}
+    return names | {(d.id, sex): f"{d.column}_{sex}" for d in dimensions.values() if d.by_sex
+                    for sex in ("female", "male")}
+
+
+def dimension_flags(long: pd.DataFrame, dimensions: dict[str, Dimension]) -> pd.DataFrame:
+    """Per country x value chain x year with a flagged value: ``series_breaks`` and
+    ``unreliable_values``, the indicator columns (as :func:`dimension_columns` names them)
+    whose value follows a break in series or is flagged unreliable, joined by ", "."""
+    names = _column_names(dimensions)
+    rows = long[[(dim, sex) in names for dim, sex in zip(long["dimension"], long["sex"])]]
+    rows = rows.assign(column=[names[(d, s)] for d, s in zip(rows["dimension"], rows["sex"])])
+    lists = {}
+    for flag, listed in FLAG_LISTS.items():
+        flagged = rows[rows[flag].astype(bool)]
+        lists[listed] = flagged.groupby(KEYS)["column"].agg(LIST_SEPARATOR.join)
+    table = pd.DataFrame(lists).fillna("").reset_index() if any(len(v) for v in lists.values()) \
+        else pd.DataFrame(columns=[*KEYS, *FLAG_LISTS.values()])
+    return table.astype({"country": "string", "value_chain": "string", "year": "int64"})
 
 
 def empty_dimension_table() -> pd.DataFrame:

@@ -2,9 +2,16 @@
 per employee in national currency, from each chain's configured labour source (UNIDO INDSTAT or
 ILOSTAT), and value added in national currency where the source has it (INDSTAT table 20).
 
-Series published in ISIC Rev.3 and Rev.4 are bridged as ``isic_break`` says
-(:func:`bridge_isic_break`: ``splice`` or ``flag``); a chain with a list of labour sources takes
-one per country and chain, or per year (:func:`choose_labour_source`). Rows are followed through
+ILOSTAT files are read by the generic reader (any layout, columns by name) and keep ILOSTAT's
+flags: each value's survey ``source`` (``employment_source``, ``wage_source``), a break in
+series (``employment_break``, ``wage_break``: a change of survey source or ISIC revision, or the
+flag ``B``) and the flag ``U`` (``employment_unreliable``, ``wage_unreliable``). A change of ISIC
+revision is bridged as ``isic_break`` says, a change of survey source as ``series_break`` says
+(``splice`` on an overlap year, or ``flag``; :mod:`gvc_upgrading.harmonise.series`, shared with
+the ILOSTAT dimensions); a break left flagged reaches the classification, which says which
+verdicts rest on it (or, with ``series_break: drop``, drops the changes across it). A chain with
+a list of labour sources takes one per country and chain, or per year
+(:func:`choose_labour_source`). Rows are followed through
 :class:`~gvc_upgrading.harmonise.accounting.Ledger` as in every harmonisation step.
 """
 
@@ -26,12 +33,16 @@ from .countries import (
     numeric_codes,
 )
 from .schema import LABOUR
+from .series import break_summary, check_policies, choose_series, mark_breaks, splice_breaks
 
 log = logging.getLogger(__name__)
 
 LABOUR_COLUMNS = LABOUR.names
-ISIC_BREAK_POLICIES = ("splice", "flag")
 LABOUR_FALLBACKS = ("country", "country_year")
+
+
+#: Per labour variable, whether its value follows a break in series or is flagged unreliable.
+FLAG_COLUMNS = ["employment_break", "wage_break", "employment_unreliable", "wage_unreliable"]
 
 
 # --- labour: UNIDO INDSTAT ---------------------------------------------------------------------
@@ -152,7 +163,7 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
     df["value_added_lcu"] = _indstat_lcu(df, "value_added")
     df["labour_source"] = "indstat"
     df["isic_revision"] = "3"
-    df["series_break"] = False
+    df = df.assign(**dict.fromkeys(["series_break", *FLAG_COLUMNS], False))
     log.info("INDSTAT: %d records read, %d country-chain-years for %s (%d with value added)",
              len(raw), len(df), ", ".join(chains), int(df["value_added_lcu"].notna().sum()))
     return ledger.write(df)
@@ -160,66 +171,13 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
 
 # --- labour: ILOSTAT ---------------------------------------------------------------------------
 
-def _ilostat_activity(df: pd.DataFrame, column: str, prefix: str,
-                      codes: dict[str, list[str]]) -> pd.DataFrame:
-    """Rows whose activity code is one of ``codes`` (revision -> codes), tagged with the
-    revision and the code (``activity``)."""
-    parsed = df[column].str.extract(rf"^{prefix}_ISIC(?P<revision>[34])_(?P<code>[A-Z0-9]+)$")
-    wanted = pd.Series(False, index=df.index)
-    for revision, listed in codes.items():
-        wanted |= (parsed["revision"] == revision) & parsed["code"].isin(listed)
-    return df[wanted].assign(isic_revision=parsed.loc[wanted, "revision"],
-                             activity=parsed.loc[wanted, "code"])
-
-
-def bridge_isic_break(series: pd.DataFrame, value: str, policy: str,
-                      ledger: Ledger) -> pd.DataFrame:
-    """One value per country, value chain and year from series published in ISIC Rev.3 and Rev.4.
-
-    Where both revisions cover a year (an overlap year), the Rev.4 value is kept. With ``policy``
-    ``splice``, a series with an overlap year (both values positive) has its Rev.3 segment
-    multiplied by the ratio Rev.4 / Rev.3 of the latest overlap year, so that the whole series is
-    on the Rev.4 level; a series without an overlap year cannot be spliced and is flagged. With
-    ``flag``, both segments keep their published values. ``series_break`` is true in each year
-    whose revision differs from the series' previous year and that no splice bridges.
-    """
-    if policy not in ISIC_BREAK_POLICIES:
-        raise ValueError(f"ISIC break policy {policy!r}; expected one of {ISIC_BREAK_POLICIES}")
-    keys = ["country", "value_chain"]
-    rev3 = series[series["isic_revision"] == "3"]
-    rev4 = series[series["isic_revision"] == "4"]
-    overlap = rev3.merge(rev4, on=[*keys, "year"], suffixes=("_3", "_4"))
-    covered = series.set_index([*keys, "year"]).index.isin(
-        overlap.set_index([*keys, "year"]).index) & (series["isic_revision"] == "3").to_numpy()
-    series = ledger.drop(series, covered, "ISIC Rev.3 value in a year that Rev.4 also covers")
-    spliced = pd.Series(False, index=series.index)
-    if policy == "splice":
-        usable = overlap[(overlap[f"{value}_3"] > 0) & (overlap[f"{value}_4"] > 0)]
-        latest = usable.sort_values("year").groupby(keys).last()
-        ratio = (latest[f"{value}_4"] / latest[f"{value}_3"]).rename("ratio")
-        factor = series.join(ratio, on=keys)["ratio"]
-        spliced = factor.notna()
-        scale = spliced & (series["isic_revision"] == "3")
-        before = series[scale]
-        series = series.assign(**{value: series[value].where(~scale, series[value] * factor)})
-        ledger.rescale(before, series[scale], "ISIC Rev.3 segment scaled to the Rev.4 level "
-                                              "(ratio in the latest overlap year)")
-        for row in latest.join(ratio).itertuples():
-            log.info("%s %s: ISIC Rev.3 %s spliced to Rev.4 in %d (ratio %.4f)", *row.Index,
-                     value, row.year, row.ratio)
-    series = series.sort_values([*keys, "year"])
-    previous = series.groupby(keys)["isic_revision"].shift()
-    series["series_break"] = (previous.notna() & (previous != series["isic_revision"])
-                              & ~spliced.reindex(series.index))
-    return series.reset_index(drop=True)
-
-
 #: Per ILOSTAT file: the value column (output units), the conversion from ``obs_value``, the
-#: indicators it may hold, the prefix and ISIC level of its activity codes, and the
-#: classifications whose other codes are dropped (code prefix -> kept code, why the others go).
-#: Which column holds what is found by name and by the codes it holds (:func:`_ilostat_roles`):
-#: by-age files have the age in ``classif1`` and the activity in ``classif2``, by-sex files the
-#: activity in ``classif1``.
+#: indicators it may hold, the ISIC level of its activity codes (``EC2_`` divisions or ``ECO_``
+#: sections), and the breakdowns whose other codes are dropped (code prefix -> kept code, why
+#: the others go). Columns are found by name by the generic reader
+#: (:func:`gvc_upgrading.sources.ilostat.read_indicator`), the activity in whichever of
+#: ``classif1`` and ``classif2`` holds it: by-age files have the age in ``classif1`` and the
+#: activity in ``classif2``, by-sex files the activity in ``classif1``.
 _ILOSTAT_FILES = {
     "employment": {"value": "employment_persons", "factor": 1000.0,  # thousands -> persons
                    "indicator": r"^EMP_.*_NB$", "what": "employment in thousands (EMP_..._NB)",
@@ -231,39 +189,36 @@ _ILOSTAT_FILES = {
                  "kept": {"CUR": ("CUR_TYPE_LCU", "currency other than national")}},
 }
 #: Ledger reason of ILOSTAT rows without a value: empty in the file, or set to missing by the
-#: reader as implausible (:data:`gvc_upgrading.sources.ilostat.VALUE_RANGES`, logged there).
+#: reader as outside its unit's range (:func:`gvc_upgrading.sources.ilostat.indicator_unit`,
+#: logged there).
 IMPLAUSIBLE_OR_EMPTY = "no value (obs_value empty, or implausible and set to missing)"
 #: The sex breakdown: the total is kept.
 _SEX_TOTAL = ("SEX_T", "by sex (the total is kept)")
-_CLASSIFICATIONS = ("classif1", "classif2")
+#: Columns of a harmonised ILOSTAT labour variable, beside the keys and its value.
+ILOSTAT_SERIES = ["isic_revision", "source", "series_break", "unreliable"]
 
 
-def _ilostat_roles(df: pd.DataFrame, path, kind: str, indicator: str) -> dict[str, str]:
-    """Which column holds the activity and which hold the filtered classifications (a code
-    prefix of :data:`_ILOSTAT_FILES` -> column), found by the codes each ``classif`` column
-    holds. A missing activity column, or a currency column missing from an indicator by
-    currency (``..._CUR_...``), is an InputError naming the file."""
+def _code_prefixes(values: pd.Series) -> set[str]:
+    """The prefixes (``AGE``, ``EC2``, ``CUR``, ...) of the codes of a categorical column, whose
+    categories may join two codes with :data:`~gvc_upgrading.sources.ilostat.CLASSIF_SEPARATOR`."""
+    return {code.split("_")[0] for category in values.cat.categories
+            for code in str(category).split(ilostat.CLASSIF_SEPARATOR)}
+
+
+def _check_breakdowns(df: pd.DataFrame, path, kind: str, indicator: str) -> None:
+    """The file classifies by the activity codes of its kind (and, for earnings by currency, by
+    currency); otherwise an InputError naming the file and the codes it holds."""
     spec = _ILOSTAT_FILES[kind]
-    prefixes = {column: set(df[column].str.split("_").str[0].dropna().unique())
-                for column in _CLASSIFICATIONS if column in df.columns}
-    found = ", ".join(f"{column}: {sorted(codes)[:4]}" for column, codes in prefixes.items())
-    roles = {}
-    for prefix in (spec["prefix"], *spec["kept"]):
-        holders = [column for column, codes in prefixes.items() if prefix in codes]
-        if len(holders) > 1:
-            raise InputError(path, f"{' and '.join(holders)} both hold {prefix}_ codes; expected "
-                                   f"one classification column per breakdown", key="header")
-        if holders:
-            roles[prefix] = holders[0]
+    activities = _code_prefixes(df["activity"])
+    others = _code_prefixes(df["classif_other"])
     needed = [spec["prefix"]] + (["CUR"] if "_CUR_" in indicator and "CUR" in spec["kept"]
                                  else [])
-    missing = [prefix for prefix in needed if prefix not in roles]
+    missing = [prefix for prefix in needed if prefix not in activities | others]
     if missing:
+        found = ", ".join(f"{p}_" for p in sorted(activities | others)) or "none"
         raise InputError(path, f"no classif column holds {', '.join(p + '_' for p in missing)} "
-                               f"codes (found {found or 'no classif column'}); expected the "
-                               f"ILOSTAT {kind} file to classify {indicator} by them",
-                         key="header")
-    return roles
+                               f"codes (found {found}); expected the ILOSTAT {kind} file to "
+                               f"classify {indicator} by them", key="header")
 
 
 def _ilostat_indicator(df: pd.DataFrame, path, kind: str, expected: str | None) -> str:
@@ -277,74 +232,104 @@ def _ilostat_indicator(df: pd.DataFrame, path, kind: str, expected: str | None) 
     return indicator
 
 
-def _activity_codes(isic: dict, level: str) -> dict[str, list[str]]:
-    """ILOSTAT activity codes of a chain per revision: divisions (``C14``; several are summed)
-    or the section (``C``; the divisions of one revision lie in one section)."""
-    codes = {}
+def _other_code_kept(other: pd.Series, prefix: str, kept: str) -> np.ndarray:
+    """True where the row's code of breakdown ``prefix`` (in ``classif_other``) is ``kept``, or
+    the row has no code of that breakdown."""
+    def keep(category) -> bool:
+        codes = [c for c in str(category).split(ilostat.CLASSIF_SEPARATOR)
+                 if c.startswith(f"{prefix}_")]
+        return not codes or kept in codes
+
+    lookup = np.array([keep(c) for c in other.cat.categories] + [True])
+    return lookup[other.cat.codes.to_numpy()]
+
+
+def _chain_activity(df: pd.DataFrame, isic: dict, level: str) -> np.ndarray:
+    """Rows whose activity is the chain's: its ISIC divisions, or the section holding them, in
+    either revision."""
+    wanted = np.zeros(len(df), dtype=bool)
     for revision in ("3", "4"):
         divisions = isic_divisions(isic, revision)
-        sections = sorted({isic_section(division, revision) for division in divisions})
-        codes[revision] = ([isic_section(d, revision) + d for d in divisions]
-                           if level == "division" else sections)
-    return codes
+        codes = divisions if level == "division" else sorted(
+            {isic_section(d, revision) for d in divisions})
+        wanted |= ((df["isic_level"] == level) & (df["isic_revision"] == revision)
+                   & df["isic_code"].isin(codes)).to_numpy(dtype=bool)
+    return wanted
+
+
+def _combined_status(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per group of ``keys``: ``B`` where a row is flagged B, else ``U`` where one is flagged U,
+    else the row's own status (the flags of a sum of divisions)."""
+    status = df["obs_status"].astype("string")
+    flagged = {flag: (status == flag).fillna(False).groupby([df[k] for k in keys], dropna=False)
+               .transform("any") for flag in ("B", "U")}
+    return status.mask(flagged["U"], "U").mask(flagged["B"], "B")
 
 
 def _ilostat_file(path, kind: str, gvcs: dict, chains: list[str], years: tuple[int, int],
-                  policy: str, isic_break: str, ledgers: list | None,
+                  policy: str, breaks: tuple[str, str], ledgers: list | None,
                   indicator: str | None = None) -> tuple[pd.DataFrame, Ledger]:
-    """One ILOSTAT file as one value per country, value chain and year, with its ledger
-    (``indicator``: the registry entry's, checked against the file)."""
+    """One ILOSTAT file as one value per country, value chain and year, with its survey source,
+    ISIC revision and flags (:data:`ILOSTAT_SERIES`), and its ledger (``indicator``: the
+    registry entry's, checked against the file; ``breaks``: the ISIC and series break policies).
+    """
     spec = _ILOSTAT_FILES[kind]
-    df = ilostat.read_ilostat_bulk(path)
-    roles = _ilostat_roles(df, path, kind, _ilostat_indicator(df, path, kind, indicator))
-    filters = [(roles[prefix], kept, reason) for prefix, (kept, reason) in spec["kept"].items()
-               if prefix in roles] + ([("sex", *_SEX_TOTAL)] if "sex" in df.columns else [])
+    # any layout ILOSTAT publishes; a value beyond its unit's range is set to missing, logged
+    df = ilostat.read_indicator(path, impossible="missing")
+    found = _ilostat_indicator(df, path, kind, indicator)
+    _check_breakdowns(df, path, kind, found)
     value = spec["value"]
     ledger = keep_ledger(ledgers, Ledger("harmonise_labour", f"ILOSTAT {kind}", path, [value]))
-    df = ledger.read(df.assign(**{value: df["obs_value"] * spec["factor"]}))
+    df = ledger.read(df.assign(**{value: df["value"] * spec["factor"]}))
     df = ledger.drop(df, df[value].isna(), IMPLAUSIBLE_OR_EMPTY)
-    df = _drop_other_years(df, "time", years, path, ledger)
-    for column, kept, reason in filters:
-        df = ledger.drop(df, df[column] != kept, reason)
-    aggregates = set(df["ref_area"][df["ref_area"].str.fullmatch(r"X\d\d")])
-    df["country"] = iso3_codes(df["ref_area"], source="ILOSTAT", path=path, aggregates=aggregates)
+    df = _drop_other_years(df, "year", years, path, ledger)
+    for prefix, (kept, reason) in spec["kept"].items():
+        df = ledger.drop(df, ~_other_code_kept(df["classif_other"], prefix, kept), reason)
+    df = ledger.drop(df, (df["sex"] != _SEX_TOTAL[0]).to_numpy(dtype=bool), _SEX_TOTAL[1])
+    df = df.astype({c: "string" for c in ("country", "source", "source_type", "isic_revision",
+                                          "isic_code", "isic_level", "obs_status")})
+    aggregates = set(df["country"][df["country"].str.fullmatch(r"X\d\d").fillna(False)])
+    df["country"] = iso3_codes(df["country"], source="ILOSTAT", path=path, aggregates=aggregates)
     df = drop_non_countries(df.reset_index(drop=True), "country", policy, ledger)
-    pieces = {chain: _ilostat_activity(df, roles[spec["prefix"]], spec["prefix"],
-                                       _activity_codes(gvcs[chain]["isic"], spec["level"]))
-              for chain in chains}
-    df = _select_chains(df, pieces, ledger, "economic activity").reset_index(drop=True)
-    df = df.rename(columns={"time": "year"})
+    df = _select_chains(df, {chain: df[_chain_activity(df, gvcs[chain]["isic"], spec["level"])]
+                             for chain in chains}, ledger, "economic activity").reset_index(
+        drop=True)
     if spec["level"] == "division":  # a chain of several divisions: their sum
         keys = ["country", "value_chain", "year", "isic_revision", "source"]
+        df = df.assign(obs_status=_combined_status(df, keys))
         df = pd.concat([_sum_divisions(df[(df["value_chain"] == chain)
                                           & (df["isic_revision"] == revision)],
-                                       _activity_codes(gvcs[chain]["isic"], "division")[revision],
-                                       "activity", keys, [value], ledger)
+                                       isic_divisions(gvcs[chain]["isic"], revision),
+                                       "isic_code", keys, [value], ledger)
                         for chain in chains for revision in ("3", "4")], ignore_index=True)
-    keys = ["country", "value_chain", "year", "isic_revision"]
-    chosen = ilostat.pick_source(df, keys)
-    df = ledger.drop(df, ~df.index.isin(chosen.index),
-                     "lower-priority survey source for the same country, year and revision")
-    df = bridge_isic_break(df, value, isic_break, ledger)
-    return df[["country", "value_chain", "year", value, "isic_revision", "series_break"]], ledger
+    keys = ["country", "value_chain"]
+    series = mark_breaks(choose_series(df, keys, ledger), keys)
+    series = splice_breaks(series, df, keys, value, *breaks, ledger)
+    log.info("ILOSTAT %s: %s", kind, break_summary(series))
+    return series[["country", "value_chain", "year", value, *ILOSTAT_SERIES]], ledger
 
 
 def _ilostat_labour(emp_path, ear_path, gvcs: dict, chains: list[str], years: tuple[int, int],
-                    policy: str, isic_break: str, ledgers: list | None,
+                    policy: str, breaks: tuple[str, str], ledgers: list | None,
                     indicators: dict[str, str | None]) -> pd.DataFrame:
     emp, emp_ledger = _ilostat_file(emp_path, "employment", gvcs, chains, years, policy,
-                                    isic_break, ledgers, indicators.get("employment"))
+                                    breaks, ledgers, indicators.get("employment"))
     ear, ear_ledger = _ilostat_file(ear_path, "earnings", gvcs, chains, years, policy,
-                                    isic_break, ledgers, indicators.get("earnings"))
-    df = emp.merge(ear.drop(columns="isic_revision"), on=["country", "value_chain", "year"],
-                   how="outer", suffixes=("", "_earnings"))
-    df["series_break"] = (df["series_break"].astype("boolean").fillna(False)
-                          | df.pop("series_break_earnings").astype("boolean").fillna(False))
+                                    breaks, ledgers, indicators.get("earnings"))
+    flags = {"source": "source", "series_break": "break", "unreliable": "unreliable"}
+    emp = emp.rename(columns={c: f"employment_{name}" for c, name in flags.items()})
+    ear = ear.drop(columns="isic_revision").rename(
+        columns={c: f"wage_{name}" for c, name in flags.items()})
+    df = emp.merge(ear, on=["country", "value_chain", "year"], how="outer")
+    for column in FLAG_COLUMNS:
+        df[column] = df[column].astype("boolean").fillna(False).astype(bool)
+    df["series_break"] = df["employment_break"] | df["wage_break"]
     df["labour_source"] = "ilostat"
     emp_ledger.write(df[df["employment_persons"].notna()])
     ear_ledger.write(df[df["nominal_wage_per_employee_lcu"].notna()])
-    log.info("ILOSTAT: %d country-chain-years for %s (%d with an ISIC break flagged)", len(df),
-             ", ".join(chains), int(df["series_break"].sum()))
+    log.info("ILOSTAT: %d country-chain-years for %s (%d with a break in series, %d with an "
+             "unreliable value)", len(df), ", ".join(chains), int(df["series_break"].sum()),
+             int((df["employment_unreliable"] | df["wage_unreliable"]).sum()))
     return df
 
 
@@ -380,17 +365,21 @@ def choose_labour_source(df: pd.DataFrame, gvcs: dict, fallback: str,
 def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_path,
                      prices: pd.DataFrame, gvcs: dict, chains: list[str],
                      years: tuple[int, int], historical_entities: str = "drop",
-                     isic_break: str = "splice", labour_fallback: str = "country",
+                     isic_break: str = "splice", series_break: str = "flag",
+                     labour_fallback: str = "country",
                      ilostat_indicators: dict[str, str | None] | None = None,
                      ledgers: list | None = None) -> pd.DataFrame:
     """Employment and wages per country x value chain x year, each chain from its own source,
     or, for a chain with a list of sources, from the first with data
     (:func:`choose_labour_source`; ``labour_source`` says which per row).
     ``ilostat_indicators`` (``employment``, ``earnings``) are the registry's indicators of the
-    two ILOSTAT files, checked against the files' ``indicator`` column.
+    two ILOSTAT files, checked against the files' ``indicator`` column; ``isic_break`` and
+    ``series_break`` the policies at a change of ISIC revision and of survey source
+    (:mod:`gvc_upgrading.harmonise.series`).
 
     Real wage = nominal wage / CPI x CPI(base year), i.e. nominal / ``cpi_rebased`` x 100.
     """
+    check_policies(isic_break, series_break)
     by_source: dict[str, list[str]] = {}
     for chain in chains:
         for source in labour_sources(gvcs[chain]):
@@ -402,7 +391,8 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
     if by_source.get("ilostat"):
         pieces.append(_ilostat_labour(ilostat_employment_path, ilostat_earnings_path, gvcs,
                                       by_source["ilostat"], years, historical_entities,
-                                      isic_break, ledgers, ilostat_indicators or {}))
+                                      (isic_break, series_break), ledgers,
+                                      ilostat_indicators or {}))
     df = pd.concat(pieces, ignore_index=True)
     fallback = df["value_chain"].isin([c for c in chains if len(labour_sources(gvcs[c])) > 1])
     if fallback.any():
@@ -418,5 +408,6 @@ def harmonise_labour(*, indstat_path, ilostat_employment_path, ilostat_earnings_
     df = df.reindex(columns=LABOUR_COLUMNS).astype({
         "country": "string", "value_chain": "string", "labour_source": "string",
         "isic_revision": "string", "year": "int64", "series_break": "bool",
-        "value_added_lcu": "float64"})
+        "value_added_lcu": "float64", "employment_source": "string", "wage_source": "string",
+        **dict.fromkeys(FLAG_COLUMNS, "bool")})
     return df.sort_values(["value_chain", "country", "year"], ignore_index=True)

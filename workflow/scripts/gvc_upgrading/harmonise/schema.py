@@ -205,6 +205,16 @@ LABOUR = TableSchema("harmonised labour", (
     Column("labour_source", "string", nullable=False, allowed=("indstat", "ilostat")),
     Column("isic_revision", "string", "ISIC revision in which the employment value was "
            "published", allowed=("3", "4")),
-    Column("series_break", "bool", "true in the first year after an ISIC revision break that "
-           "is not spliced (harmonise.isic_break)", nullable=False),
+    Column("series_break", "bool", "employment_break or wage_break", nullable=False),
+    Column("employment_source", "string", "ILOSTAT survey source of the employment value "
+           "(empty for INDSTAT)"),
+    Column("wage_source", "string", "ILOSTAT survey source of the wage value (empty for "
+           "INDSTAT)"),
+    Column("employment_break", "bool", "the employment value is not comparable with the "
+           "series' previous one: ILOSTAT flag B, or a change of survey source or ISIC revision "
+           "not spliced (harmonise.series_break, harmonise.isic_break)", nullable=False),
+    Column("wage_break", "bool", "as employment_break, for the wage", nullable=False),
+    Column("employment_unreliable", "bool", "ILOSTAT flag U on the employment value",
+           nullable=False),
+    Column("wage_unreliable", "bool", "ILOSTAT flag U on the wage value", nullable=False),
 ), key=("country", "value_chain", "year"))
