@@ -102,6 +102,7 @@ def test_example_output_columns(example: pd.DataFrame) -> None:
         "market_share_change", "unit_value_change", "relative_unit_value_change",
         "employment_change", "real_wage_change", "change_measure", "rule",
         "economic_class", "social_class", "economic_detail", "social_detail",
+        "economic_caveat", "social_caveat",
     ]  # fmt: skip
     assert (classify(example, PERIOD)["rule"] == "bernhardt_milberg").all()
 

@@ -13,6 +13,7 @@ rule classify_upgrading:
         change=config["classification"]["change"],
         level_changes=config["classification"]["level_changes"],
         decent_work=config["classification"]["decent_work"],
+        series_breaks=config["harmonise"]["series_break"],
         dimensions=config["dimensions"],
     log:
         "results/logs/classify_upgrading.log",
@@ -53,6 +54,7 @@ rule classify_further_rules:
         change=config["classification"]["change"],
         level_changes=config["classification"]["level_changes"],
         decent_work=config["classification"]["decent_work"],
+        series_breaks=config["harmonise"]["series_break"],
         dimensions=config["dimensions"],
     log:
         "results/logs/classify_further_rules.log",
@@ -91,6 +93,7 @@ rule assess_robustness:
         change=config["classification"]["change"],
         level_changes=config["classification"]["level_changes"],
         decent_work=config["classification"]["decent_work"],
+        series_breaks=config["harmonise"]["series_break"],
         dimensions=config["dimensions"],
         grid=config["robustness"],
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},

@@ -28,6 +28,7 @@ with rule_logging(snakemake) as log:
         dimensions=load_dimensions(params.dimensions),
         decent_work=decent_work,
         level_changes=params.level_changes,
+        series_breaks=params.series_breaks,
     )
     for side in verdict_sides(params.rule):
         log.info("%s verdicts: %d of %d agree across all %d specifications", side,

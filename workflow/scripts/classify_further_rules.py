@@ -2,6 +2,7 @@
 with the main rule's periods, tolerance, end windows, dimensions and decent-work settings, and
 its quadrant counts."""
 
+from gvc_upgrading.analysis.caveats import log_caveats
 from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify, get_rule
 from gvc_upgrading.dimensions import load_dimensions
 from gvc_upgrading.io import atomic_path, read_table, rule_logging, write_table, write_text
@@ -18,11 +19,14 @@ with rule_logging(snakemake) as log:
                            endpoint_years=params.endpoint_years,
                            min_endpoint_observations=params.min_endpoint_observations,
                            change=params.change, dimensions=dimensions,
-                           decent_work=decent_work, level_changes=params.level_changes)
+                           decent_work=decent_work, level_changes=params.level_changes,
+                           series_breaks=params.series_breaks)
         log.info("classified %d country-chain-periods with %s", len(classes), rule)
+        log_caveats(classes, params.series_breaks, log)
         metadata = {"rule": rule, "tolerance": params.tolerance, "tolerance_unit": "log points",
                     "changes": CHANGE_MEASURES[params.change],
-                    "changes_in_levels": [n for n in dimensions if n in params.level_changes]}
+                    "changes_in_levels": [n for n in dimensions if n in params.level_changes],
+                    "series_breaks": params.series_breaks}
         if get_rule(rule).judges_decent_work:
             metadata["decent_work"] = params.decent_work
         write_table(classes, path, metadata=metadata)

@@ -1,5 +1,6 @@
 """Rule classify_upgrading: economic and social upgrading classes per country, chain, period."""
 
+from gvc_upgrading.analysis.caveats import log_caveats
 from gvc_upgrading.analysis.changes import non_positive_values
 from gvc_upgrading.analysis.classify import CHANGE_MEASURES, DecentWork, classify, get_rule
 from gvc_upgrading.dimensions import load_dimensions
@@ -25,12 +26,15 @@ with rule_logging(snakemake) as log:
         dimensions=dimensions,
         decent_work=decent_work,
         level_changes=params.level_changes,
+        series_breaks=params.series_breaks,
     )
     log.info("classified %d country-chain-periods with %s", len(classes), params.rule)
+    log_caveats(classes, params.series_breaks, log)
     metadata = {
         "rule": params.rule, "tolerance": params.tolerance, "tolerance_unit": "log points",
         "changes": CHANGE_MEASURES[params.change],
         "changes_in_levels": [name for name in dimensions if name in params.level_changes],
+        "series_breaks": params.series_breaks,
     }
     if get_rule(params.rule).judges_decent_work:
         metadata["decent_work"] = params.decent_work

@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..config import ConfigError
 from ..dimensions import Dimension
+from .caveats import DROP, caveat_columns, check_policy, drop_breaks, period_flags
 from .changes import (
     CHANGE_MEASURES,
     KEYS,
@@ -403,6 +404,7 @@ def classify(
     dimensions: Mapping[str, Dimension] | None = None,
     decent_work: DecentWork | None = None,
     level_changes: Sequence[str] = LEVEL_CHANGES,
+    series_breaks: str = "flag",
 ) -> pd.DataFrame:
     """Classify every country x value_chain x period of a yearly indicator table.
 
@@ -418,6 +420,10 @@ def classify(
     ``change`` (one of :data:`CHANGE_MEASURES`) only chooses how the change columns are
     reported, and the column ``change_measure`` names it. Otherwise equivalent to
     :func:`period_changes` followed by :func:`classify_changes`; see those for the details.
+    ``economic_caveat`` and ``social_caveat`` say which dimensions of each verdict rest on a
+    break in series or on unreliable values (:mod:`.caveats`, from the indicator table's
+    ``series_breaks`` and ``unreliable_values``); with ``series_breaks="drop"`` the changes
+    across a break are dropped first.
     """
     chosen = get_rule(rule)
     check_tolerance(tolerance)
@@ -429,10 +435,14 @@ def classify(
                      "indicator table")
     changes = period_changes(indicators, periods, endpoint_years, min_endpoint_observations,
                              dimensions, level_changes)
+    flags = period_flags(indicators, periods, endpoint_years, dimensions, level_changes)
+    if check_policy(series_breaks) == DROP:
+        changes, _ = drop_breaks(changes, flags)
     classified = classify_changes(changes, rule, tolerance, unit_value, dimensions, decent_work)
     expressed = express_changes(classified, change, endpoint_years, dimensions, level_changes)
     leading = list(changes.columns) + ["change_measure"]
-    return expressed[leading + [c for c in expressed.columns if c not in leading]]
+    result = expressed[leading + [c for c in expressed.columns if c not in leading]]
+    return result.join(caveat_columns(result, flags, sides, series_breaks))
 
 
 def check_classification(

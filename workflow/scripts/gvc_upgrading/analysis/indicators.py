@@ -13,6 +13,14 @@ value chain x year (:func:`gvc_upgrading.harmonise.dimensions.dimension_columns`
 fixed columns; ``female_employment_share`` and ``labour_rights_index`` are fixed columns that a
 labour source (INDSTAT table 31) or a dimension fills, the labour source first.
 
+ILOSTAT's flags reach the table as two lists per row (:data:`FLAG_COLUMNS`): ``series_breaks``
+names the indicator columns whose value is not comparable with the previous one of its series
+(a break in series: ILOSTAT flag B, or a change of survey source or ISIC revision that was not
+spliced), ``unreliable_values`` those whose value ILOSTAT flags U; both from the labour table
+and the dimensions (:func:`gvc_upgrading.harmonise.dimensions.dimension_flags`), column names
+joined by ", " (empty: none). The classification reads them
+(:mod:`gvc_upgrading.analysis.caveats`).
+
 Value capture (OECD TiVA, :func:`add_value_added`): where the run measures dimensions read from
 TiVA, the table gains ``tiva_activity`` (the industry that holds the chain), the industry's gross
 exports ``tiva_industry_exports_usd`` and the chain's share of them
@@ -48,6 +56,7 @@ INDICATOR_COLUMNS = [
     "employment_persons", "nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu",
     "value_added_lcu", "labour_productivity_lcu", "wage_bill_share_of_value_added",
     "female_employment_share", "labour_rights_index", "labour_source", "unit_value_unit",
+    "series_breaks", "unreliable_values",
 ]
 UNITS = {
     "export_value_usd": "current US dollars",
@@ -71,7 +80,20 @@ UNITS = {
     "female_employment_share": "per cent of employment held by women",
     "labour_rights_index": "SDG 8.8.2 national compliance with labour rights, 0 (best) to 10 "
                            "(worst)",
+    "series_breaks": "indicator columns whose value follows a break in series (ILOSTAT flag B, "
+                     "or a change of survey source or ISIC revision not spliced), joined by ', '",
+    "unreliable_values": "indicator columns whose value ILOSTAT flags unreliable (U), joined "
+                         "by ', '",
 }
+#: The lists of flagged indicator columns (see the module docstring).
+FLAG_COLUMNS = ["series_breaks", "unreliable_values"]
+WAGE_COLUMNS = ["nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu"]
+#: Flags of the labour table -> the list they enter and the indicator columns they concern.
+LABOUR_FLAGS = {"employment_break": ("series_breaks", ["employment_persons"]),
+                "wage_break": ("series_breaks", WAGE_COLUMNS),
+                "employment_unreliable": ("unreliable_values", ["employment_persons"]),
+                "wage_unreliable": ("unreliable_values", WAGE_COLUMNS)}
+LIST_SEPARATOR = ", "
 #: Columns added when value-added dimensions are measured (:func:`add_value_added`).
 VALUE_ADDED_COLUMNS = ["tiva_activity", "tiva_industry_exports_usd",
                        "chain_share_of_industry_exports"]
@@ -226,6 +248,7 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
                        usd_deflator: pd.Series | None = None,
                        tourism: pd.DataFrame | None = None,
                        dimensions: pd.DataFrame | None = None,
+                       dimension_flags: pd.DataFrame | None = None,
                        value_added: pd.DataFrame | None = None,
                        value_added_dimensions: Sequence[dict] = ()) -> pd.DataFrame:
     """The indicator table: trade indicators joined with labour, one row per country-chain-year.
@@ -236,7 +259,9 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     the harmonised WDI receipts and arrivals (:func:`gvc_upgrading.harmonise.tourism.tourism_indicators`).
     ``dimensions``: further columns per country, value chain and year, joined to the rows the
     trade and labour sides make (a dimension never adds a row); a hook column it holds fills
-    the hook where the labour table left it empty.
+    the hook where the labour table left it empty. ``dimension_flags``
+    (:func:`gvc_upgrading.harmonise.dimensions.dimension_flags`) adds the dimensions' flagged
+    columns to :data:`FLAG_COLUMNS`, beside the labour table's.
     ``value_added`` (the harmonised TiVA table) adds the columns of
     ``value_added_dimensions`` (see :func:`add_value_added`).
     """
@@ -267,6 +292,7 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     table["unit_value_unit"] = table["value_chain"].map(
         {chain: TOURISM_UNIT if is_tourism(gvcs[chain]) else "USD per kg" for chain in chains}
     ).astype("string")
+    table = _flag_lists(table, dimension_flags)
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
     if dimensions is not None and len(dimensions.columns) > len(KEYS):
         table = _join_dimensions(table, dimensions)
@@ -276,6 +302,32 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
 
 
 KEYS = ["country", "value_chain", "year"]
+
+
+def _flag_lists(table: pd.DataFrame, dimension_flags: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` with :data:`FLAG_COLUMNS`: the columns the labour flags (:data:`LABOUR_FLAGS`,
+    where the labour table has them) and ``dimension_flags`` name, per row."""
+    parts: dict[str, list[pd.Series]] = {column: [] for column in FLAG_COLUMNS}
+    for flag, (listed, columns) in LABOUR_FLAGS.items():
+        if flag in table:
+            named = LIST_SEPARATOR.join(columns)
+            flagged = table[flag].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            parts[listed].append(pd.Series(np.where(flagged, named, ""), index=table.index))
+    if dimension_flags is not None and len(dimension_flags):
+        joined = table[KEYS].merge(dimension_flags.astype(
+            {"country": "string", "value_chain": "string", "year": "int64"}), on=KEYS,
+            how="left", validate="many_to_one")
+        for listed in FLAG_COLUMNS:
+            parts[listed].append(pd.Series(joined[listed].fillna("").to_numpy(), table.index))
+    lists = {}
+    for listed, pieces in parts.items():
+        text = np.full(len(table), "", dtype=object)
+        for piece in pieces:
+            piece = piece.to_numpy(dtype=object)
+            text = np.where(text == "", piece,
+                            np.where(piece == "", text, text + LIST_SEPARATOR + piece))
+        lists[listed] = pd.Series(text, index=table.index, dtype="string")
+    return table.assign(**lists)
 
 
 def _join_dimensions(table: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:

@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..dimensions import Dimension
 from ..grid import Grid, render
+from .caveats import DROP, caveat_column, check_policy, drop_breaks, period_flags
 from .changes import LEVEL_CHANGES, change_column, change_columns, period_changes
 from .classify import (
     CHANGE_COLUMNS,
@@ -83,6 +84,10 @@ CHOICE_NAMES = {
 }
 ROW_KEYS = ["country", "value_chain", "period"]
 SIDES = ("economic", "social")
+#: What the baseline's economic and social verdicts rest on (:mod:`.caveats`).
+CAVEATS = [caveat_column(side) for side in SIDES]
+#: Marks a class that rests on a break in series or on unreliable values in the tables.
+CAVEAT_MARK = "†"
 #: The verdicts whose agreement is measured under the decent_work rule.
 DECENT_WORK_SIDES = ("economic", "social", "standards", "rights")
 WAGE_COLUMN = "real_wage_per_employee_lcu"
@@ -98,14 +103,14 @@ def robustness_columns(rule: str, dimensions: Mapping[str, Dimension]) -> list[s
     verdicts = [column for side in verdict_sides(rule)
                 for column in (f"{side}_class", f"{side}_agreement")]
     return [*ROW_KEYS, "start_year", "end_year", *change_columns(dimensions), "change_measure",
-            "rule", *verdicts, "n_specifications"]
+            "rule", *verdicts, *CAVEATS, "n_specifications"]
 
 
 #: Columns of :func:`assess_robustness` for bernhardt_milberg or kaplinsky_readman on the
 #: dimensions of the 2011 papers.
 ROBUSTNESS_COLUMNS = [
     *ROW_KEYS, "start_year", "end_year", *CHANGE_COLUMNS.values(), "change_measure", "rule",
-    "economic_class", "economic_agreement", "social_class", "social_agreement",
+    "economic_class", "economic_agreement", "social_class", "social_agreement", *CAVEATS,
     "n_specifications",
 ]
 #: Decimals shown for a change in each measure.
@@ -211,6 +216,7 @@ def assess_robustness(
     dimensions: Mapping[str, Dimension] | None = None,
     decent_work: DecentWork | None = None,
     level_changes: Sequence[str] = LEVEL_CHANGES,
+    series_breaks: str = "flag",
 ) -> pd.DataFrame:
     """Agreement of each verdict with the baseline across the specifications of ``grid``.
 
@@ -229,7 +235,9 @@ def assess_robustness(
     and classes, ``economic_agreement`` and ``social_agreement`` (share of specifications
     giving the same class as the baseline, "insufficient data" included; with decent_work also
     ``standards_agreement`` and ``rights_agreement``) and ``n_specifications``; sorted by
-    value chain, period start and country.
+    value chain, period start and country. ``economic_caveat`` and ``social_caveat`` say what
+    the baseline verdicts rest on (:mod:`.caveats`); with ``series_breaks="drop"`` every
+    specification drops the changes across a break in series.
     """
     dimensions = default_dimensions(rule) if dimensions is None else dimensions
     settings = decent_work or DecentWork()
@@ -257,6 +265,9 @@ def assess_robustness(
             table = period_changes(
                 variants[spec.wage], periods, spec.endpoint_years,
                 min(min_endpoint_observations, spec.endpoint_years), dimensions, level_changes)
+            if check_policy(series_breaks) == DROP:
+                table, _ = drop_breaks(table, period_flags(
+                    variants[spec.wage], periods, spec.endpoint_years, dimensions, level_changes))
             changes[key] = table, _row_order(table, base)
         return changes[key]
 
@@ -266,6 +277,7 @@ def assess_robustness(
         min_endpoint_observations=min(min_endpoint_observations, baseline.endpoint_years),
         unit_value=baseline.unit_value, change=change, dimensions=dimensions,
         decent_work=settings_of(baseline), level_changes=level_changes,
+        series_breaks=series_breaks,
     )
     sides = verdict_sides(rule)
     agreeing = {side: np.zeros(len(base)) for side in sides}
@@ -330,6 +342,20 @@ def _change_cell(value: float, measure: str) -> str:
     return f"{value:+.{CHANGE_DIGITS[measure]}f}" + ("%" if measure == "percent" else "")
 
 
+def _marked(row: Mapping, side: str) -> str:
+    """The class of ``side``, marked when the verdict rests on a break or unreliable values
+    (the social caveat marks the decent_work group verdicts too)."""
+    caveat = row.get(caveat_column(side if side in SIDES else "social"))
+    marked = isinstance(caveat, str) and caveat != ""
+    return f"{row[f'{side}_class']}{CAVEAT_MARK if marked else ''}"
+
+
+#: Note of a table with marked classes.
+CAVEAT_NOTE = (f"{CAVEAT_MARK} The verdict rests on a break in series or on values flagged "
+               "unreliable (ILOSTAT flags B and U, changes of survey source or ISIC revision): "
+               "see economic_caveat and social_caveat in the CSV.")
+
+
 def _robustness_grid(
     robustness: pd.DataFrame,
     dimensions: Mapping[str, list],
@@ -355,7 +381,7 @@ def _robustness_grid(
             for side, dims in sides:
                 cells += [_change_cell(row[change_column(dim.id)], row["change_measure"])
                           for dim in dims]
-                cells += [row[f"{side}_class"], f"{row[f'{side}_agreement']:.0%}"]
+                cells += [_marked(row, side), f"{row[f'{side}_agreement']:.0%}"]
             body.append(cells)
     return Grid(header=header, body=body, rules=frozenset(rules - {0}), note=note, stub=3)
 
@@ -381,7 +407,10 @@ def robustness_table(
     dims = rule_dimensions(rule, unit_value)
     if get_rule(rule).judges_decent_work:
         dims = {"economic": dims["economic"], "standards": [], "rights": [], "social": []}
-    grid = _robustness_grid(robustness, dims, chain_labels or {}, f"{measure} {note}".strip())
+    marked = any((robustness.get(column, pd.Series(dtype="string")).fillna("") != "").any()
+                 for column in CAVEATS)
+    text = f"{measure} {note}".strip() + (f" {CAVEAT_NOTE}" if marked else "")
+    grid = _robustness_grid(robustness, dims, chain_labels or {}, text)
     return render(grid, fmt)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..analysis.classify import get_rule
 from ..analysis.estimate import ABSORBED, POOLED
+from ..analysis.robustness import CAVEAT_MARK, CAVEAT_NOTE, CAVEATS
 from ..analysis.specifications import ROLES, SEX_WORDS, variable_label
 from ..grid import Grid, render
 
@@ -203,7 +204,9 @@ def quadrant_counts(classification: pd.DataFrame) -> pd.DataFrame:
     Every combination of the known classes appears (count 0 when absent); ``share`` is the
     count divided by the number of countries classified in that value chain and period. With
     a ``rule`` column (every classification the workflow writes has one) the counts are per
-    rule as well, and a first column ``rule`` names the rule that made the classes.
+    rule as well, and a first column ``rule`` names the rule that made the classes. With the
+    caveat columns of the classification, ``with_caveat`` counts the countries of a cell whose
+    economic or social verdict rests on a break in series or on unreliable values.
     """
     blocks_by = [*(["rule"] if "rule" in classification.columns else []), "value_chain", "period"]
     observed = pd.concat([classification["economic_class"], classification["social_class"]])
@@ -222,6 +225,14 @@ def quadrant_counts(classification: pd.DataFrame) -> pd.DataFrame:
     result = counts.rename("count").reset_index()
     result["count"] = result["count"].astype("int64")
     result["share"] = (counts / totals).to_numpy()
+    caveats = [column for column in CAVEATS if column in classification.columns]
+    if caveats:
+        flagged = np.logical_or.reduce([
+            (classification[column].astype("string").fillna("") != "").to_numpy()
+            for column in caveats])
+        marked = (classification[flagged].groupby(list(grid.names), sort=False).size()
+                  .reindex(grid, fill_value=0))
+        result["with_caveat"] = marked.to_numpy().astype("int64")
     return result
 
 
@@ -258,15 +269,27 @@ def _quadrant_grid(counts: pd.DataFrame, chain_labels: Mapping[str, str]) -> Gri
         table = block.pivot(index="economic_class", columns="social_class", values="count")
         table = table.reindex(index=_ordered_unique(block["economic_class"]), columns=social)
         total = int(block["count"].sum())
+        marked = (block.pivot(index="economic_class", columns="social_class",
+                              values="with_caveat").reindex(index=table.index, columns=social)
+                  if "with_caveat" in block else table * 0)
         for i, (econ, row) in enumerate(table.iterrows()):
-            cells = [f"{int(n)} ({n / total:.0%})" if total else "0" for n in row]
+            cells = [f"{int(n)} ({n / total:.0%}{_caveat_count(k)})" if total else "0"
+                     for n, k in zip(row, marked.loc[econ])]
             label = [*rule, chain_labels.get(chain, chain), period] if i == 0 else [
                 ""] * len(blocks_by)
             body.append([*label, econ, *cells, str(int(row.sum()))])
     note = (f"{_rule_note(counts)}Number of countries (share of the value chain and period in "
             "parentheses).")
+    if "with_caveat" in counts and counts["with_caveat"].sum():
+        note += (f" n{CAVEAT_MARK}: of them, n with a verdict that rests on a break in series or "
+                 f"on values flagged unreliable. {CAVEAT_NOTE}")
     return Grid(header=header, body=body, rules=frozenset(rules - {0}), note=note,
                 stub=len(blocks_by) + 1)
+
+
+def _caveat_count(count) -> str:
+    """"; 2†" for a cell with two verdicts that rest on a break or unreliable values."""
+    return f"; {int(count)}{CAVEAT_MARK}" if pd.notna(count) and count else ""
 
 
 def quadrant_table(

@@ -1,0 +1,177 @@
+"""Which verdicts rest on a break in series or on unreliable values.
+
+The indicator table lists per row the columns whose value follows a break in series
+(``series_breaks``: ILOSTAT flag B, or a change of survey source or ISIC revision that
+harmonisation did not splice) and those flagged unreliable (``unreliable_values``: ILOSTAT flag
+U); see :mod:`gvc_upgrading.analysis.indicators`. For each country x value chain x period and
+each dimension (its total column):
+
+- a break in year y lies inside the period when the change compares values from both sides of
+  it: a value of the start window in a year before y and one of the end window in y or later
+  (a break before the first value used, or after the last, changes nothing);
+- an unreliable value is one of either end window.
+
+:func:`period_flags` finds them. With ``harmonise.series_break: drop`` (:data:`DROP`),
+:func:`drop_breaks` sets the change of a dimension across a break to missing, so the verdicts
+that would rest on it have no data for it; otherwise the change stays and
+:func:`caveat_columns` says, per verdict (``economic_caveat``, ``social_caveat``), which of the
+dimensions it reads rest on a break or on unreliable values, e.g. "series break: employment
+2010, real wage 2010; unreliable: real wage 2007" (empty: none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..dimensions import Dimension
+from ..harmonise.series import SERIES_BREAK_POLICIES
+from .changes import KEYS, change_column
+from .verdicts import short_name
+
+#: The indicator-table lists of flagged columns and the kind of flag each holds.
+FLAG_KINDS = {"series_breaks": "series break", "unreliable_values": "unreliable"}
+#: The policy under which a change across a break is dropped.
+DROP = "drop"
+DROPPED = "series break, change dropped"
+FLAG_COLUMNS = ["country", "value_chain", "period", "dimension", "kind", "year"]
+SEPARATOR = ", "
+
+
+def check_policy(policy: str) -> str:
+    """``policy`` if it is one of the series break policies; a ValueError names them otherwise."""
+    if policy not in SERIES_BREAK_POLICIES:
+        raise ValueError(f"series break policy {policy!r}; expected one of "
+                         f"{SERIES_BREAK_POLICIES} (config key harmonise.series_break)")
+    return policy
+
+
+def caveat_column(side: str) -> str:
+    """The column that says what the verdict of ``side`` rests on: ``<side>_caveat``."""
+    return f"{side}_caveat"
+
+
+def _flagged(indicators: pd.DataFrame, dimensions: Mapping[str, Dimension]) -> pd.DataFrame:
+    """(country, value_chain, year, dimension, kind) of every flagged value of a dimension."""
+    by_column = {dim.column: name for name, dim in dimensions.items()}
+    pieces = []
+    for listed, kind in FLAG_KINDS.items():
+        if listed not in indicators:
+            continue
+        texts = indicators[listed].astype("string").fillna("")
+        rows = indicators.loc[texts != "", [*KEYS, "year"]].assign(
+            column=texts[texts != ""].str.split(SEPARATOR)).explode("column")
+        rows = rows.assign(dimension=rows["column"].map(by_column), kind=kind)
+        pieces.append(rows.dropna(subset=["dimension"]).drop(columns="column"))
+    if not pieces:
+        return pd.DataFrame(columns=[*KEYS, "year", "dimension", "kind"])
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _used_years(indicators: pd.DataFrame, dim: Dimension, level_changes: Sequence[str],
+                window: tuple[int, int], first: bool) -> pd.Series:
+    """Per country and value chain, the first (or last) year of ``window`` whose value of
+    ``dim`` enters the change (a positive value, or any value for a change in levels)."""
+    values = pd.to_numeric(indicators[dim.column]).astype("float64")
+    valid = values.notna() & ((values > 0) | (dim.id in level_changes))
+    inside = valid & indicators["year"].between(*window)
+    years = indicators.loc[inside, [*KEYS, "year"]].groupby(KEYS)["year"]
+    return years.min() if first else years.max()
+
+
+def period_flags(indicators: pd.DataFrame, periods: Sequence[Mapping], endpoint_years: int,
+                 dimensions: Mapping[str, Dimension],
+                 level_changes: Sequence[str] = ()) -> pd.DataFrame:
+    """The breaks inside each period and the unreliable values of its end windows (see the
+    module docstring), one row per country, value chain, period, dimension, kind and year."""
+    flagged = _flagged(indicators, {n: d for n, d in dimensions.items()
+                                    if d.column in indicators})
+    rows = []
+    for period in periods:
+        start, end = int(period["start"]), int(period["end"])
+        windows = ((start, start + endpoint_years - 1), (end - endpoint_years + 1, end))
+        for name in flagged["dimension"].unique():
+            events = flagged[flagged["dimension"] == name]
+            first = _used_years(indicators, dimensions[name], level_changes, windows[0], True)
+            last = _used_years(indicators, dimensions[name], level_changes, windows[1], False)
+            events = events.join(first.rename("first"), on=KEYS).join(last.rename("last"),
+                                                                      on=KEYS)
+            broken = (events["kind"] == FLAG_KINDS["series_breaks"]) & (
+                events["first"] < events["year"]) & (events["year"] <= events["last"])
+            in_window = events["year"].between(*windows[0]) | events["year"].between(*windows[1])
+            unreliable = (events["kind"] == FLAG_KINDS["unreliable_values"]) & in_window
+            rows.append(events[broken | unreliable].assign(period=str(period["label"])))
+    if not rows:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    result = pd.concat(rows, ignore_index=True)[FLAG_COLUMNS]
+    return result.drop_duplicates().sort_values(FLAG_COLUMNS, ignore_index=True)
+
+
+def drop_breaks(changes: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """``changes`` with the change of each dimension across a break set to missing, and how
+    many changes that were."""
+    breaks = flags[flags["kind"] == FLAG_KINDS["series_breaks"]].drop_duplicates(
+        [*KEYS, "period", "dimension"])
+    changes = changes.copy()
+    dropped = 0
+    for name, block in breaks.groupby("dimension"):
+        column = change_column(name)
+        if column not in changes:
+            continue
+        hit = _rows_of(changes, block) & changes[column].notna().to_numpy()
+        changes.loc[hit, column] = np.nan
+        dropped += int(hit.sum())
+    return changes, dropped
+
+
+def _rows_of(changes: pd.DataFrame, block: pd.DataFrame) -> np.ndarray:
+    """Where ``changes`` has a row of ``block``'s country, value chain and period."""
+    keys = [*KEYS, "period"]
+    return pd.MultiIndex.from_frame(changes[keys].astype(str)).isin(
+        pd.MultiIndex.from_frame(block[keys].astype(str)))
+
+
+def caveat_columns(changes: pd.DataFrame, flags: pd.DataFrame,
+                   sides: Mapping[str, Sequence[Dimension]], policy: str = "flag"
+                   ) -> pd.DataFrame:
+    """Per row of ``changes`` and per side of ``sides`` (side -> the dimensions its verdict
+    reads), the text of :func:`caveat_column`: the dimensions with a break inside the period
+    and with unreliable values, and their years ("" when none)."""
+    keys = [*KEYS, "period"]
+    words = {FLAG_KINDS["series_breaks"]: DROPPED if policy == DROP else "series break",
+             FLAG_KINDS["unreliable_values"]: "unreliable"}
+    result = pd.DataFrame(index=changes.index)
+    for side, dims in sides.items():
+        names = {dim.id: short_name(dim) for dim in dims}
+        mine = flags[flags["dimension"].isin(list(names))]
+        texts = {}
+        for key, block in mine.groupby(keys, sort=False):
+            parts = []
+            for kind, word in words.items():
+                found = block[block["kind"] == kind]
+                listed = [f"{label} {SEPARATOR.join(str(y) for y in sorted(years))}"
+                          for dim, label in names.items()
+                          if len(years := found.loc[found["dimension"] == dim, "year"])]
+                if listed:
+                    parts.append(f"{word}: {SEPARATOR.join(listed)}")
+            texts[tuple(str(k) for k in key)] = "; ".join(parts)
+        index = [tuple(str(v) for v in row) for row in changes[keys].itertuples(index=False)]
+        result[caveat_column(side)] = pd.Series([texts.get(k, "") for k in index],
+                                                index=changes.index, dtype="string")
+    return result
+
+
+def log_caveats(classification: pd.DataFrame, policy: str, log) -> None:
+    """Log how many verdicts of a classification rest on a break in series or on unreliable
+    values (or, with ``drop``, lost a change across a break)."""
+    for side in ("economic", "social"):
+        texts = classification.get(caveat_column(side), pd.Series(dtype="string")).fillna("")
+        breaks = int(texts.str.contains("series break").sum())
+        unreliable = int(texts.str.contains("unreliable").sum())
+        if breaks or unreliable:
+            log.warning("%s verdicts: %d of %d rest on a break in series%s, %d on unreliable "
+                        "values (column %s)", side, breaks, len(classification),
+                        " (changes across it dropped: harmonise.series_break drop)"
+                        if policy == DROP else "", unreliable, caveat_column(side))
