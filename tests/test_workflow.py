@@ -76,6 +76,31 @@ def test_robustness_outputs_agree_with_the_classification(demo_run):
     assert (robustness["n_specifications"] == 36).all()  # value captured swaps in for the price
 
 
+def test_verdicts_that_rest_on_a_break_in_series_are_named(demo_run):
+    """The demo's ILOSTAT labour series (horticulture) switch from ISIC Rev.3 to Rev.4, most
+    without an overlap year: those breaks stay flagged in the labour table, and the verdicts
+    whose period holds one say so in the classification, robustness and quadrant tables."""
+    results = demo_run / "results"
+    labour = pd.read_parquet(results / "harmonised" / "labour.parquet")
+    classification = pd.read_parquet(results / "classification" / "classification.parquet")
+    flagged = classification[classification["social_caveat"] != ""]
+    assert len(flagged) > 0 and set(flagged["value_chain"]) == {"horticulture"}
+    assert (classification["economic_caveat"] == "").all()  # trade data carry no flags
+    breaks = labour[labour["employment_break"]]
+    for row in flagged.itertuples():
+        year = int(re.search(r"series break: employment (\d{4})", row.social_caveat)[1])
+        assert row.start_year < year <= row.end_year
+        assert ((breaks["country"] == row.country) & (breaks["year"] == year)
+                & (breaks["value_chain"] == "horticulture")).any(), row
+    robustness = pd.read_parquet(results / "robustness" / "robustness.parquet")
+    assert (robustness.sort_values(["country", "value_chain", "period"])["social_caveat"]
+            .tolist() == classification.sort_values(["country", "value_chain", "period"])[
+                "social_caveat"].tolist())
+    assert "†" in (results / "tables" / "robustness.md").read_text()
+    counts = pd.read_csv(results / "tables" / "quadrant_counts.csv")
+    assert counts["with_caveat"].sum() == len(flagged)
+
+
 def test_regressions_recover_the_true_coefficients(demo_run):
     estimates = pd.read_parquet(demo_run / "results" / "estimates" / "estimates.parquet")
     checked = 0

@@ -16,7 +16,7 @@ from gvc_upgrading.analysis.changes import registry_dimensions
 from gvc_upgrading.analysis.classify import classify
 from gvc_upgrading.analysis.indicators import compute_indicators
 from gvc_upgrading.analysis.robustness import Specification, assess_robustness, robustness_table
-from gvc_upgrading.harmonise.dimensions import dimension_flags
+from gvc_upgrading.harmonise.dimensions import dimension_flags, empty_dimension_table
 from gvc_upgrading.outputs.tables import quadrant_counts, quadrant_table
 
 YEARS = np.arange(2000, 2010)
@@ -144,3 +144,9 @@ def test_indicator_table_lists_flagged_columns_of_labour_and_dimensions(tmp_path
     assert table["unreliable_values"].to_dict() == {
         2015: "nominal_wage_per_employee_lcu, real_wage_per_employee_lcu",
         2016: "hours_per_week_female"}
+
+
+def test_no_dimension_read_from_a_file_flags_nothing():
+    flags = dimension_flags(empty_dimension_table(), registry_dimensions(["hours_worked"]))
+    assert flags.empty and list(flags.columns) == [
+        "country", "value_chain", "year", "series_breaks", "unreliable_values"]

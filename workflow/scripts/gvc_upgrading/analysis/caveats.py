@@ -70,15 +70,16 @@ def _flagged(indicators: pd.DataFrame, dimensions: Mapping[str, Dimension]) -> p
     return pd.concat(pieces, ignore_index=True)
 
 
-def _used_years(indicators: pd.DataFrame, dim: Dimension, level_changes: Sequence[str],
-                window: tuple[int, int], first: bool) -> pd.Series:
-    """Per country and value chain, the first (or last) year of ``window`` whose value of
-    ``dim`` enters the change (a positive value, or any value for a change in levels)."""
-    values = pd.to_numeric(indicators[dim.column]).astype("float64")
-    valid = values.notna() & ((values > 0) | (dim.id in level_changes))
-    inside = valid & indicators["year"].between(*window)
-    years = indicators.loc[inside, [*KEYS, "year"]].groupby(KEYS)["year"]
-    return years.min() if first else years.max()
+def _used_values(indicators: pd.DataFrame, dimensions: Mapping[str, Dimension],
+                 names: Sequence[str], level_changes: Sequence[str]) -> pd.DataFrame:
+    """(country, value_chain, dimension, year) of every value of the dimensions ``names`` that
+    enters a change: a positive value, or any value for a change in levels."""
+    pieces = []
+    for name in names:
+        values = pd.to_numeric(indicators[dimensions[name].column]).astype("float64")
+        valid = values.notna() & ((values > 0) | (name in level_changes))
+        pieces.append(indicators.loc[valid, [*KEYS, "year"]].assign(dimension=name))
+    return pd.concat(pieces, ignore_index=True)
 
 
 def period_flags(indicators: pd.DataFrame, periods: Sequence[Mapping], endpoint_years: int,
@@ -88,23 +89,24 @@ def period_flags(indicators: pd.DataFrame, periods: Sequence[Mapping], endpoint_
     module docstring), one row per country, value chain, period, dimension, kind and year."""
     flagged = _flagged(indicators, {n: d for n, d in dimensions.items()
                                     if d.column in indicators})
+    if flagged.empty:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    used = _used_values(indicators, dimensions, list(flagged["dimension"].unique()),
+                        level_changes)
+    series = [*KEYS, "dimension"]
     rows = []
     for period in periods:
         start, end = int(period["start"]), int(period["end"])
         windows = ((start, start + endpoint_years - 1), (end - endpoint_years + 1, end))
-        for name in flagged["dimension"].unique():
-            events = flagged[flagged["dimension"] == name]
-            first = _used_years(indicators, dimensions[name], level_changes, windows[0], True)
-            last = _used_years(indicators, dimensions[name], level_changes, windows[1], False)
-            events = events.join(first.rename("first"), on=KEYS).join(last.rename("last"),
-                                                                      on=KEYS)
-            broken = (events["kind"] == FLAG_KINDS["series_breaks"]) & (
-                events["first"] < events["year"]) & (events["year"] <= events["last"])
-            in_window = events["year"].between(*windows[0]) | events["year"].between(*windows[1])
-            unreliable = (events["kind"] == FLAG_KINDS["unreliable_values"]) & in_window
-            rows.append(events[broken | unreliable].assign(period=str(period["label"])))
-    if not rows:
-        return pd.DataFrame(columns=FLAG_COLUMNS)
+        first = used[used["year"].between(*windows[0])].groupby(series)["year"].min()
+        last = used[used["year"].between(*windows[1])].groupby(series)["year"].max()
+        events = flagged.join(first.rename("first"), on=series).join(last.rename("last"),
+                                                                     on=series)
+        broken = (events["kind"] == FLAG_KINDS["series_breaks"]) & (
+            events["first"] < events["year"]) & (events["year"] <= events["last"])
+        in_window = events["year"].between(*windows[0]) | events["year"].between(*windows[1])
+        unreliable = (events["kind"] == FLAG_KINDS["unreliable_values"]) & in_window
+        rows.append(events[broken | unreliable].assign(period=str(period["label"])))
     result = pd.concat(rows, ignore_index=True)[FLAG_COLUMNS]
     return result.drop_duplicates().sort_values(FLAG_COLUMNS, ignore_index=True)
 
@@ -142,24 +144,30 @@ def caveat_columns(changes: pd.DataFrame, flags: pd.DataFrame,
     keys = [*KEYS, "period"]
     words = {FLAG_KINDS["series_breaks"]: DROPPED if policy == DROP else "series break",
              FLAG_KINDS["unreliable_values"]: "unreliable"}
+    rows = changes[keys].astype(str)
     result = pd.DataFrame(index=changes.index)
     for side, dims in sides.items():
-        names = {dim.id: short_name(dim) for dim in dims}
-        mine = flags[flags["dimension"].isin(list(names))]
-        texts = {}
-        for key, block in mine.groupby(keys, sort=False):
-            parts = []
-            for kind, word in words.items():
-                found = block[block["kind"] == kind]
-                listed = [f"{label} {SEPARATOR.join(str(y) for y in sorted(years))}"
-                          for dim, label in names.items()
-                          if len(years := found.loc[found["dimension"] == dim, "year"])]
-                if listed:
-                    parts.append(f"{word}: {SEPARATOR.join(listed)}")
-            texts[tuple(str(k) for k in key)] = "; ".join(parts)
-        index = [tuple(str(v) for v in row) for row in changes[keys].itertuples(index=False)]
-        result[caveat_column(side)] = pd.Series([texts.get(k, "") for k in index],
-                                                index=changes.index, dtype="string")
+        order = {dim.id: position for position, dim in enumerate(dims)}
+        mine = flags[flags["dimension"].isin(list(order))]
+        if mine.empty:
+            result[caveat_column(side)] = pd.Series("", index=changes.index, dtype="string")
+            continue
+        labels = {dim.id: short_name(dim) for dim in dims}
+        mine = mine.assign(**{k: mine[k].astype(str) for k in keys},
+                           _kind=mine["kind"].map(list(words).index),
+                           _dim=mine["dimension"].map(order)).sort_values(
+            [*keys, "_kind", "_dim", "year"])
+        per_dim = mine.groupby([*keys, "_kind", "_dim", "dimension"], sort=False)["year"].agg(
+            lambda years: SEPARATOR.join(str(y) for y in years)).reset_index()
+        per_dim["text"] = per_dim["dimension"].map(labels) + " " + per_dim["year"]
+        per_kind = per_dim.groupby([*keys, "_kind"], sort=False)["text"].agg(
+            SEPARATOR.join).reset_index()
+        per_kind["text"] = per_kind["_kind"].map(dict(enumerate(words.values()))) + ": " + \
+            per_kind["text"]
+        texts = per_kind.groupby(keys, sort=False)["text"].agg("; ".join)
+        joined = rows.join(texts, on=keys)["text"].fillna("")
+        result[caveat_column(side)] = pd.Series(joined.to_numpy(), index=changes.index,
+                                                dtype="string")
     return result
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from ..dimensions import Dimension
@@ -214,7 +215,9 @@ def dimension_flags(long: pd.DataFrame, dimensions: dict[str, Dimension]) -> pd.
     ``unreliable_values``, the indicator columns (as :func:`dimension_columns` names them)
     whose value follows a break in series or is flagged unreliable, joined by ", "."""
     names = _column_names(dimensions)
-    rows = long[[(dim, sex) in names for dim, sex in zip(long["dimension"], long["sex"])]]
+    known = np.array([(dim, sex) in names for dim, sex in zip(long["dimension"], long["sex"])],
+                     dtype=bool)
+    rows = long[known]
     rows = rows.assign(column=[names[(d, s)] for d, s in zip(rows["dimension"], rows["sex"])])
     lists = {}
     for flag, listed in FLAG_LISTS.items():
