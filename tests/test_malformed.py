@@ -428,9 +428,9 @@ def run_labour(inputs: dict, out: Path, ledgers: list) -> Path:
 
 
 def run_ilostat(inputs: dict, out: Path, ledgers: list) -> Path:
-    """Any ILOSTAT bulk file read and its indicator checked, as a tidy table."""
-    table = ilostat.read_ilostat_bulk(inputs["path"])
-    ilostat.check_indicator(table, inputs["path"], inputs["indicator"])
+    """Any ILOSTAT file read as rule harmonise_dimensions reads it: the generic reader, the
+    indicator checked, values outside their unit's range set to missing."""
+    table = ilostat.read_indicator(inputs["path"], inputs["indicator"], impossible="missing")
     return write_table(table, out / "ilostat.parquet")
 
 
@@ -1170,21 +1170,21 @@ PLAUSIBILITY_CASES = [
          == {"BGD": False, "IND": True}),
     Case("ilostat weekly hours above the hours of a week", "ilostat",
          lambda d: ilostat_file(d, replace(ILO_HOURS, 3, ILO_HOURS[3].replace(",41,", ",414,"))),
-         rf"{HOURS_NAME}: 1 value\(s\) above 168 hours per week set to missing: rows \[4\], "
-         r"ref_area WSM", HOURS_NAME,
-         check=lambda t: t["obs_value"].isna().tolist() == [False, False, True]),
+         rf"{HOURS_NAME}: 1 value\(s\) outside hours per week from 0 to 168 set to missing: "
+         r"rows \[4\], ref_area WSM", HOURS_NAME,
+         check=lambda t: t["value"].isna().tolist() == [False, False, True]),
     Case("ilostat rate above 100 percent", "ilostat",
          lambda d: ilostat_file(d, replace(ILO_INFORMALITY, 2, ILO_INFORMALITY[2].replace(
              ",88.0,", ",880,")), name=INFORMALITY_NAME),
-         rf"{INFORMALITY_NAME}: 1 value\(s\) above 100 percent set to missing: rows \[3\], "
-         r"ref_area BGD", INFORMALITY_NAME,
-         check=lambda t: t["obs_value"].tolist()[::2] == [89.4, 40.2]
-         and pd.isna(t["obs_value"].iloc[1])),
+         rf"{INFORMALITY_NAME}: 1 value\(s\) outside percent from 0 to 100 set to missing: "
+         r"rows \[3\], ref_area BGD", INFORMALITY_NAME,
+         check=lambda t: t["value"].tolist()[::2] == [89.4, 40.2]
+         and pd.isna(t["value"].iloc[1])),
     Case("ilostat every value implausible", "ilostat",
          lambda d: ilostat_file(d, [ILO_HOURS[0], *(r.replace(",48.5,", ",485,").replace(
              ",47.9,", ",479,").replace(",41,", ",410,") for r in ILO_HOURS[1:])]),
-         r"obs_value: every value is empty or above its unit's range \(see the warnings above\); "
-         r"expected ILOSTAT observations in their indicator's units", HOURS_NAME),
+         r"obs_value: every obs_value is empty or outside its unit's range \(see the warning "
+         r"above\); expected observations in the indicator's units", HOURS_NAME),
     Case("comtrade absurd net weight", "comtrade",
          lambda d: comtrade(d, [*COMTRADE[:2], comtrade_record(699, "IND", "070200", 300.0, 4e14)]),
          r"row 3, netWgt: netWgt 4e\+14 is above 1e\+13, an impossible magnitude; expected a net "
@@ -1326,8 +1326,8 @@ LABEL_CASES = [
     Case("ilostat two indicators in one file", "ilostat",
          lambda d: ilostat_file(d, [*ILO_HOURS, ILO_HOURS[1].replace(
              "HOW_TEMP_SEX_ECO_NB", "HOW_XEES_SEX_ECO_NB")]),
-         r"indicator: holds indicators \['HOW_TEMP_SEX_ECO_NB', 'HOW_XEES_SEX_ECO_NB'\]; expected "
-         r"one indicator per bulk file", HOURS_NAME),
+         r"row 5, indicator: indicator 'HOW_XEES_SEX_ECO_NB' disagrees with HOW_TEMP_SEX_ECO_NB, "
+         r"the indicator named by the file name; expected one indicator per file", HOURS_NAME),
 ]
 
 # --- issue 15: archives read as streams, zip bombs under the size limits ----------------------

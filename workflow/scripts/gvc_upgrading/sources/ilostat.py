@@ -32,10 +32,12 @@ empty; a value that is not a number; a series key given twice; and, when diction
 a code they do not list.
 Rows outside the ``years`` asked for are dropped and counted in a log line.
 
-:func:`read_ilostat_bulk` and :func:`pick_source` keep the raw bulk table that the labour
-harmonisation reads (columns as in the file, ``time`` and ``obs_value`` parsed), with the same
-year range and units as :func:`read_indicator` (values above their unit's range are set to
-missing there, with a counted warning); :func:`check_indicator` checks its indicator.
+The workflow reads every ILOSTAT file, the labour files included, through :func:`read_indicator`
+(with ``impossible="missing"``: values outside their unit's range become missing with a warning
+that counts them, and a file left without a value is refused). :func:`read_ilostat_bulk` and
+:func:`pick_source` keep the raw bulk table (columns as in the file, ``time`` and ``obs_value``
+parsed), with the same year range and units, for looking at a bulk file as it is;
+:func:`check_indicator` checks the indicator of either table.
 """
 
 from __future__ import annotations

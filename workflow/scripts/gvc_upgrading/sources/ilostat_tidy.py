@@ -250,6 +250,10 @@ def tidy_table(raw: pd.DataFrame, path, names: dict[str, str], *, indicator: str
     clear = _values_to_clear(raw, path, names, indicator_unit(indicator), impossible)
     if clear.any():
         raw = raw.assign(obs_value=raw["obs_value"].mask(clear))
+        if raw["obs_value"].isna().all():
+            raise InputError(path, f"every {names['obs_value']} is empty or outside its unit's "
+                                   "range (see the warning above); expected observations in "
+                                   "the indicator's units", key=names["obs_value"])
     raw = _within_years(raw, path, years)
     return _tidy_columns(raw, indicator, activity)
 
