@@ -98,6 +98,19 @@ def test_study_builds_its_workflow_offline(study, tmp_path):
 
 
 @pytest.mark.parametrize("study", STUDIES)
+def test_study_on_open_data_plans_no_indstat(study, tmp_path):
+    """Each published analysis with config/open_data.yaml after it: labour from ILOSTAT, and no
+    job reads, retrieves or names an INDSTAT file (the study alone does)."""
+    work = copy_repo(tmp_path)
+    study_file = f"config/studies/{study}.yaml"
+    alone = snakemake(work, "-n", "--configfile", study_file).stdout
+    assert "indstat" in alone.lower()
+    result = snakemake(work, "-n", "--configfile", study_file, "config/open_data.yaml")
+    assert "harmonise_labour" in result.stdout and "classify_upgrading" in result.stdout
+    assert "indstat" not in result.stdout.lower()
+
+
+@pytest.mark.parametrize("study", STUDIES)
 def test_study_value_chains_are_valid(study):
     overlay = load_yaml(REPO / "config" / "studies" / f"{study}.yaml")
     gvcs = validate(load_yaml(REPO / overlay["value_chains_file"]),
