@@ -111,6 +111,18 @@ def period_flags(indicators: pd.DataFrame, periods: Sequence[Mapping], endpoint_
     return result.drop_duplicates().sort_values(FLAG_COLUMNS, ignore_index=True)
 
 
+def flagged_changes(changes: pd.DataFrame, indicators: pd.DataFrame, periods: Sequence[Mapping],
+                    endpoint_years: int, dimensions: Mapping[str, Dimension],
+                    level_changes: Sequence[str], policy: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The :func:`period_flags` of ``indicators``, and ``changes`` with the changes across a
+    break dropped when ``policy`` is :data:`DROP` (as they are otherwise)."""
+    flags = period_flags(indicators, periods, endpoint_years, dimensions, level_changes)
+    if check_policy(policy) == DROP:
+        changes, _ = drop_breaks(changes, flags)
+    return changes, flags
+
+
 def drop_breaks(changes: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """``changes`` with the change of each dimension across a break set to missing, and how
     many changes that were."""

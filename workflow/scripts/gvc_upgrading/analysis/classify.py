@@ -40,7 +40,7 @@ import pandas as pd
 
 from ..config import ConfigError
 from ..dimensions import Dimension
-from .caveats import DROP, caveat_columns, check_policy, drop_breaks, period_flags
+from .caveats import caveat_columns, flagged_changes
 from .changes import (
     CHANGE_MEASURES,
     KEYS,
@@ -420,10 +420,8 @@ def classify(
     ``change`` (one of :data:`CHANGE_MEASURES`) only chooses how the change columns are
     reported, and the column ``change_measure`` names it. Otherwise equivalent to
     :func:`period_changes` followed by :func:`classify_changes`; see those for the details.
-    ``economic_caveat`` and ``social_caveat`` say which dimensions of each verdict rest on a
-    break in series or on unreliable values (:mod:`.caveats`, from the indicator table's
-    ``series_breaks`` and ``unreliable_values``); with ``series_breaks="drop"`` the changes
-    across a break are dropped first.
+    ``economic_caveat``, ``social_caveat``: what each verdict rests on of breaks in series and
+    unreliable values (:mod:`.caveats`; ``series_breaks="drop"`` drops changes across a break).
     """
     chosen = get_rule(rule)
     check_tolerance(tolerance)
@@ -435,9 +433,8 @@ def classify(
                      "indicator table")
     changes = period_changes(indicators, periods, endpoint_years, min_endpoint_observations,
                              dimensions, level_changes)
-    flags = period_flags(indicators, periods, endpoint_years, dimensions, level_changes)
-    if check_policy(series_breaks) == DROP:
-        changes, _ = drop_breaks(changes, flags)
+    changes, flags = flagged_changes(changes, indicators, periods, endpoint_years, dimensions,
+                                     level_changes, series_breaks)
     classified = classify_changes(changes, rule, tolerance, unit_value, dimensions, decent_work)
     expressed = express_changes(classified, change, endpoint_years, dimensions, level_changes)
     leading = list(changes.columns) + ["change_measure"]

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..dimensions import Dimension
 from ..grid import Grid, render
-from .caveats import DROP, caveat_column, check_policy, drop_breaks, period_flags
+from .caveats import DROP, caveat_column, flagged_changes
 from .changes import LEVEL_CHANGES, change_column, change_columns, period_changes
 from .classify import (
     CHANGE_COLUMNS,
@@ -265,9 +265,9 @@ def assess_robustness(
             table = period_changes(
                 variants[spec.wage], periods, spec.endpoint_years,
                 min(min_endpoint_observations, spec.endpoint_years), dimensions, level_changes)
-            if check_policy(series_breaks) == DROP:
-                table, _ = drop_breaks(table, period_flags(
-                    variants[spec.wage], periods, spec.endpoint_years, dimensions, level_changes))
+            if series_breaks == DROP:  # checked by the baseline's classify
+                table, _ = flagged_changes(table, variants[spec.wage], periods,
+                                           spec.endpoint_years, dimensions, level_changes, DROP)
             changes[key] = table, _row_order(table, base)
         return changes[key]
 
