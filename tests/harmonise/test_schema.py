@@ -22,7 +22,8 @@ def labour() -> pd.DataFrame:
         "year": [2000, 2001, 1990], "employment_persons": [1000.0, np.nan, 5.0],
         "nominal_wage_per_employee_lcu": [5000.0, 5100.0, np.nan],
         "real_wage_per_employee_lcu": [4000.0, 4000.0, np.nan],
-        "value_added_lcu": [-10.0, np.nan, np.nan], "labour_source": ["indstat"] * 3,
+        "value_added_lcu": [-10.0, np.nan, np.nan],
+        "female_employment_share": [61.5, np.nan, np.nan], "labour_source": ["indstat"] * 3,
         "isic_revision": ["3", "3", None], "series_break": [False, False, True],
     }).astype({"country": "string", "value_chain": "string", "labour_source": "string",
                "isic_revision": "string"})
