@@ -298,6 +298,34 @@ def test_gender_outcomes_recover_the_demo_relationships(demo_run):
                       ("gender_pay_gap", "log gender pay gap")}
 
 
+def test_decent_work_columns_recover_the_demo_relationships(demo_run):
+    """Every outcome of DECENT_WORK_COEFFICIENTS as the workflow measured it (the indicator
+    table: ILOSTAT sections and sectors, INDSTAT tables 31/04 and 05/20), women's and men's
+    columns included, regressed per chain on the measured log market share and log relative
+    unit value with country and year effects: each true coefficient lies inside its 95%
+    interval."""
+    from gvc_upgrading.analysis.estimate import estimate_spec
+
+    indicators = pd.read_parquet(demo_run / "results" / "indicators" / "indicators.parquet")
+    checked = 0
+    for chain, outcomes in DECENT_WORK_COEFFICIENTS.items():
+        rows = indicators[indicators["value_chain"] == chain]
+        for outcome, truth in outcomes.items():
+            for column in [c for c in (outcome, f"{outcome}_female", f"{outcome}_male")
+                           if c in rows.columns]:
+                spec = {"id": column, "outcome": column, "log": True,
+                        "regressors": ["market_share", "relative_unit_value"],
+                        "fixed_effects": ["country", "year"], "cluster": ["country"]}
+                for row in estimate_spec(rows, spec).itertuples(index=False):
+                    assert row.n_obs > 300, (chain, column)
+                    assert row.ci_low <= truth[row.variable] <= row.ci_high, (
+                        chain, column, row.variable, row.estimate, row.std_error)
+                    checked += 1
+    # 4 chains x 2 regressors: women's share; 3 x 2: wage-bill share; 4 x 2 each: pay gap,
+    # injuries, and hours and informality for the total, women and men
+    assert checked == 2 * (4 + 3 + 4 + 4 + 3 * 4 + 3 * 4)
+
+
 def test_the_default_interaction_with_union_density_is_reported(demo_run):
     results = demo_run / "results"
     estimates = pd.read_parquet(results / "estimates" / "estimates.parquet")
