@@ -89,3 +89,66 @@ def test_the_demo_configuration_loads(tmp_path):
     dims = load_dimensions(settings)
     check_datasets(dims, config["datasets"])
     assert list(dims) == config["dimensions"]["use"]
+
+
+def test_real_overlay_registers_the_bulk_file_of_every_ilostat_dimension(real_data):
+    """config/real_sources.yaml names, for every dimension read from ILOSTAT, a registry entry
+    of the bulk facility (``{base_url}/<indicator>_A.csv.gz``) whose indicator is the
+    dimension's; the real bulk files kept beside the repository carry those names and read
+    with the dimension's indicator."""
+    from gvc_upgrading.dimensions import check_indicators
+    from gvc_upgrading.sources import ilostat
+
+    overlay = yaml.safe_load((REPO / "config" / "real_sources.yaml").read_text())
+    registry = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    every = load_dimensions(_settings(list(read_registry(REGISTRY))))
+    ilostat_dims = {k: d for k, d in every.items()
+                    if d.source.get("format") == "ilostat_bulk_csv"}
+    check_datasets(ilostat_dims, overlay["datasets"])
+    check_indicators(ilostat_dims, overlay["datasets"], registry)
+    found = 0
+    for dim in ilostat_dims.values():
+        entry = registry[overlay["datasets"][dim.dataset]]
+        indicator = dim.source["indicator"].removesuffix("_A")
+        assert "generator" not in entry and entry["url"] == "{base_url}/{file}"
+        assert entry["files"] == [f"{indicator}_A.csv.gz"], dim.id
+        real = real_data / "ilostat" / entry["files"][0]
+        if real.exists():  # hours, informality, union density
+            table = ilostat.read_indicator(real, dim.source["indicator"], years=(2015, 2016),
+                                           impossible="missing")
+            assert set(table["indicator"]) == {indicator} and len(table) > 100
+            found += 1
+    assert found == 3
+
+
+def test_an_entry_of_another_indicator_is_refused():
+    from gvc_upgrading.dimensions import check_indicators
+
+    dims = load_dimensions(_settings(["hours_worked", "fatal_injuries"]))
+    datasets = {"ilostat_hours": "how", "ilostat_fatal_injuries": "inj",
+                "ilostat_employment_by_sex": "emp"}
+    registry = {"how": {"format": "ilostat_bulk_csv", "indicator": "HOW_TEMP_SEX_ECO_NB"},
+                "inj": {"format": "ilostat_bulk_csv", "indicator": "INJ_FATL_ECO_NB"},
+                "emp": {"format": "ilostat_bulk_csv", "indicator": "EMP_TEMP_AGE_EC2_NB"}}
+    with pytest.raises(ConfigError, match=r"'datasets\.ilostat_employment_by_sex': emp holds "
+                                          r"EMP_TEMP_AGE_EC2_NB; expected EMP_TEMP_SEX_ECO_NB_A, "
+                                          r"which dimension fatal_injuries reads"):
+        check_indicators(dims, datasets, registry)
+    registry["emp"]["indicator"] = "EMP_TEMP_SEX_ECO_NB_A"
+    check_indicators(dims, datasets, registry)  # with or without the _A of the file name
+
+
+def test_a_specification_may_only_enter_dimensions_in_use():
+    from gvc_upgrading.analysis.specifications import check_dimensions_in_use
+
+    every = load_dimensions(_settings(list(read_registry(REGISTRY))))
+    in_use = load_dimensions(_settings(["market_share", "employment", "hours_worked"]))
+    spec = {"id": "women_hours", "outcome": "hours_per_week_female",
+            "regressors": ["market_share"], "fixed_effects": ["country"], "cluster": ["country"]}
+    check_dimensions_in_use([spec], in_use, every)  # women's column of a dimension in use
+    check_dimensions_in_use([{**spec, "outcome": "employment_persons",
+                              "controls": ["export_value_usd"]}], in_use, every)  # not a dim
+    with pytest.raises(ConfigError, match=r"specification 'women_hours' enters union_density, "
+                                          r"the column of dimension union_density"):
+        check_dimensions_in_use([{**spec, "interactions": [["market_share", "union_density"]]}],
+                                in_use, every)

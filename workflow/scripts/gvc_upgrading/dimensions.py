@@ -130,6 +130,29 @@ def check_datasets(dimensions: dict[str, Dimension], datasets: dict) -> None:
                           "dimensions.use)")
 
 
+def check_indicators(dimensions: dict[str, Dimension], datasets: dict, registry: dict) -> None:
+    """A dimension read from an ILOSTAT file names the indicator that the registry entry of its
+    dataset names, where the entry names one (with or without the ``_A`` of the bulk file
+    name): a ConfigError naming the dataset key, the entry and both ids otherwise. Run after
+    :func:`check_datasets`."""
+    problems = []
+    for dim in dimensions.values():
+        reads = [(dim.dataset, dim.source.get("indicator"))]
+        if "denominator" in dim.source:
+            reads.append((dim.source["denominator"]["dataset"],
+                          dim.source["denominator"]["indicator"]))
+        for key, indicator in reads:
+            entry = registry.get(datasets.get(key), {})
+            if entry.get("format") != "ilostat_bulk_csv" or not entry.get("indicator"):
+                continue
+            if entry["indicator"].removesuffix("_A") != str(indicator).removesuffix("_A"):
+                problems.append(f"config key 'datasets.{key}': {datasets[key]} holds "
+                                f"{entry['indicator']}; expected {indicator}, which dimension "
+                                f"{dim.id} reads")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+
+
 # --- dimensions read from OECD TiVA -----------------------------------------------------------
 
 TIVA_FORMAT = "tiva_sdmx_csv"
