@@ -152,3 +152,52 @@ def test_a_specification_may_only_enter_dimensions_in_use():
                                           r"the column of dimension union_density"):
         check_dimensions_in_use([{**spec, "interactions": [["market_share", "union_density"]]}],
                                 in_use, every)
+
+
+NATIONAL_INFORMALITY = {
+    "label": "Informal employment rate, whole economy", "side": "social",
+    "group": "measurable_standard", "column": "informality_rate_national",
+    "unit": "per cent of employment", "better": "lower", "by_sex": True, "level": "country",
+    "source": {"dataset": "ilostat_informality", "format": "ilostat_bulk_csv",
+               "indicator": "SDG_0831_SEX_ECO_RT_A", "measure": "value"}}
+
+
+def test_a_dimension_added_in_an_overlay_reaches_the_indicators_and_the_verdicts(demo_world):
+    """No code change: an overlay defines the whole economy's informality (a file the workflow
+    already reads, at country level, split by sex) and puts it in use; harmonisation gives each
+    chain of a country the file's all-activities values, the indicator table gets its columns
+    for the total, women and men, and the decent_work rule judges it."""
+    import numpy as np
+    import pandas as pd
+
+    from gvc_upgrading.analysis.classify import DecentWork, classify
+    from gvc_upgrading.config import load_yaml
+    from gvc_upgrading.harmonise.dimensions import dimension_columns, harmonise_dimensions
+
+    _, paths = demo_world
+    path = next(p for p in paths["ilostat"] if p.name == "SDG_0831_SEX_ECO_RT_A.csv.gz")
+    dims = load_dimensions(_settings(["market_share", "unit_value", "employment",
+                                      "informality_national"],
+                                     {"informality_national": NATIONAL_INFORMALITY}))
+    chains = ["apparel", "horticulture"]
+    long = harmonise_dimensions(dims, {"ilostat_informality": path},
+                                gvcs=load_yaml(REPO / "config" / "gvcs.yaml"), chains=chains,
+                                years=(1995, 2022))
+    assert set(long["level"]) == {"country"} and set(long["sex"]) == {"total", "female", "male"}
+    wide = dimension_columns(long, dims)
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    total = raw[(raw["classif1"] == "ECO_AGNAG_TOTAL") & (raw["sex"] == "SEX_F")
+                & (raw["obs_value"] != "") & ~raw["ref_area"].str.match(r"X\d\d")]
+    expected = total.assign(year=total["time"].astype(int), value=total["obs_value"].astype(float))
+    for chain in chains:
+        got = wide[wide["value_chain"] == chain].merge(
+            expected, left_on=["country", "year"], right_on=["ref_area", "year"])
+        assert len(got) > 500
+        np.testing.assert_allclose(got["informality_rate_national_female"], got["value"])
+    indicators = wide.assign(market_share=0.1, unit_value_usd_per_kg=2.0,
+                             employment_persons=1000.0)
+    result = classify(indicators, [{"label": "2002-2022", "start": 2002, "end": 2022}],
+                      rule="decent_work", dimensions=dims, decent_work=DecentWork())
+    assert {"informality_national_change", "informality_national_female_change",
+            "informality_national_direction", "social_class_female"} <= set(result.columns)
+    assert (result["informality_national_direction"] != "no data").sum() > 10

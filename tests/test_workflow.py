@@ -164,10 +164,48 @@ def test_report_contains_figures_and_tables(demo_run):
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8", errors="replace")
     for name in ["quadrants_apparel.png", "coefficients.png", "regressions.html", "quadrant_counts.html",
                  "robustness.png", "robustness.html", "value_added_paths.png", "participation.png",
-                 "quadrant_counts_value_capture.html"]:
+                 "quadrant_counts_value_capture.html", "decent_work_apparel.png",
+                 "decent_work_horticulture.png", "profiles.html", "coverage.png"]:
         assert name in html, name
     # the value-capture captions say that TiVA's industries are broader than the chains
     assert html.count("broader than the chains") >= 3
+
+
+def test_demo_fills_every_dimension_and_reports_women_and_men(demo_run):
+    """No indicator column is empty in the demo (hooks, value added and every dimension in use,
+    women's and men's columns included); women's share of the INDSTAT chains is table 31 over
+    table 04 of the labour table; the classification names its rule and has women's and men's
+    changes; the decent-work figures and the profile page are written."""
+    results = demo_run / "results"
+    config = demo_config(demo_run)
+    indicators = pd.read_parquet(results / "indicators" / "indicators.parquet")
+    dimensions = load_dimensions({**config["dimensions"],
+                                  "file": demo_run / config["dimensions"]["file"]})
+    columns = [c for d in dimensions.values() for c in d.columns]
+    assert set(columns) <= set(indicators.columns)
+    empty = [c for c in indicators.columns if indicators[c].isna().all()]
+    assert empty == []
+    filled = indicators.groupby("value_chain")["female_employment_share"].count()
+    assert (filled > 500).all(), filled
+    labour = pd.read_parquet(results / "harmonised" / "labour.parquet")
+    from_indstat = labour.dropna(subset=["female_employment_share"])
+    assert set(from_indstat["labour_source"]) == {"indstat"}
+    assert set(from_indstat["value_chain"]) == {"apparel", "mobile_phones", "automotive"}
+    joined = indicators.merge(from_indstat[["country", "value_chain", "year",
+                                            "female_employment_share"]],
+                              on=["country", "value_chain", "year"], suffixes=("", "_labour"))
+    assert (joined["female_employment_share"] == joined["female_employment_share_labour"]).all()
+    classification = pd.read_parquet(results / "classification" / "classification.parquet")
+    assert set(classification["rule"]) == {config["classification"]["rule"]}
+    for dim in (d for d in dimensions.values() if d.by_sex):
+        for sex in ("female", "male"):
+            assert classification[f"{dim.id}_{sex}_change"].notna().sum() > 50, (dim.id, sex)
+    counts = pd.read_csv(results / "tables" / "quadrant_counts.csv")
+    assert set(counts["rule"]) == {config["classification"]["rule"]}
+    for chain in config["value_chains"]:
+        assert (results / "figures" / f"decent_work_{chain}.png").stat().st_size > 0
+    page = (results / "profiles" / "profiles.html").read_text(encoding="utf-8")
+    assert "Mean weekly hours actually worked (women)" in page
 
 
 def test_lint_is_clean(demo_run):
