@@ -138,22 +138,6 @@ def test_an_entry_of_another_indicator_is_refused():
     check_indicators(dims, datasets, registry)  # with or without the _A of the file name
 
 
-def test_a_specification_may_only_enter_dimensions_in_use():
-    from gvc_upgrading.analysis.specifications import check_dimensions_in_use
-
-    every = load_dimensions(_settings(list(read_registry(REGISTRY))))
-    in_use = load_dimensions(_settings(["market_share", "employment", "hours_worked"]))
-    spec = {"id": "women_hours", "outcome": "hours_per_week_female",
-            "regressors": ["market_share"], "fixed_effects": ["country"], "cluster": ["country"]}
-    check_dimensions_in_use([spec], in_use, every)  # women's column of a dimension in use
-    check_dimensions_in_use([{**spec, "outcome": "employment_persons",
-                              "controls": ["export_value_usd"]}], in_use, every)  # not a dim
-    with pytest.raises(ConfigError, match=r"specification 'women_hours' enters union_density, "
-                                          r"the column of dimension union_density"):
-        check_dimensions_in_use([{**spec, "interactions": [["market_share", "union_density"]]}],
-                                in_use, every)
-
-
 NATIONAL_INFORMALITY = {
     "label": "Informal employment rate, whole economy", "side": "social",
     "group": "measurable_standard", "column": "informality_rate_national",

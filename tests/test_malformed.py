@@ -39,14 +39,12 @@ from httpserver import LocalServer, Response
 from workflow_helpers import provider_paths, zip_bytes
 
 from conftest import REPO
-from gvc_upgrading.analysis.specifications import check_dimensions_in_use
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
 from gvc_upgrading.dimensions import (
     check_datasets,
     check_indicators,
     check_value_added,
     load_dimensions,
-    read_registry,
 )
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise.accounting import ledger_frame
@@ -546,9 +544,7 @@ def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
     dimensions = load_dimensions(settings)
     check_datasets(dimensions, config["datasets"])
     check_indicators(dimensions, config["datasets"], registry)
-    every = load_dimensions({**settings, "use": list(read_registry(settings["file"],
-                                                                   settings["define"]))})
-    check_dimensions_in_use(config["estimation"]["specifications"], dimensions, every)
+
     check_value_added(dimensions, config["datasets"], registry, gvcs, config["value_chains"],
                       str(inputs["gvcs"]))
     return write_text(json.dumps({"config": config, "gvcs": gvcs}), out / "resolved_config.json")
@@ -1188,12 +1184,6 @@ CASES = [
          r"config key 'datasets\.ilostat_hours': ilostat_informality_demo holds "
          r"SDG_0831_SEX_ECO_RT; expected HOW_TEMP_SEX_ECO_NB_A, which dimension hours_worked "
          r"reads", "datasets.ilostat_hours", fault="labels"),
-    Case("config specification on a dimension not in use", "config",
-         lambda d: configs(d, config=lambda c: c["dimensions"].update(use=[
-             u for u in c["dimensions"]["use"] if u != "gender_pay_gap"])),
-         r"config key 'estimation\.specifications': specification 'gender_pay_gap' enters "
-         r"gender_pay_gap, the column of dimension gender_pay_gap, which dimensions\.use leaves "
-         r"out", "estimation.specifications"),
     Case("value chains chain missing", "config",
          lambda d: configs(d, gvcs=lambda g: g.pop("automotive")),
          r"config key 'value_chains': 'automotive' is not defined", "value_chains"),

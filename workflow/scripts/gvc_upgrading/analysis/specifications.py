@@ -73,7 +73,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..config import ConfigError
 from ..dimensions import SEXES, Dimension
 
 FIXED_EFFECTS = ("country", "year", "value_chain", "country_value_chain")
@@ -139,27 +138,6 @@ def dimension_variables(dimensions: Iterable[Dimension]) -> dict[str, dict]:
                     "label": f"{dim.label} ({SEX_WORDS[sex]})", "unit": dim.unit,
                     "of": dim.column, "sex": sex}
     return variables
-
-
-def check_dimensions_in_use(specs: Sequence[dict], in_use: Mapping[str, Dimension],
-                            registry: Mapping[str, Dimension]) -> None:
-    """A :class:`ConfigError` naming the specification and the dimension when a specification
-    enters (or weights by) a column of a registry dimension that ``dimensions.use`` leaves out:
-    nothing fills that column, so the regression could only fail on an empty sample."""
-    owners = {column: dim.id for dim in registry.values() for column in dim.columns}
-    measured = {column for dim in in_use.values() for column in dim.columns}
-    problems = []
-    for spec in specs:
-        full = normalise_spec(spec)
-        columns = [*entered_columns(full), *([full["weights"]] if full["weights"] else [])]
-        for column in dict.fromkeys(columns):
-            if column in owners and column not in measured:
-                problems.append(f"specification {full['id']!r} enters {column}, the column of "
-                                f"dimension {owners[column]}, which dimensions.use leaves out")
-    if problems:
-        raise ConfigError("config key 'estimation.specifications': " + "; ".join(problems)
-                          + "; expected only columns of dimensions in use (add the dimension "
-                          "to dimensions.use, or leave the specification out)")
 
 
 def _lower_first(text: str) -> str:
