@@ -89,3 +89,99 @@ def test_the_demo_configuration_loads(tmp_path):
     dims = load_dimensions(settings)
     check_datasets(dims, config["datasets"])
     assert list(dims) == config["dimensions"]["use"]
+
+
+def test_real_overlay_registers_the_bulk_file_of_every_ilostat_dimension(real_data):
+    """config/real_sources.yaml names, for every dimension read from ILOSTAT, a registry entry
+    of the bulk facility (``{base_url}/<indicator>_A.csv.gz``) whose indicator is the
+    dimension's; the real bulk files kept beside the repository carry those names and read
+    with the dimension's indicator."""
+    from gvc_upgrading.dimensions import check_indicators
+    from gvc_upgrading.sources import ilostat
+
+    overlay = yaml.safe_load((REPO / "config" / "real_sources.yaml").read_text())
+    registry = yaml.safe_load((REPO / "config" / "datasets.yaml").read_text())
+    every = load_dimensions(_settings(list(read_registry(REGISTRY))))
+    ilostat_dims = {k: d for k, d in every.items()
+                    if d.source.get("format") == "ilostat_bulk_csv"}
+    check_datasets(ilostat_dims, overlay["datasets"])
+    check_indicators(ilostat_dims, overlay["datasets"], registry)
+    found = 0
+    for dim in ilostat_dims.values():
+        entry = registry[overlay["datasets"][dim.dataset]]
+        indicator = dim.source["indicator"].removesuffix("_A")
+        assert "generator" not in entry and entry["url"] == "{base_url}/{file}"
+        assert entry["files"] == [f"{indicator}_A.csv.gz"], dim.id
+        real = real_data / "ilostat" / entry["files"][0]
+        if real.exists():  # hours, informality, union density
+            table = ilostat.read_indicator(real, dim.source["indicator"], years=(2015, 2016),
+                                           impossible="missing")
+            assert set(table["indicator"]) == {indicator} and len(table) > 100
+            found += 1
+    assert found == 3
+
+
+def test_an_entry_of_another_indicator_is_refused():
+    from gvc_upgrading.dimensions import check_indicators
+
+    dims = load_dimensions(_settings(["hours_worked", "fatal_injuries"]))
+    datasets = {"ilostat_hours": "how", "ilostat_fatal_injuries": "inj",
+                "ilostat_employment_by_sex": "emp"}
+    registry = {"how": {"format": "ilostat_bulk_csv", "indicator": "HOW_TEMP_SEX_ECO_NB"},
+                "inj": {"format": "ilostat_bulk_csv", "indicator": "INJ_FATL_ECO_NB"},
+                "emp": {"format": "ilostat_bulk_csv", "indicator": "EMP_TEMP_AGE_EC2_NB"}}
+    with pytest.raises(ConfigError, match=r"'datasets\.ilostat_employment_by_sex': emp holds "
+                                          r"EMP_TEMP_AGE_EC2_NB; expected EMP_TEMP_SEX_ECO_NB_A, "
+                                          r"which dimension fatal_injuries reads"):
+        check_indicators(dims, datasets, registry)
+    registry["emp"]["indicator"] = "EMP_TEMP_SEX_ECO_NB_A"
+    check_indicators(dims, datasets, registry)  # with or without the _A of the file name
+
+
+NATIONAL_INFORMALITY = {
+    "label": "Informal employment rate, whole economy", "side": "social",
+    "group": "measurable_standard", "column": "informality_rate_national",
+    "unit": "per cent of employment", "better": "lower", "by_sex": True, "level": "country",
+    "source": {"dataset": "ilostat_informality", "format": "ilostat_bulk_csv",
+               "indicator": "SDG_0831_SEX_ECO_RT_A", "measure": "value"}}
+
+
+def test_a_dimension_added_in_an_overlay_reaches_the_indicators_and_the_verdicts(demo_world):
+    """No code change: an overlay defines the whole economy's informality (a file the workflow
+    already reads, at country level, split by sex) and puts it in use; harmonisation gives each
+    chain of a country the file's all-activities values, the indicator table gets its columns
+    for the total, women and men, and the decent_work rule judges it."""
+    import numpy as np
+    import pandas as pd
+
+    from gvc_upgrading.analysis.classify import DecentWork, classify
+    from gvc_upgrading.config import load_yaml
+    from gvc_upgrading.harmonise.dimensions import dimension_columns, harmonise_dimensions
+
+    _, paths = demo_world
+    path = next(p for p in paths["ilostat"] if p.name == "SDG_0831_SEX_ECO_RT_A.csv.gz")
+    dims = load_dimensions(_settings(["market_share", "unit_value", "employment",
+                                      "informality_national"],
+                                     {"informality_national": NATIONAL_INFORMALITY}))
+    chains = ["apparel", "horticulture"]
+    long = harmonise_dimensions(dims, {"ilostat_informality": path},
+                                gvcs=load_yaml(REPO / "config" / "gvcs.yaml"), chains=chains,
+                                years=(1995, 2022))
+    assert set(long["level"]) == {"country"} and set(long["sex"]) == {"total", "female", "male"}
+    wide = dimension_columns(long, dims)
+    raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    total = raw[(raw["classif1"] == "ECO_AGNAG_TOTAL") & (raw["sex"] == "SEX_F")
+                & (raw["obs_value"] != "") & ~raw["ref_area"].str.match(r"X\d\d")]
+    expected = total.assign(year=total["time"].astype(int), value=total["obs_value"].astype(float))
+    for chain in chains:
+        got = wide[wide["value_chain"] == chain].merge(
+            expected, left_on=["country", "year"], right_on=["ref_area", "year"])
+        assert len(got) > 500
+        np.testing.assert_allclose(got["informality_rate_national_female"], got["value"])
+    indicators = wide.assign(market_share=0.1, unit_value_usd_per_kg=2.0,
+                             employment_persons=1000.0)
+    result = classify(indicators, [{"label": "2002-2022", "start": 2002, "end": 2022}],
+                      rule="decent_work", dimensions=dims, decent_work=DecentWork())
+    assert {"informality_national_change", "informality_national_female_change",
+            "informality_national_direction", "social_class_female"} <= set(result.columns)
+    assert (result["informality_national_direction"] != "no data").sum() > 10

@@ -40,11 +40,18 @@ from workflow_helpers import provider_paths, zip_bytes
 
 from conftest import REPO
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate
-from gvc_upgrading.dimensions import check_datasets, check_value_added, load_dimensions
+from gvc_upgrading.dimensions import (
+    check_datasets,
+    check_indicators,
+    check_value_added,
+    load_dimensions,
+)
 from gvc_upgrading.errors import InputError
 from gvc_upgrading.harmonise.accounting import ledger_frame
+from gvc_upgrading.harmonise.dimensions import DIMENSION_TABLE, harmonise_dimensions
 from gvc_upgrading.harmonise.labour import harmonise_labour
 from gvc_upgrading.harmonise.prices import harmonise_prices
+from gvc_upgrading.harmonise.schema import write_checked
 from gvc_upgrading.harmonise.tourism import harmonise_tourism
 from gvc_upgrading.harmonise.trade import harmonise_comtrade_year, write_trade_year
 from gvc_upgrading.harmonise.value_added import Flow, harmonise_value_added
@@ -164,6 +171,64 @@ def ilostat_file(folder: Path, rows: list[str] | None = None,
     path = folder / name
     path.write_bytes(lines(ILO_HOURS if rows is None else rows))
     return {"path": path, "indicator": indicator}
+
+
+#: The ILOSTAT files of the decent-work dimensions (config/dimensions.yaml), each in its real
+#: bulk layout: hours by sex and activity, union density (no sex, classif or obs_status
+#: column), fatal injuries (counts, no sex) and employment by sex and activity (their
+#: denominator).
+DIM_HOURS = [
+    "ref_area,indicator,source,sex,classif1,time,obs_value,obs_status,note_source,"
+    "note_indicator,note_classif",
+    "BGD,HOW_TEMP_SEX_ECO_NB,BA:1,SEX_T,ECO_ISIC4_C,2010,48.5,,S3:21,T11:142,",
+    "BGD,HOW_TEMP_SEX_ECO_NB,BA:1,SEX_T,ECO_ISIC4_C,2013,47.9,B,S3:21,T11:142,",
+    "BGD,HOW_TEMP_SEX_ECO_NB,BA:1,SEX_T,ECO_ISIC4_A,2013,41.2,U,S3:21,T11:142,",
+    "WSM,HOW_TEMP_SEX_ECO_NB,BA:1794,SEX_T,ECO_ISIC4_P,2014,41,,S3:21,T11:142,"]
+DIM_DENSITY = [
+    "ref_area,indicator,source,time,obs_value,note_indicator,note_source",
+    "BGD,ILR_TUMT_NOC_RT,FI:171,2010,7.05,T31:4129,",
+    "BGD,ILR_TUMT_NOC_RT,FI:171,2013,6.2,T31:4129,",
+    "VNM,ILR_TUMT_NOC_RT,BA:2,2017,14.6,,"]
+DIM_INJURIES = [
+    "ref_area,indicator,source,classif1,time,obs_value,obs_status,note_classif,"
+    "note_indicator,note_source",
+    "BGD,INJ_FATL_ECO_NB,FF:12,ECO_ISIC4_C,2010,120,,,,",
+    "BGD,INJ_FATL_ECO_NB,FF:12,ECO_ISIC4_C,2013,95,,,,",
+    "BGD,INJ_FATL_ECO_NB,FF:12,ECO_ISIC4_A,2013,40,,,,"]
+DIM_EMPLOYMENT = [
+    "ref_area,indicator,source,sex,classif1,time,obs_value,obs_status,note_classif,"
+    "note_indicator,note_source",
+    *(f"BGD,EMP_TEMP_SEX_ECO_NB,BA:1,SEX_T,ECO_ISIC4_{s},{y},{v},,,,"
+      for s, y, v in (("C", 2010, "6000"), ("C", 2013, "6500"), ("A", 2013, "25000")))]
+#: dimension id -> (config `datasets` key, file name, rows)
+DIM_FILES = {
+    "hours_worked": ("ilostat_hours", "HOW_TEMP_SEX_ECO_NB_A.csv", DIM_HOURS),
+    "union_density": ("ilostat_union_density", "ILR_TUMT_NOC_RT_A.csv", DIM_DENSITY),
+    "fatal_injuries": ("ilostat_fatal_injuries", "INJ_FATL_ECO_NB_A.csv", DIM_INJURIES),
+    "informality": ("ilostat_informality", "SDG_0831_SEX_ECO_RT_A.csv", DIM_HOURS),
+}
+
+
+def dimension_file(folder: Path, rows: list[str] | None = None, *,
+                   dimension: str = "hours_worked", name: str | None = None,
+                   define: dict | None = None, raw: bytes | None = None) -> dict:
+    """The ILOSTAT file of one registry dimension (``rows`` or ``raw`` replace its valid
+    content, ``name`` its file name); fatal injuries also get their employment file;
+    ``define`` adds or replaces registry entries, as config key dimensions.define does."""
+    key, default_name, default_rows = DIM_FILES.get(dimension, (None, None, None))
+    if define and dimension in define:
+        key = define[dimension]["source"]["dataset"]
+    path = folder / (name or default_name)
+    path.write_bytes(raw if raw is not None else lines(rows or default_rows))
+    paths = {key: path}
+    if dimension == "fatal_injuries":
+        paths["ilostat_employment_by_sex"] = folder / "EMP_TEMP_SEX_ECO_NB_A.csv"
+        paths["ilostat_employment_by_sex"].write_bytes(lines(DIM_EMPLOYMENT))
+    return {"dimension": dimension, "paths": paths, "define": define or {}}
+
+
+def dim_rows(rows: list[str], position: int, old: str, new: str) -> list[str]:
+    return replace(rows, position, rows[position].replace(old, new))
 
 
 def wdi_csv(code: str, name: str, values: dict[str, tuple[str, ...]], years=("2009", "2010", "2011"),
@@ -434,6 +499,19 @@ def run_ilostat(inputs: dict, out: Path, ledgers: list) -> Path:
     return write_table(table, out / "ilostat.parquet")
 
 
+def run_dimensions(inputs: dict, out: Path, ledgers: list) -> Path:
+    """What rule harmonise_dimensions does: the dimension's ILOSTAT file (and the employment
+    a rate per 100,000 employed divides by) for apparel and horticulture, written through the
+    declared schema."""
+    dimensions = load_dimensions({"file": str(REPO / "config" / "dimensions.yaml"),
+                                  "use": [inputs["dimension"]], "define": inputs["define"]})
+    table = harmonise_dimensions(dimensions, inputs["paths"],
+                                 gvcs=load_yaml(REPO / "config" / "gvcs.yaml"),
+                                 chains=["apparel", "horticulture"], years=CONFIGURED_YEARS,
+                                 ledgers=ledgers)
+    return write_checked(table, out / "dimensions.parquet", DIMENSION_TABLE)
+
+
 def run_prices(inputs: dict, out: Path, ledgers: list) -> Path:
     table = harmonise_prices(inputs["cpi"], inputs["fx"], 2010, ledgers=ledgers,
                              years=CONFIGURED_YEARS)
@@ -462,9 +540,11 @@ def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
     gvcs = validate(load_yaml(inputs["gvcs"]), SCHEMAS / "gvcs.schema.yaml", name="value chains")
     registry = load_yaml(REPO / "config" / "datasets.yaml")
     check_references(config, gvcs, registry)
-    dimensions = load_dimensions({**config["dimensions"],
-                                  "file": str(REPO / config["dimensions"]["file"])})
+    settings = {**config["dimensions"], "file": str(REPO / config["dimensions"]["file"])}
+    dimensions = load_dimensions(settings)
     check_datasets(dimensions, config["datasets"])
+    check_indicators(dimensions, config["datasets"], registry)
+
     check_value_added(dimensions, config["datasets"], registry, gvcs, config["value_chains"],
                       str(inputs["gvcs"]))
     return write_text(json.dumps({"config": config, "gvcs": gvcs}), out / "resolved_config.json")
@@ -472,10 +552,11 @@ def run_configs(inputs: dict, out: Path, ledgers: list) -> Path:
 
 RUNNERS = {"baci": run_baci, "comtrade": run_comtrade, "comtrade_api": run_comtrade_api,
            "labour": run_labour, "ilostat": run_ilostat, "prices": run_prices,
-           "tourism": run_tourism, "tiva": run_tiva, "config": run_configs}
+           "tourism": run_tourism, "tiva": run_tiva, "config": run_configs,
+           "dimensions": run_dimensions}
 VALID = {"baci": baci_release, "comtrade": comtrade, "comtrade_api": comtrade_api,
          "labour": labour, "ilostat": ilostat_file, "prices": prices, "tourism": tourism,
-         "tiva": tiva, "config": configs}
+         "tiva": tiva, "config": configs, "dimensions": lambda d: dimension_file(d)}
 
 
 #: The classes of bad input; every class has cases, and the summary line counts each.
@@ -1101,6 +1182,12 @@ CASES = [
              tiva_shares="tiva_mainsh_2025_1_1")),
          r"dimension forward_participation reads measure EXGR_DVAFX, which tiva_mainsh_2025_1_1 "
          r"does not list", "forward_participation"),
+    Case("config dimension dataset of another indicator", "config",
+         lambda d: configs(d, config=lambda c: c["datasets"].update(
+             ilostat_hours="ilostat_informality_demo")),
+         r"config key 'datasets\.ilostat_hours': ilostat_informality_demo holds "
+         r"SDG_0831_SEX_ECO_RT; expected HOW_TEMP_SEX_ECO_NB_A, which dimension hours_worked "
+         r"reads", "datasets.ilostat_hours", fault="labels"),
     Case("value chains chain missing", "config",
          lambda d: configs(d, gvcs=lambda g: g.pop("automotive")),
          r"config key 'value_chains': 'automotive' is not defined", "value_chains"),
@@ -1423,6 +1510,161 @@ ISSUE_15_CASES = [
     *(replace_fault(case, "layouts") for case in LAYOUT_CASES),
 ]
 CASES += ISSUE_15_CASES
+
+# --- issue 14: the ILOSTAT files of the decent-work dimensions (rule harmonise_dimensions) ------
+
+DIM_HOURS_NAME = "HOW_TEMP_SEX_ECO_NB_A.csv"
+#: Employment by age and ISIC division, activity in classif2: a dimension an overlay defines.
+EMPLOYMENT_BY_AGE = {"youth_employment_check": {
+    "label": "Employment (15+)", "side": "social", "group": "measurable_standard",
+    "column": "employment_15_plus", "unit": "thousands", "better": "higher", "by_sex": False,
+    "level": "division", "source": {"dataset": "ilostat_employment", "format": "ilostat_bulk_csv",
+                                    "indicator": "EMP_TEMP_AGE_EC2_NB_A", "measure": "value"}}}
+BY_AGE = [
+    "ref_area,indicator,source,classif1,classif2,time,obs_value,obs_status",
+    "BGD,EMP_TEMP_AGE_EC2_NB,BA:1,AGE_YTHADULT_YGE15,EC2_ISIC4_C14,2010,4100.5,",
+    "BGD,EMP_TEMP_AGE_EC2_NB,BA:1,AGE_YTHADULT_Y15-24,EC2_ISIC4_C14,2010,1500,",
+    "BGD,EMP_TEMP_AGE_EC2_NB,BA:1,AGE_YTHADULT_YGE15,EC2_ISIC4_A01,2010,23000,"]
+
+
+def dim_values(table: pd.DataFrame, country: str, chain: str) -> dict:
+    rows = table[(table["country"] == country) & (table["value_chain"] == chain)]
+    return dict(zip(rows["year"].astype(int), rows["value"]))
+
+
+DIMENSION_CASES = [
+    # plausibility: values outside their unit's range are set to missing, with a warning
+    Case("dimension weekly hours above the hours of a week", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 1, ",48.5,", ",170,")),
+         rf"{DIM_HOURS_NAME}: 1 value\(s\) outside hours per week from 0 to 168 set to missing: "
+         r"rows \[2\], ref_area BGD", DIM_HOURS_NAME,
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2013: 47.9}, fault="plausibility"),
+    Case("dimension negative weekly hours", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 2, ",47.9,", ",-47.9,")),
+         rf"{DIM_HOURS_NAME}: 1 value\(s\) outside hours per week from 0 to 168 set to missing: "
+         r"rows \[3\]", DIM_HOURS_NAME,
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2010: 48.5}, fault="plausibility"),
+    Case("dimension rate above 100 percent", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_DENSITY, 2, ",6.2,", ",620,"),
+                                  dimension="union_density"),
+         r"ILR_TUMT_NOC_RT_A\.csv: 1 value\(s\) outside percent from 0 to 100 set to missing: "
+         r"rows \[3\]", "ILR_TUMT_NOC_RT_A.csv",
+         check=lambda t: dim_values(t, "BGD", "horticulture") == {2010: 7.05}
+         and dim_values(t, "VNM", "apparel") == {2017: 14.6}, fault="plausibility"),
+    Case("dimension negative rate", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_DENSITY, 1, ",7.05,", ",-7.05,"),
+                                  dimension="union_density"),
+         r"1 value\(s\) outside percent from 0 to 100 set to missing: rows \[2\]",
+         "ILR_TUMT_NOC_RT_A.csv",
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2013: 6.2}, fault="plausibility"),
+    Case("dimension negative count", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_INJURIES, 2, ",95,", ",-95,"),
+                                  dimension="fatal_injuries"),
+         r"INJ_FATL_ECO_NB_A\.csv: 1 value\(s\) outside cases of at least 0 set to missing: "
+         r"rows \[3\]", "INJ_FATL_ECO_NB_A.csv",
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2010: 120 / 6000e3 * 1e5},
+         fault="plausibility"),
+    Case("dimension every value outside its unit's range", "dimensions",
+         lambda d: dimension_file(d, [DIM_HOURS[0], *(dim_rows(DIM_HOURS, i, ",4", ",40")[i]
+                                                      for i in range(1, len(DIM_HOURS)))]),
+         r"obs_value: every value in the configured years 1995-2022 is empty or outside its "
+         r"unit's range .*expected observations of dimension hours_worked", DIM_HOURS_NAME,
+         fault="plausibility"),
+    # labels: the indicator of the rows, the file name and the registry agree
+    Case("dimension rows of another indicator than the file name's", "dimensions",
+         lambda d: dimension_file(d, [DIM_HOURS[0], *(r.replace("HOW_TEMP_SEX_ECO_NB",
+                                                                "INJ_FATL_ECO_NB")
+                                                      for r in DIM_HOURS[1:])]),
+         r"row 2, indicator: indicator 'INJ_FATL_ECO_NB' disagrees with HOW_TEMP_SEX_ECO_NB, "
+         r"the indicator asked for", DIM_HOURS_NAME, fault="labels"),
+    Case("dimension file named for another indicator than the registry's", "dimensions",
+         lambda d: dimension_file(d, dimension="informality", name=DIM_HOURS_NAME),
+         r"indicator SDG_0831_SEX_ECO_RT was asked for, but the file name says "
+         r"HOW_TEMP_SEX_ECO_NB; expected the file of SDG_0831_SEX_ECO_RT", DIM_HOURS_NAME,
+         whole_file=True, fault="labels"),
+    Case("dimension two indicators in one file", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 3, "HOW_TEMP", "HOW_XEES")),
+         r"row 4, indicator: indicator 'HOW_XEES_SEX_ECO_NB' disagrees with "
+         r"HOW_TEMP_SEX_ECO_NB", DIM_HOURS_NAME, fault="labels"),
+    # years: the file's own range, and the configured years
+    Case("dimension year after next year", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 2, ",2013,", f",{ILO_LAST_YEAR + 1},")),
+         rf"row 3, time: time {ILO_LAST_YEAR + 1} is not a year between 1900 and "
+         rf"{ILO_LAST_YEAR}", DIM_HOURS_NAME, fault="years"),
+    Case("dimension year before 1900", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 1, ",2010,", ",1850,")),
+         r"row 2, time: time '1850' is not a year between 1900 and 2100", DIM_HOURS_NAME,
+         fault="years"),
+    Case("dimension file outside the configured years", "dimensions",
+         lambda d: dimension_file(d, [DIM_HOURS[0], *(r.replace(",2010,", ",1980,").replace(
+             ",2013,", ",1983,").replace(",2014,", ",1984,") for r in DIM_HOURS[1:])]),
+         r"time: holds years 1980-1984 only; expected observations in the configured years "
+         r"1995-2022 \(config key years\) for dimension hours_worked", DIM_HOURS_NAME,
+         fault="years"),
+    Case("dimension years outside the configured years dropped", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 1, ",2010,", ",1990,")),
+         rf"{DIM_HOURS_NAME}: 1 row\(s\) outside the years 1995-2022 dropped", DIM_HOURS_NAME,
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2013: 47.9}, fault="years"),
+    # empty: no value to read, or none in the configured years
+    Case("dimension values all empty", "dimensions",
+         lambda d: dimension_file(d, [DIM_HOURS[0], *(re.sub(r",\d+(\.\d+)?,(B|U)?,", r",,U,", r)
+                                                      for r in DIM_HOURS[1:])]),
+         r"obs_value: every obs_value is empty; expected at least one observation",
+         DIM_HOURS_NAME, fault="empty"),
+    Case("dimension values empty in the configured years", "dimensions",
+         lambda d: dimension_file(d, [*(re.sub(r",\d+(\.\d+)?,(B|U)?,", r",,U,", r)
+                                        for r in DIM_HOURS), DIM_HOURS[1].replace(",2010,",
+                                                                                  ",1990,")]),
+         r"obs_value: every value in the configured years 1995-2022 is empty", DIM_HOURS_NAME,
+         fault="empty"),
+    Case("dimension header only", "dimensions", lambda d: dimension_file(d, DIM_HOURS[:1]),
+         r"row 2: has a header but no data rows", DIM_HOURS_NAME, whole_file=True,
+         fault="empty"),
+    Case("dimension empty file", "dimensions", lambda d: dimension_file(d, raw=b""),
+         r"file is empty; expected an ILOSTAT CSV", DIM_HOURS_NAME, whole_file=True,
+         fault="empty"),
+    # layouts: column roles by name and by the codes a column holds
+    Case("dimension activity in classif2 of a file by age", "dimensions",
+         lambda d: dimension_file(d, BY_AGE, dimension="youth_employment_check",
+                                  name="EMP_TEMP_AGE_EC2_NB_A.csv", define=EMPLOYMENT_BY_AGE),
+         r"EMP_TEMP_AGE_EC2_NB_A\.csv: 1 rows dropped: a breakdown by age or currency",
+         "EMP_TEMP_AGE_EC2_NB_A.csv",
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2010: 4100.5}
+         and dim_values(t, "BGD", "horticulture") == {2010: 23000}, fault="layouts"),
+    Case("dimension file without its optional columns", "dimensions",
+         lambda d: dimension_file(d, ["ref_area,indicator,time,obs_value",
+                                      "BGD,ILR_TUMT_NOC_RT,2010,7.05",
+                                      "BGD,ILR_TUMT_NOC_RT,2013,6.2"], dimension="union_density"),
+         r"union_density \(ILR_TUMT_NOC_RT_A\): 4 values for apparel, horticulture; 0 with a "
+         r"break in series, 0 unreliable", "ILR_TUMT_NOC_RT_A.csv",
+         check=lambda t: dim_values(t, "BGD", "apparel") == {2010: 7.05, 2013: 6.2}
+         and t["source"].isna().all(), fault="layouts"),
+    Case("dimension by activity without an activity column", "dimensions",
+         lambda d: dimension_file(d, [",".join(f for n, f in enumerate(r.split(",")) if n != 4)
+                                      for r in DIM_HOURS[:3]]),
+         r"header: no classif column holds economic-activity codes \(ECO_, EC2_\); expected "
+         r"them for dimension hours_worked, measured at ISIC level section", DIM_HOURS_NAME,
+         fault="layouts"),
+    Case("dimension activity in both classif columns", "dimensions",
+         lambda d: dimension_file(d, [BY_AGE[0], *(r.replace("AGE_YTHADULT_YGE15", "ECO_ISIC4_C")
+                                                   for r in BY_AGE[1:2])],
+                                  dimension="youth_employment_check",
+                                  name="EMP_TEMP_AGE_EC2_NB_A.csv", define=EMPLOYMENT_BY_AGE),
+         r"row 1, header: columns \['classif1', 'classif2'\] both hold economic-activity codes; "
+         r"expected one", "EMP_TEMP_AGE_EC2_NB_A.csv", fault="layouts"),
+    # format
+    Case("dimension unknown country code", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 2, "BGD,", "BGX,")),
+         r"country: ILOSTAT country code\(s\) BGX not in the crosswalk", DIM_HOURS_NAME),
+    Case("dimension duplicate observation", "dimensions",
+         lambda d: dimension_file(d, [*DIM_HOURS, DIM_HOURS[1].replace(",48.5,", ",48,")]),
+         r"row 6, key: observation ref_area=BGD, indicator=HOW_TEMP_SEX_ECO_NB, source=BA:1, "
+         r"sex=SEX_T, classif1=ECO_ISIC4_C, time=2010 is given twice", DIM_HOURS_NAME),
+    Case("dimension non-numeric value", "dimensions",
+         lambda d: dimension_file(d, dim_rows(DIM_HOURS, 1, ",48.5,", ",48 h,")),
+         r"row 2, obs_value: obs_value '48 h' is not a number", DIM_HOURS_NAME),
+]
+CASES += DIMENSION_CASES
 
 
 def test_corpus_is_large_and_covers_every_loader() -> None:

@@ -31,7 +31,8 @@ def provider_layout(demo, site):
     (site / "baci").mkdir(parents=True)
     shutil.copy(demo / "baci" / "BACI_HS92_V202501.zip", site / "baci")
     (site / "ilostat").mkdir()
-    for name in ["EMP_TEMP_AGE_EC2_NB_A.csv.gz", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz"]:
+    for name in ["EMP_TEMP_AGE_EC2_NB_A.csv.gz", "EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz",
+                 "ILR_TUMT_NOC_RT_A.csv.gz"]:
         shutil.copy(demo / "ilostat" / name, site / "ilostat")
     (site / "wdi" / "en" / "indicator").mkdir(parents=True)
     for indicator in ["FP.CPI.TOTL", "PA.NUS.FCRF"]:
@@ -67,7 +68,11 @@ def real_run(tmp_path_factory):
     indstat.mkdir(parents=True)
     shutil.copy(demo / "indstat" / "INDSTAT2_demo_ISIC3.csv", indstat / "INDSTAT2_2024_ISIC3.csv")
     with LocalServer() as server:
+        # one decent-work dimension on top of the overlay's core ones: union density, from its
+        # registered ILOSTAT bulk file
+        core = yaml.safe_load((REPO / "config" / "real_sources.yaml").read_text())
         overlay = {"years": {"start": 1995, "end": 2022}, "figures": {"formats": ["png"]},
+                   "dimensions": {"use": [*core["dimensions"]["use"], "union_density"]},
                    "providers": serve_providers(server, demo, root / "site")}
         (work / "local.yaml").write_text(yaml.safe_dump(overlay))
         args = ["--configfile", "config/real_sources.yaml", "local.yaml"]
@@ -82,8 +87,8 @@ def test_real_sources_run_end_to_end(real_run):
     requested = [path for path in requested if not path.startswith(f"{OECD_ROOT}/")]
     assert sorted(requested) == sorted([
         "/baci/BACI_HS92_V202501.zip", "/ilostat/EMP_TEMP_AGE_EC2_NB_A.csv.gz",
-        "/ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz", "/wdi/en/indicator/FP.CPI.TOTL",
-        "/wdi/en/indicator/PA.NUS.FCRF"])
+        "/ilostat/EAR_4MTH_SEX_ECO_CUR_NB_A.csv.gz", "/ilostat/ILR_TUMT_NOC_RT_A.csv.gz",
+        "/wdi/en/indicator/FP.CPI.TOTL", "/wdi/en/indicator/PA.NUS.FCRF"])
     for table in ["indicators/indicators.parquet", "estimates/estimates.parquet",
                   "tables/regressions.html", "figures/quadrants_apparel.png"]:
         assert (work / "results" / table).stat().st_size > 0
@@ -105,6 +110,15 @@ def test_real_sources_run_end_to_end(real_run):
     indicators = pd.read_parquet(work / "results" / "indicators" / "indicators.parquet")
     assert indicators["domestic_value_added_share"].notna().sum() > 500
     assert "forward_participation_share" not in indicators.columns
+    # union density: the served file's values, the same in every chain of a country
+    density = pd.read_csv(work / "resources" / "raw" / "ilostat" / "2024-11" /
+                          "ILR_TUMT_NOC_RT_A.csv.gz", encoding="utf-8-sig")
+    served = density.rename(columns={"ref_area": "country", "time": "year"})
+    joined = indicators.dropna(subset=["union_density"]).merge(served, on=["country", "year"])
+    assert len(joined) > 100 and set(joined["value_chain"]) == {
+        "apparel", "mobile_phones", "horticulture", "automotive"}
+    assert (joined["union_density"] == joined["obs_value"]).all()
+    assert "hours_per_week" not in indicators.columns  # not in use: never downloaded
 
 
 def test_raw_store_is_versioned_checksummed_and_protected(real_run):

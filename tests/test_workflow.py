@@ -189,10 +189,48 @@ def test_report_contains_figures_and_tables(demo_run):
     html = (demo_run / "results" / "report.html").read_text(encoding="utf-8", errors="replace")
     for name in ["quadrants_apparel.png", "coefficients.png", "regressions.html", "quadrant_counts.html",
                  "robustness.png", "robustness.html", "value_added_paths.png", "participation.png",
-                 "quadrant_counts_value_capture.html"]:
+                 "quadrant_counts_value_capture.html", "decent_work_apparel.png",
+                 "decent_work_horticulture.png", "profiles.html", "coverage.png"]:
         assert name in html, name
     # the value-capture captions say that TiVA's industries are broader than the chains
     assert html.count("broader than the chains") >= 3
+
+
+def test_demo_fills_every_dimension_and_reports_women_and_men(demo_run):
+    """No indicator column is empty in the demo (hooks, value added and every dimension in use,
+    women's and men's columns included); women's share of the INDSTAT chains is table 31 over
+    table 04 of the labour table; the classification names its rule and has women's and men's
+    changes; the decent-work figures and the profile page are written."""
+    results = demo_run / "results"
+    config = demo_config(demo_run)
+    indicators = pd.read_parquet(results / "indicators" / "indicators.parquet")
+    dimensions = load_dimensions({**config["dimensions"],
+                                  "file": demo_run / config["dimensions"]["file"]})
+    columns = [c for d in dimensions.values() for c in d.columns]
+    assert set(columns) <= set(indicators.columns)
+    empty = [c for c in indicators.columns if indicators[c].isna().all()]
+    assert empty == []
+    filled = indicators.groupby("value_chain")["female_employment_share"].count()
+    assert (filled > 500).all(), filled
+    labour = pd.read_parquet(results / "harmonised" / "labour.parquet")
+    from_indstat = labour.dropna(subset=["female_employment_share"])
+    assert set(from_indstat["labour_source"]) == {"indstat"}
+    assert set(from_indstat["value_chain"]) == {"apparel", "mobile_phones", "automotive"}
+    joined = indicators.merge(from_indstat[["country", "value_chain", "year",
+                                            "female_employment_share"]],
+                              on=["country", "value_chain", "year"], suffixes=("", "_labour"))
+    assert (joined["female_employment_share"] == joined["female_employment_share_labour"]).all()
+    classification = pd.read_parquet(results / "classification" / "classification.parquet")
+    assert set(classification["rule"]) == {config["classification"]["rule"]}
+    for dim in (d for d in dimensions.values() if d.by_sex):
+        for sex in ("female", "male"):
+            assert classification[f"{dim.id}_{sex}_change"].notna().sum() > 50, (dim.id, sex)
+    counts = pd.read_csv(results / "tables" / "quadrant_counts.csv")
+    assert set(counts["rule"]) == {config["classification"]["rule"]}
+    for chain in config["value_chains"]:
+        assert (results / "figures" / f"decent_work_{chain}.png").stat().st_size > 0
+    page = (results / "profiles" / "profiles.html").read_text(encoding="utf-8")
+    assert "Mean weekly hours actually worked (women)" in page
 
 
 def test_lint_is_clean(demo_run):
@@ -321,6 +359,34 @@ def test_gender_outcomes_recover_the_demo_relationships(demo_run):
     labels = set(zip(rows["spec_id"], rows["outcome_label"]))
     assert labels == {("female_employment_share", "log women's share of employment"),
                       ("gender_pay_gap", "log gender pay gap")}
+
+
+def test_decent_work_columns_recover_the_demo_relationships(demo_run):
+    """Every outcome of DECENT_WORK_COEFFICIENTS as the workflow measured it (the indicator
+    table: ILOSTAT sections and sectors, INDSTAT tables 31/04 and 05/20), women's and men's
+    columns included, regressed per chain on the measured log market share and log relative
+    unit value with country and year effects: each true coefficient lies inside its 95%
+    interval."""
+    from gvc_upgrading.analysis.estimate import estimate_spec
+
+    indicators = pd.read_parquet(demo_run / "results" / "indicators" / "indicators.parquet")
+    checked = 0
+    for chain, outcomes in DECENT_WORK_COEFFICIENTS.items():
+        rows = indicators[indicators["value_chain"] == chain]
+        for outcome, truth in outcomes.items():
+            for column in [c for c in (outcome, f"{outcome}_female", f"{outcome}_male")
+                           if c in rows.columns]:
+                spec = {"id": column, "outcome": column, "log": True,
+                        "regressors": ["market_share", "relative_unit_value"],
+                        "fixed_effects": ["country", "year"], "cluster": ["country"]}
+                for row in estimate_spec(rows, spec).itertuples(index=False):
+                    assert row.n_obs > 300, (chain, column)
+                    assert row.ci_low <= truth[row.variable] <= row.ci_high, (
+                        chain, column, row.variable, row.estimate, row.std_error)
+                    checked += 1
+    # 4 chains x 2 regressors: women's share; 3 x 2: wage-bill share; 4 x 2 each: pay gap,
+    # injuries, and hours and informality for the total, women and men
+    assert checked == 2 * (4 + 3 + 4 + 4 + 3 * 4 + 3 * 4)
 
 
 def test_the_default_interaction_with_union_density_is_reported(demo_run):

@@ -244,7 +244,8 @@ def test_a_dimension_in_use_without_a_column_has_no_data(example, dims) -> None:
 def test_a_chosen_subset_and_the_social_dimension_set(example, dims) -> None:
     only = result_of(example, dims, dimensions=("hours_worked", "labour_rights"))
     assert [c for c in only.columns if c.endswith("_direction")] == [
-        "hours_worked_direction", "labour_rights_direction"]
+        "hours_worked_direction", "labour_rights_direction", "hours_worked_female_direction",
+        "hours_worked_male_direction"]
     assert only.loc[("HRS", "apparel"), "social_dimensions_used"] == "hours_worked, labour_rights"
     standards = result_of(example, dims, social_dimensions="measurable_standards")
     pd.testing.assert_series_equal(standards["social_class"], standards["standards_class"],
@@ -253,6 +254,7 @@ def test_a_chosen_subset_and_the_social_dimension_set(example, dims) -> None:
     rights = result_of(example, dims, social_dimensions="enabling_rights")
     pd.testing.assert_series_equal(rights["social_class"], rights["rights_class"],
                                    check_names=False)
+    assert "social_class_female" not in rights.columns  # no right is split by sex
 
 
 def test_the_other_rules_ignore_the_further_dimensions(example, dims) -> None:
@@ -260,7 +262,8 @@ def test_the_other_rules_ignore_the_further_dimensions(example, dims) -> None:
     wide = classify(example, PERIOD, dimensions=dims)
     narrow = classify(example, PERIOD)
     assert [c for c in wide.columns if c not in narrow.columns] == [
-        "hours_worked_change", "union_density_change", "labour_rights_change"]
+        "hours_worked_change", "hours_worked_female_change", "hours_worked_male_change",
+        "union_density_change", "labour_rights_change"]
     pd.testing.assert_frame_equal(wide[narrow.columns], narrow)
 
 
@@ -292,3 +295,47 @@ def test_check_classification_names_the_config_key(dims) -> None:
         check_classification({**settings, "rule": "kaplinsky_readman"},
                              {n: d for n, d in dims.items() if n != "relative_unit_value"},
                              registry)
+
+
+def test_women_and_men_are_judged_on_their_own_changes() -> None:
+    """Hours and informality are split by sex: women's hours and informality fall (better),
+    men's hours rise and their informality falls. Women's verdict is upgrading, men's mixed
+    under `all` and a tie (mixed) under `majority`; employment and the rights, which have no
+    sex split, do not enter them. A country without women's and men's columns has
+    insufficient data for them."""
+    dims = dimensions(["employment", "hours_worked", "informality", "union_density"])
+    rates = {**ECONOMY, "employment": 0.03, "hours_worked": 0.001, "informality": -0.02,
+             "union_density": 0.01}
+    split = series("SEX", "apparel", dims, rates).assign(
+        hours_per_week_female=40 * np.exp(-0.01 * T), hours_per_week_male=46 * np.exp(0.02 * T),
+        informality_rate_female=60 * np.exp(-0.03 * T),
+        informality_rate_male=50 * np.exp(-0.01 * T))
+    table = pd.concat([split, series("TOT", "apparel", dims, rates)], ignore_index=True)
+    result = classify(table, PERIOD, rule="decent_work", dimensions=dims,
+                      decent_work=DecentWork()).set_index("country")
+    row = result.loc["SEX"]
+    assert row["hours_worked_female_change"] == pytest.approx(7 * -0.01)
+    assert row["hours_worked_male_change"] == pytest.approx(7 * 0.02)
+    assert row["informality_female_change"] == pytest.approx(7 * -0.03)
+    assert (row["social_class_female"], row["social_class_male"]) == ("upgrading", "mixed")
+    assert row["hours_worked_female_direction"] == "better"
+    assert row["hours_worked_male_direction"] == "worse"
+    assert row["social_detail_female"] == ("standards: hours worked down (better), informality "
+                                           "down (better)")
+    assert row["social_detail_male"] == ("standards: hours worked up (worse), informality down "
+                                         "(better)")
+    assert row["social_class"] == "mixed"  # total hours rise a little: worse
+    assert result.loc["TOT", "social_class_female"] == "insufficient data"
+    assert result.loc["TOT", "hours_worked_male_direction"] == "no data"
+    majority = classify(table, PERIOD, rule="decent_work", dimensions=dims,
+                        decent_work=DecentWork(aggregation="majority")).set_index("country")
+    assert majority.loc["SEX", "social_class_male"] == "mixed"  # one better, one worse
+    composite = classify(table, PERIOD, rule="decent_work", dimensions=dims,
+                         decent_work=DecentWork(aggregation="composite")).set_index("country")
+    # C = mean(-0.14, +0.07) < 0 for men: downgrading; women: mean(0.07, 0.21) > 0
+    assert composite.loc["SEX", "social_class_male"] == "downgrading"
+    assert composite.loc["SEX", "social_class_female"] == "upgrading"
+    without = classify(table, PERIOD, rule="decent_work", dimensions=dims,
+                       decent_work=DecentWork(by_sex=False))
+    assert not [c for c in without.columns if c.startswith("social_class_")]
+    assert "hours_worked_female_change" in without.columns  # the changes are reported anyway

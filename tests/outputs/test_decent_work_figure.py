@@ -156,3 +156,33 @@ def test_plot_writes_png_and_pdf(dimensions, table, tmp_path):
 ])
 def test_listed_ids(cell, ids):
     assert listed_ids(cell) == ids
+
+
+def test_women_and_men_beside_each_dimension_split_by_sex(dimensions, table):
+    """With the women's and men's changes of hours worked and informality in the table, each
+    gets two columns right after its dimension, read in its better direction, and the women's
+    and men's verdicts their columns; the country order stays that of the totals."""
+    rng = np.random.default_rng(5)
+    split = [d for d in social(dimensions).values() if d.by_sex]
+    assert [d.id for d in split] == ["hours_worked", "informality"]
+    extra = {f"{d.id}_{sex}_change": rng.normal(0, 0.3, len(table)) for d in split
+             for sex in ("female", "male")}
+    extra |= {f"social_class_{sex}": rng.choice(["upgrading", "mixed", "downgrading"],
+                                                len(table)) for sex in ("female", "male")}
+    with_sexes = table.assign(**extra)
+    fig = draw_decent_work(with_sexes, "apparel", dimensions)
+    ax = fig.axes[0]
+    gids = [m.get_gid() for m in change_meshes(ax)]
+    for dim in split:
+        at = gids.index(f"change:{dim.id}")
+        assert gids[at + 1:at + 3] == [f"change:{dim.id}_female", f"change:{dim.id}_male"]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels.count("women ↓") == labels.count("men ↓") == 2  # lower is better for both
+    assert labels[-2:] == ["Women", "Men"]
+    countries = [t.get_text() for t in ax.get_yticklabels()]
+    rows = with_sexes[(with_sexes["value_chain"] == "apparel")]
+    assert countries == expected_order(rows, social(dimensions))
+    mesh = change_meshes(ax)[gids.index("change:hours_worked_female")]
+    period = rows[rows["period"] == "1995-2008"].set_index("country").reindex(countries)
+    np.testing.assert_allclose(mesh.get_array().filled(np.nan).ravel(),
+                               -period["hours_worked_female_change"].to_numpy())

@@ -186,3 +186,36 @@ def test_no_rows_is_an_error(dimensions, tables):
     with pytest.raises(ValueError, match="no classification rows"):
         profiles_html(indicators, classification.iloc[0:0], dimensions)
     assert np.isfinite(indicators["year"]).all()
+
+
+def test_women_and_men_changes_and_verdicts(dimensions, tables):
+    """With women's and men's changes and verdicts in the classification, the change table has
+    a row for women and one for men below each dimension split by sex, each read in its better
+    direction, and the verdicts show Women and Men with their details."""
+    indicators, classification = tables
+    rng = np.random.default_rng(3)
+    split = [d for d in dimensions.values() if d.by_sex]
+    extra = {f"{d.id}_{sex}_change": rng.normal(0, 0.3, len(classification)) for d in split
+             for sex in ("female", "male")}
+    extra |= {"social_class_female": "upgrading", "social_class_male": "downgrading",
+              "social_detail_female": "standards: hours worked down (better)",
+              "social_detail_male": "standards: hours worked up (worse)"}
+    with_sexes = classification.assign(**extra)
+    page = profiles_html(indicators, with_sexes, dimensions)
+    assert parse(page).problems == []
+    row = with_sexes[(with_sexes["country"] == "C02")
+                     & (with_sexes["value_chain"] == "apparel")].iloc[0]
+    body = sections(page)["C02-apparel"]
+    verdicts, changes = body.split("<h3>Change over each period")
+    assert "<th>Women</th><th>Men</th>" in verdicts
+    assert ">upgrading</span> standards: hours worked down (better)" in verdicts
+    labels = re.findall(r"<tr><td>([^<]+)</td>", changes)
+    for dim in split:
+        at = labels.index(html.escape(dim.label))
+        assert labels[at + 1:at + 3] == [html.escape(f"{dim.label} (women)"),
+                                         html.escape(f"{dim.label} (men)")]
+        change = row[f"{dim.id}_female_change"]
+        line = re.search(rf"<tr><td>{re.escape(html.escape(dim.label))} \(women\)</td>.*?</tr>",
+                         changes).group(0)
+        mood = "better" if change < 0 else "worse"  # lower is better for hours, informality
+        assert f'<td class="num {mood}">{change:+.3f}' in line

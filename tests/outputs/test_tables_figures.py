@@ -373,3 +373,31 @@ def test_descriptive_table_describes_registry_columns_with_units_and_sex():
     assert "Trade union density (per cent of employees)" in text
     assert "Mean weekly hours actually worked, women (hours per week)" in text
     assert "Hours per week female" in descriptive_table(stats, "markdown")  # no registry
+
+
+def test_coverage_of_each_dimension_among_exporters(tmp_path):
+    """Per chain, dimension and year, the share of exporting countries with a value: counted
+    here by hand; a dimension whose column the table lacks has 0; the figure gets a second
+    row of panels with one row per dimension."""
+    from gvc_upgrading.outputs.figures import dimension_coverage, plot_coverage
+
+    table = pd.DataFrame({
+        "country": ["A", "B", "C", "D", "A", "B"], "value_chain": ["apparel"] * 4 + ["auto"] * 2,
+        "year": [2000, 2000, 2000, 2000, 2001, 2001],
+        "export_value_usd": [1.0, 2.0, 3.0, np.nan, 1.0, 1.0],
+        "employment_persons": [5.0, np.nan, 7.0, 8.0, np.nan, np.nan],
+        "real_wage_per_employee_lcu": np.nan,
+        "union_density": [10.0, 20.0, 30.0, 40.0, 1.0, np.nan]})
+    dimensions = {"employment": {"label": "Employment", "column": "employment_persons"},
+                  "union_density": {"label": "Trade union density", "column": "union_density"},
+                  "hours_worked": {"label": "Hours", "column": "hours_per_week"}}
+    shares = dimension_coverage(table, dimensions).set_index(
+        ["value_chain", "dimension", "year"])["share"]
+    # apparel 2000: exporters A, B, C (D has no export value)
+    assert shares[("apparel", "employment", 2000)] == pytest.approx(2 / 3)
+    assert shares[("apparel", "union_density", 2000)] == 1.0
+    assert shares[("apparel", "hours_worked", 2000)] == 0.0
+    assert shares[("auto", "union_density", 2001)] == 0.5
+    paths = plot_coverage(table, tmp_path / "coverage", formats=("png",), dpi=40,
+                          dimensions=dimensions)
+    assert paths[0].read_bytes()[:4] == b"\x89PNG"

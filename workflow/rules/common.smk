@@ -12,6 +12,7 @@ from gvc_upgrading.analysis.specifications import dimension_variables, specs_of_
 from gvc_upgrading.config import ConfigError, check_references, load_yaml, validate, window_warnings
 from gvc_upgrading.dimensions import (
     check_datasets,
+    check_indicators,
     check_value_added,
     load_dimensions,
     read_registry,
@@ -44,6 +45,7 @@ for _message in window_warnings(config):
 GVCS = override_labour_sources(GVCS, config["harmonise"]["labour_source_override"])
 DIMENSIONS = load_dimensions(config["dimensions"])
 check_datasets(DIMENSIONS, config["datasets"])
+check_indicators(DIMENSIONS, config["datasets"], REGISTRY)
 check_classification(
     config["classification"],
     DIMENSIONS,

@@ -194,6 +194,9 @@ rule plot_coverage:
         ),
     params:
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
+        dimensions={
+            name: {"label": dim.label, "column": dim.column} for name, dim in DIMENSIONS.items()
+        },
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
     log:

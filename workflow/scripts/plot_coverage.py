@@ -1,4 +1,5 @@
-"""Rule plot_coverage: country x year heat map of trade and labour data per value chain."""
+"""Rule plot_coverage: country x year heat map of trade and labour data per value chain, and
+the share of exporters with each dimension in use."""
 
 from pathlib import Path
 
@@ -8,4 +9,5 @@ from gvc_upgrading.outputs.figures import plot_coverage
 with rule_logging(snakemake):
     plot_coverage(read_table(snakemake.input[0]), Path(snakemake.output[0]).with_suffix(""),
                   formats=snakemake.params.formats, dpi=snakemake.params.dpi,
-                  chain_labels=snakemake.params.labels)
+                  chain_labels=snakemake.params.labels,
+                  dimensions=snakemake.params.dimensions)

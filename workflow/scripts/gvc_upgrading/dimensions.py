@@ -10,7 +10,7 @@ column names), classification (side, group and direction) and the outputs (label
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import ConfigError, load_yaml, validate
@@ -20,6 +20,8 @@ SIDES = ("economic", "social")
 SOCIAL_GROUPS = ("measurable_standard", "enabling_right")
 ECONOMIC_GROUPS = ("market_position", "value_capture")
 SEXES = ("female", "male")
+#: The word of each sex in labels ("Mean weekly hours actually worked (women)").
+SEX_WORDS = {"female": "women", "male": "men"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,23 @@ def registry_dimensions(settings: dict) -> dict[str, Dimension]:
     return {name: Dimension(id=name, **entry) for name, entry in entries.items()}
 
 
+def sex_dimension(dim: Dimension, sex: str) -> Dimension:
+    """Women's or men's part of a dimension split by sex (``sex``: ``female`` or ``male``), as
+    a dimension of its own: id ``<id>_<sex>``, column ``<column>_<sex>``, the label with
+    "(women)" or "(men)", everything else as the dimension's."""
+    if not dim.by_sex or sex not in SEXES:
+        raise ValueError(f"dimension {dim.id} has no {sex!r} part (by_sex: {dim.by_sex})")
+    return replace(dim, id=f"{dim.id}_{sex}", column=f"{dim.column}_{sex}",
+                   label=f"{dim.label} ({SEX_WORDS[sex]})", by_sex=False)
+
+
+def sex_dimensions(dimensions: dict[str, Dimension]) -> dict[str, Dimension]:
+    """Women's and men's parts (:func:`sex_dimension`) of every dimension split by sex, each
+    pair in the order of ``dimensions``: the changes and verdicts for women and for men."""
+    return {part.id: part for dim in dimensions.values() if dim.by_sex
+            for part in (sex_dimension(dim, sex) for sex in SEXES)}
+
+
 def by_side(dimensions: dict[str, Dimension], side: str,
             group: str | None = None) -> list[Dimension]:
     """The dimensions of one side (and group), in registry order."""
@@ -109,6 +128,29 @@ def check_datasets(dimensions: dict[str, Dimension], datasets: dict) -> None:
         raise ConfigError(f"config key 'datasets': no entry for {missing}, which dimensions "
                           f"{users} read (add them, or leave those dimensions out of "
                           "dimensions.use)")
+
+
+def check_indicators(dimensions: dict[str, Dimension], datasets: dict, registry: dict) -> None:
+    """A dimension read from an ILOSTAT file names the indicator that the registry entry of its
+    dataset names, where the entry names one (with or without the ``_A`` of the bulk file
+    name): a ConfigError naming the dataset key, the entry and both ids otherwise. Run after
+    :func:`check_datasets`."""
+    problems = []
+    for dim in dimensions.values():
+        reads = [(dim.dataset, dim.source.get("indicator"))]
+        if "denominator" in dim.source:
+            reads.append((dim.source["denominator"]["dataset"],
+                          dim.source["denominator"]["indicator"]))
+        for key, indicator in reads:
+            entry = registry.get(datasets.get(key), {})
+            if entry.get("format") != "ilostat_bulk_csv" or not entry.get("indicator"):
+                continue
+            if entry["indicator"].removesuffix("_A") != str(indicator).removesuffix("_A"):
+                problems.append(f"config key 'datasets.{key}': {datasets[key]} holds "
+                                f"{entry['indicator']}; expected {indicator}, which dimension "
+                                f"{dim.id} reads")
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
 
 
 # --- dimensions read from OECD TiVA -----------------------------------------------------------

@@ -7,6 +7,9 @@ comparing the first and the last ``endpoint_years`` years of each period, and
 :func:`express_changes` reports them in the measure asked for (log, percentage or annualised
 log change).
 
+A dimension split by sex (``by_sex``) also has the changes of its women's and men's columns,
+``<id>_female_change`` and ``<id>_male_change``, when :func:`with_sex_parts` adds its parts.
+
 A change is a **log change** (between geometric means of the two end windows) unless the
 dimension is listed in ``level_changes``: dimensions whose values may be zero or negative by
 definition -- an index with 0 as its best value (SDG 8.8.2), a gap that turns negative when
@@ -25,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..dimensions import Dimension, load_dimensions, read_registry
+from ..dimensions import SEXES, Dimension, load_dimensions, read_registry, sex_dimension
 
 KEYS = ["country", "value_chain"]
 #: The registry shipped with the workflow: the dimensions a call without ``dimensions`` uses.
@@ -61,6 +64,22 @@ def registry_dimensions(ids: Sequence[str] | None = None) -> dict[str, Dimension
     if unknown:
         raise ValueError(f"dimensions {unknown} are not in {REGISTRY_FILE}")
     return {name: registry[name] for name in ids}
+
+
+def with_sex_parts(dimensions: Mapping[str, Dimension], level_changes: Sequence[str]
+                   ) -> tuple[dict[str, Dimension], list[str]]:
+    """``dimensions`` with the women's and men's parts of each dimension split by sex right
+    after it (:func:`gvc_upgrading.dimensions.sex_dimension`), and ``level_changes`` with the
+    parts of the dimensions it lists."""
+    measured: dict[str, Dimension] = {}
+    for name, dim in dimensions.items():
+        measured[name] = dim
+        if dim.by_sex:
+            measured |= {f"{name}_{sex}": sex_dimension(dim, sex) for sex in SEXES}
+    levels = [*level_changes, *(f"{name}_{sex}" for name in level_changes
+                                if name in dimensions and dimensions[name].by_sex
+                                for sex in SEXES)]
+    return measured, levels
 
 
 def change_columns(dimensions: Mapping[str, Dimension]) -> list[str]:

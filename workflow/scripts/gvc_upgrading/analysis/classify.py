@@ -51,6 +51,7 @@ from .changes import (
     period_changes,
     registry_dimensions,
     require_columns,
+    with_sex_parts,
 )
 from .decent_work import DecentWork, judge_social, social_classes
 from .value_capture import ECONOMIC as VALUE_CAPTURE_ECONOMIC
@@ -415,7 +416,8 @@ def classify(
     products, which nets out product mix and world price trends) or
     ``"domestic_value_added_share"`` (value captured in place of the price, OECD TiVA). ``dimensions`` are the
     registry dimensions in use (config ``dimensions``; default :func:`default_dimensions`):
-    the table gets a change column for each. Classes are decided on log changes (changes in
+    the table gets a change column for each, and for one split by sex also the changes of its
+    women's and men's columns (``<id>_female_change``, ``<id>_male_change``). Classes are decided on log changes (changes in
     levels for ``level_changes``), so ``tolerance`` is in log points whatever ``change`` says;
     ``change`` (one of :data:`CHANGE_MEASURES`) only chooses how the change columns are
     reported, and the column ``change_measure`` names it. Otherwise equivalent to
@@ -431,12 +433,13 @@ def classify(
     read = sides["economic"] + ([] if chosen.judges_decent_work else sides["social"])
     require_columns(indicators, [*KEYS, "year", *(dim.column for dim in read)],
                      "indicator table")
+    measured, levels = with_sex_parts(dimensions, level_changes)
     changes = period_changes(indicators, periods, endpoint_years, min_endpoint_observations,
-                             dimensions, level_changes)
+                             measured, levels)
     changes, flags = flagged_changes(changes, indicators, periods, endpoint_years, dimensions,
                                      level_changes, series_breaks)
     classified = classify_changes(changes, rule, tolerance, unit_value, dimensions, decent_work)
-    expressed = express_changes(classified, change, endpoint_years, dimensions, level_changes)
+    expressed = express_changes(classified, change, endpoint_years, measured, levels)
     leading = list(changes.columns) + ["change_measure"]
     result = expressed[leading + [c for c in expressed.columns if c not in leading]]
     return result.join(caveat_columns(result, flags, sides, series_breaks))

@@ -26,7 +26,14 @@ with one of three aggregations:
   :attr:`DecentWork.weights`, 1 when not listed); upgrading when C is above the tolerance,
   downgrading when below minus the tolerance, otherwise mixed.
 
-A group without any dimension with data is "insufficient data". Log changes and changes in
+A group without any dimension with data is "insufficient data".
+
+**Women and men** (:attr:`DecentWork.by_sex`): the dimensions of the social set that the source
+splits by sex (registry ``by_sex``: hours, informality) are judged once more on women's and once
+on men's changes (``<id>_female_change``, ``<id>_male_change``), with the same aggregation:
+``social_class_female`` and ``social_class_male``, each with its detail and the direction of
+every part. They answer "better work for whom?" where the data allow it; a dimension without a
+sex split (employment, the rights) does not enter them. Log changes and changes in
 levels (``classification.level_changes``) enter C in their own units, so weights are per unit
 of change: a weight of 0.1 on an index in points puts one index point level with 0.1 log points.
 """
@@ -41,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..dimensions import Dimension
+from ..dimensions import SEXES, Dimension, sex_dimension
 from .changes import change_column
 from .verdicts import (
     DIRECTION_WORDS,
@@ -78,13 +85,15 @@ class DecentWork:
 
     ``dimensions``: registry ids of the social dimensions judged (None: every social dimension
     in use); ``weights``: weight per dimension id for ``composite`` (default 1, must be > 0);
-    ``social_dimensions``: the set of :data:`DIMENSION_SETS` that decides ``social_class``.
+    ``social_dimensions``: the set of :data:`DIMENSION_SETS` that decides ``social_class``;
+    ``by_sex``: also judge women's and men's changes where the dimensions are split by sex.
     """
 
     aggregation: str = "all"
     weights: Mapping[str, float] = field(default_factory=dict)
     dimensions: tuple[str, ...] | None = None
     social_dimensions: str = "all"
+    by_sex: bool = True
 
     @classmethod
     def from_config(cls, settings: Mapping | None) -> DecentWork:
@@ -93,7 +102,8 @@ class DecentWork:
         listed = settings.get("dimensions")
         return cls(aggregation=settings.get("aggregation", "all"),
                    weights=dict(settings.get("weights") or {}),
-                   dimensions=None if listed is None else tuple(listed))
+                   dimensions=None if listed is None else tuple(listed),
+                   by_sex=bool(settings.get("by_sex", True)))
 
     def but(self, **changes) -> DecentWork:
         """A copy with ``changes`` (e.g. another aggregation or dimension set)."""
@@ -239,7 +249,8 @@ def judge_social(
     rights_score, social_score (the composite C of each group), social_dimensions_used and
     social_dimensions_missing (ids with and without data among those social_class rests on,
     joined by ", ") and ``<id>_direction`` per dimension ("better", "worse", "flat",
-    "no data").
+    "no data"); with :attr:`DecentWork.by_sex` and a dimension split by sex among those of
+    social_class, also the columns of :func:`sex_verdicts`.
     """
     signed = signed_changes(changes, dims)
     moves = directions(signed, tolerance)
@@ -263,8 +274,39 @@ def judge_social(
         "social_dimensions_used": _names(set_dims, have),
         "social_dimensions_missing": _names(set_dims, ~have),
     }, index=changes.index)
-    for position, dim in enumerate(dims):
-        words = pd.Series(moves[:, position], index=changes.index).map(JUDGEMENTS)
-        verdicts[f"{dim.id}_direction"] = words.fillna(NO_DATA).astype("str")
+    _add_directions(verdicts, dims, moves)
+    if settings.by_sex:
+        verdicts = verdicts.join(sex_verdicts(changes, set_dims, settings, tolerance))
     return verdicts.astype({column: "str" for column in verdicts.columns
                             if not column.endswith("_score")})
+
+
+def _add_directions(verdicts: pd.DataFrame, dims: Sequence[Dimension],
+                    moves: np.ndarray) -> None:
+    """``<id>_direction`` of each of ``dims`` from the direction-signed ``moves``."""
+    for position, dim in enumerate(dims):
+        words = pd.Series(moves[:, position], index=verdicts.index).map(JUDGEMENTS)
+        verdicts[f"{dim.id}_direction"] = words.fillna(NO_DATA).astype("str")
+
+
+def sex_verdicts(
+    changes: pd.DataFrame, dims: Sequence[Dimension], settings: DecentWork, tolerance: float
+) -> pd.DataFrame:
+    """Women's and men's verdicts on the dimensions of ``dims`` split by sex: per sex
+    ``social_class_<sex>`` (aggregated as ``settings`` says, from the changes of the sex's
+    columns), ``social_detail_<sex>`` ("standards: hours worked down (better)") and
+    ``<id>_<sex>_direction`` per dimension. No columns when no dimension is split by sex."""
+    split = [dim for dim in dims if dim.by_sex]
+    verdicts = pd.DataFrame(index=changes.index)
+    if not split:
+        return verdicts
+    weights = _weights(split, settings)
+    signs = np.array([dim.sign for dim in split])
+    for sex in SEXES:
+        parts = [sex_dimension(dim, sex) for dim in split]
+        signed = signed_changes(changes, parts)
+        verdicts[f"social_class_{sex}"] = aggregate(signed, weights, settings.aggregation,
+                                                    tolerance)
+        verdicts[f"social_detail_{sex}"] = _detail(split, directions(signed, tolerance) * signs)
+        _add_directions(verdicts, parts, directions(signed, tolerance))
+    return verdicts

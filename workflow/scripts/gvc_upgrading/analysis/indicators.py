@@ -11,7 +11,11 @@ added per employee) and the wage-bill share of value added.
 Further dimensions (config/dimensions.yaml) read from raw files join as columns per country x
 value chain x year (:func:`gvc_upgrading.harmonise.dimensions.dimension_columns`), after the
 fixed columns; ``female_employment_share`` and ``labour_rights_index`` are fixed columns that a
-labour source (INDSTAT table 31) or a dimension fills, the labour source first.
+labour source or a dimension fills. A labour source that supplies a hook
+(:data:`HOOK_SOURCES`: INDSTAT's women's share, table 31 over table 04 at the chain's own
+divisions) takes precedence over the dimension in every row of a series whose labour data come
+from it, missing years included, so a series never mixes the chain's divisions with ILOSTAT's
+section (:func:`hook_from_labour`).
 
 ILOSTAT's flags reach the table as two lists per row (:data:`FLAG_COLUMNS`): ``series_breaks``
 names the indicator columns whose value is not comparable with the previous one of its series
@@ -45,7 +49,7 @@ import pyarrow.parquet as pq
 from ..harmonise.tourism import UNIT_VALUE_UNIT as TOURISM_UNIT
 from ..harmonise.tourism import tourism_indicators
 from ..harmonise.value_added import value_column
-from ..valuechains import is_tourism, prefixes_by_revision
+from ..valuechains import is_tourism, labour_sources, prefixes_by_revision
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +111,9 @@ VALUE_ADDED_UNITS = {
 LEVEL_UNIT = "USD"
 #: Labour-side columns that pass through from the labour table when present (hooks).
 LABOUR_HOOKS = ["female_employment_share", "labour_rights_index"]
+#: The labour sources that supply a hook themselves: in the series whose labour data come from
+#: one of them, the hook is the labour table's and a dimension never fills it.
+HOOK_SOURCES = {"female_employment_share": ("indstat",), "labour_rights_index": ()}
 
 
 #: Columns of the harmonised trade table that the trade indicators use.
@@ -295,7 +302,7 @@ def compute_indicators(trade_paths: Sequence[str | Path], labour: pd.DataFrame, 
     table = _flag_lists(table, dimension_flags)
     table = table[INDICATOR_COLUMNS].astype({"year": "int64"})
     if dimensions is not None and len(dimensions.columns) > len(KEYS):
-        table = _join_dimensions(table, dimensions)
+        table = _join_dimensions(table, dimensions, gvcs)
     if value_added is not None:
         table = add_value_added(table, value_added, value_added_dimensions, usd_deflator)
     return table.sort_values(["value_chain", "country", "year"], ignore_index=True)
@@ -330,15 +337,35 @@ def _flag_lists(table: pd.DataFrame, dimension_flags: pd.DataFrame | None) -> pd
     return table.assign(**lists)
 
 
-def _join_dimensions(table: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with the dimension columns joined on its rows (hooks filled, others appended)."""
+def _join_dimensions(table: pd.DataFrame, dimensions: pd.DataFrame, gvcs: dict) -> pd.DataFrame:
+    """``table`` with the dimension columns joined on its rows (hooks filled where the labour
+    source does not supply them, :func:`hook_from_labour`; other columns appended)."""
     dimensions = dimensions.astype({"country": "string", "value_chain": "string",
                                     "year": "int64"})
     joined = table.merge(dimensions, on=KEYS, how="left", suffixes=("", "_dimension"))
     for hook in LABOUR_HOOKS:
         if f"{hook}_dimension" in joined:
-            joined[hook] = joined[hook].fillna(joined.pop(f"{hook}_dimension"))
+            from_dimension = joined.pop(f"{hook}_dimension")
+            joined[hook] = joined[hook].where(hook_from_labour(joined, hook, gvcs),
+                                              from_dimension)
     return joined
+
+
+def series_labour_source(table: pd.DataFrame, gvcs: dict) -> pd.Series:
+    """The labour source of each row's series: the row's ``labour_source``, else the one the
+    country's other rows of the chain have, else the chain's first configured source."""
+    own = table["labour_source"].astype("object")
+    series = own.groupby([table["country"], table["value_chain"]]).transform("first")
+    first = {chain: labour_sources(definition)[0] for chain, definition in gvcs.items()
+             if "labour_source" in definition}
+    configured = table["value_chain"].astype("object").map(first)
+    return own.fillna(series).fillna(configured)
+
+
+def hook_from_labour(table: pd.DataFrame, hook: str, gvcs: dict) -> pd.Series:
+    """True in the rows whose ``hook`` comes from the labour table: those of a series whose
+    labour source supplies it (:data:`HOOK_SOURCES`)."""
+    return series_labour_source(table, gvcs).isin(HOOK_SOURCES.get(hook, ())).to_numpy()
 
 
 def add_value_added(table: pd.DataFrame, value_added: pd.DataFrame,

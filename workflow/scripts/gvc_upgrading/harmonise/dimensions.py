@@ -25,16 +25,26 @@ survey ``source`` or ISIC revision within a series sets ``series_break``; U sets
 flagged, not spliced). :func:`dimension_flags` lists per country x value chain x year the
 indicator columns whose value follows a break or is unreliable, for the indicator table. Every step is
 counted in a :class:`~gvc_upgrading.harmonise.accounting.Ledger`.
+
+Bad input: what the reader refuses (:func:`gvc_upgrading.sources.ilostat.read_indicator`), and a
+file with no observation in the configured years, with no value left in them (all empty, or all
+outside their unit's range and set to missing with a warning), or, for a dimension measured by
+economic activity, without a column of activity codes, is an :class:`InputError` naming the file.
+:func:`harmonise_dimensions` is the whole rule: every ILOSTAT dimension in use, with the
+employment that a rate per 100,000 employed divides by.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from ..dimensions import Dimension
+from ..errors import InputError
 from ..sources import ilostat
 from ..valuechains import isic_divisions, isic_section
 from .accounting import Ledger, keep_ledger
@@ -159,6 +169,7 @@ def harmonise_dimension(dim: Dimension, path, *, gvcs: dict, chains: list[str],
     indicator = dim.source["indicator"]
     # a value beyond its unit's range (414 hours a week) is set to missing with a warning
     df = ilostat.read_indicator(path, indicator, years=years, impossible="missing")
+    _check_usable(df, dim, path, years)
     df = df.astype({c: "string" for c in df.columns if c not in ("year", "value")})
     ledger = keep_ledger(ledgers, Ledger("harmonise_dimensions", f"ILOSTAT {indicator}", path,
                                          ["value"], part=dim.id))
@@ -183,6 +194,56 @@ def harmonise_dimension(dim: Dimension, path, *, gvcs: dict, chains: list[str],
     log.info("%s (%s): %d values for %s; %d with a break in series, %d unreliable", dim.id,
              indicator, len(out), ", ".join(chains), breaks, int(out["unreliable"].sum()))
     return out[DIMENSION_TABLE.names].astype({"activity": "string", "source": "string"})
+
+
+def _check_usable(df: pd.DataFrame, dim: Dimension, path, years: tuple[int, int]) -> None:
+    """An InputError for a file that has nothing to give the dimension: no observation in the
+    configured ``years``, no value in them, or no activity codes where the dimension's level
+    needs them."""
+    if df.empty:
+        held = ilostat.read_indicator(path, dim.source["indicator"], impossible="missing")["year"]
+        raise InputError(path, f"holds years {held.min()}-{held.max()} only; expected "
+                               f"observations in the configured years {years[0]}-{years[1]} "
+                               f"(config key years) for dimension {dim.id}", key="time")
+    if df["value"].isna().all():
+        raise InputError(path, f"every value in the configured years {years[0]}-{years[1]} is "
+                               "empty or outside its unit's range (see the warnings above); "
+                               f"expected observations of dimension {dim.id}", key="obs_value")
+    if dim.level != "country" and df["activity"].isna().all():
+        raise InputError(path, "no classif column holds economic-activity codes (ECO_, EC2_); "
+                               f"expected them for dimension {dim.id}, measured at ISIC level "
+                               f"{dim.level}", key="header")
+
+
+#: The registry's format of the files this module reads.
+ILOSTAT_FORMAT = "ilostat_bulk_csv"
+
+
+def harmonise_dimensions(dimensions: Mapping[str, Dimension], paths: Mapping[str, object], *,
+                         gvcs: dict, chains: list[str], years: tuple[int, int],
+                         historical_entities: str = "drop",
+                         ledgers: list | None = None) -> pd.DataFrame:
+    """Every dimension of ``dimensions`` read from an ILOSTAT file (registry format
+    :data:`ILOSTAT_FORMAT`), in one table of :data:`DIMENSION_TABLE` (rule
+    harmonise_dimensions). ``paths``: the file of each key of the config section ``datasets``
+    that a dimension reads. A rate per 100,000 employed first harmonises its ``denominator``
+    file's employment at the same level."""
+    options = {"gvcs": gvcs, "chains": chains, "years": years,
+               "historical_entities": historical_entities, "ledgers": ledgers}
+    pieces = []
+    for dim in dimensions.values():
+        if dim.source.get("format") != ILOSTAT_FORMAT:
+            continue  # built from trade or labour, or OECD TiVA (harmonise_value_added)
+        employed = None
+        if dim.source["measure"] == "per_100000_employed":
+            base = dim.source["denominator"]
+            employment = replace(dim, id=f"{dim.id}_employment", by_sex=False, source={
+                "dataset": base["dataset"], "format": ILOSTAT_FORMAT,
+                "indicator": base["indicator"], "measure": "value"})
+            employed = harmonise_dimension(employment, paths[base["dataset"]], **options)
+        pieces.append(harmonise_dimension(dim, paths[dim.dataset], denominator=employed,
+                                          **options))
+    return pd.concat(pieces, ignore_index=True) if pieces else empty_dimension_table()
 
 
 def dimension_columns(long: pd.DataFrame, dimensions: dict[str, Dimension]) -> pd.DataFrame:

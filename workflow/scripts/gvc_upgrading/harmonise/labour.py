@@ -1,6 +1,7 @@
 """Labour per country x value chain x year: employment in persons and the nominal and real wage
 per employee in national currency, from each chain's configured labour source (UNIDO INDSTAT or
-ILOSTAT), and value added in national currency where the source has it (INDSTAT table 20).
+ILOSTAT), and value added in national currency and women's share of employees where the source
+has them (INDSTAT tables 20 and 31 over 04, at the chain's own divisions).
 
 ILOSTAT files are read by the generic reader (any layout, columns by name) and keep ILOSTAT's
 flags: each value's survey ``source`` (``employment_source``, ``wage_source``), a break in
@@ -49,6 +50,8 @@ FLAG_COLUMNS = ["employment_break", "wage_break", "employment_unreliable", "wage
 
 #: INDSTAT tables holding money values (current USD or national currency) -> column name.
 INDSTAT_MONEY_TABLES = {"05": "wages", "20": "value_added"}
+#: INDSTAT tables counting persons (unit ``#``) -> column name: employees and female employees.
+INDSTAT_PERSON_TABLES = {"04": "employment_persons", "31": "female_employees"}
 
 
 def _sum_divisions(rows: pd.DataFrame, divisions: list[str], column: str, keys: list[str],
@@ -77,10 +80,11 @@ def _sum_divisions(rows: pd.DataFrame, divisions: list[str], column: str, keys: 
 
 def _indstat_chain(rows: pd.DataFrame, path, chain: str, divisions: list[str],
                    ledger: Ledger) -> pd.DataFrame:
-    """Employees, wages and value added of the chain's ISIC division(s) (summed), one row per
-    country-year.
+    """Employees, female employees, wages and value added of the chain's ISIC division(s)
+    (summed), one row per country-year.
 
-    Each money column comes with its unit column (``wages_unit``, ``value_added_unit``).
+    Each money column comes with its unit column (``wages_unit``, ``value_added_unit``); the
+    counts (tables 04 and 31) must be in persons (``#``).
     """
     rows = rows[rows["isic"].isin(divisions)]
     duplicated = rows.duplicated(["ctable", "country", "year", "isic"], keep=False)
@@ -91,11 +95,19 @@ def _indstat_chain(rows: pd.DataFrame, path, chain: str, divisions: list[str],
                                "expected one", row=int(rows.index[duplicated][0]) + 1, key="isic")
     rows = _sum_divisions(rows, divisions, "isic", ["ctable", "country", "year"],
                           ["value", "employment_persons"], ledger, unit="unit")
-    employees = rows[rows["ctable"] == "04"]
-    if (employees["unit"] != "#").any():
-        raise InputError(path, "employees (table 04) must be counted in persons (unit '#')",
-                         key="unit")
-    merged = employees[["country", "year", "value"]].rename(columns={"value": "employment_persons"})
+    merged = pd.DataFrame({"country": pd.Series(dtype="string"),
+                           "year": pd.Series(dtype="int64")})
+    for ctable, name in INDSTAT_PERSON_TABLES.items():
+        counts = rows[rows["ctable"] == ctable]
+        wrong = counts["unit"] != "#"
+        if wrong.any():
+            raise InputError(path, f"{indstat.TABLES[ctable].replace('_', ' ')} (table {ctable}) "
+                                   f"must be counted in persons (unit '#'), not "
+                                   f"{counts['unit'][wrong].iloc[0]!r}",
+                             row=int(counts.index[wrong][0]) + 1 if len(divisions) == 1 else None,
+                             key="unit")
+        merged = merged.merge(counts[["country", "year", "value"]].rename(columns={"value": name}),
+                              on=["country", "year"], how="outer")
     for ctable, name in INDSTAT_MONEY_TABLES.items():
         money = rows[rows["ctable"] == ctable]
         if (money["unit"] == "#").any():
@@ -105,9 +117,27 @@ def _indstat_chain(rows: pd.DataFrame, path, chain: str, divisions: list[str],
             columns={"value": name, "unit": f"{name}_unit"})
         merged = merged.merge(money, on=["country", "year"], how="outer")
     merged["value_chain"] = chain
-    ledger.merge(len(rows), len(merged), "employees, wages and value added of a country, year "
-                                         "and value chain joined in one row")
+    ledger.merge(len(rows), len(merged), "employees, female employees, wages and value added of "
+                                         "a country, year and value chain joined in one row")
     return merged
+
+
+def female_share(df: pd.DataFrame, path) -> pd.Series:
+    """Women's share of employees, per cent: female employees (INDSTAT table 31) over employees
+    (table 04) x 100, NaN where either is missing or employees are not positive. A share above
+    100 (more female employees than employees: tables of different coverage) is set to missing
+    with a warning that counts the country-years and names them."""
+    employees = df["employment_persons"].where(df["employment_persons"] > 0)
+    share = df["female_employees"] / employees * 100.0
+    above = share > 100.0
+    if above.any():
+        cases = df.loc[above, ["country", "value_chain", "year"]].astype(str).agg(
+            " ".join, axis=1).tolist()
+        log.warning("%s: %d country-chain-year(s) with more female employees (table 31) than "
+                    "employees (table 04): women's share set to missing: %s%s", path,
+                    len(cases), ", ".join(cases[:10]),
+                    " ..." if len(cases) > 10 else "")
+    return share.where(~above)
 
 
 def _drop_other_years(df: pd.DataFrame, column: str, years: tuple[int, int], path,
@@ -145,8 +175,9 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
     ledger = keep_ledger(ledgers, Ledger("harmonise_labour", "UNIDO INDSTAT", path,
                                    ["employment_persons"]))
     raw = ledger.read(raw.assign(employment_persons=raw["value"].where(raw["ctable"] == "04")))
-    raw = ledger.drop(raw, ~raw["ctable"].isin(["04", *INDSTAT_MONEY_TABLES]),
-                      "table other than employees (04), wages (05) and value added (20)")
+    raw = ledger.drop(raw, ~raw["ctable"].isin([*INDSTAT_PERSON_TABLES, *INDSTAT_MONEY_TABLES]),
+                      "table other than employees (04), wages (05), value added (20) and "
+                      "female employees (31)")
     raw = _drop_other_years(raw, "year", years, path, ledger)
     divisions = {chain: isic_divisions(gvcs[chain]["isic"], "3") for chain in chains}
     selected = _select_chains(raw, {chain: raw[raw["isic"].isin(codes)]
@@ -161,11 +192,14 @@ def _indstat_labour(path, gvcs: dict, chains: list[str], prices: pd.DataFrame,
     df = df.merge(fx, on=["country", "year"], how="left")
     df["nominal_wage_per_employee_lcu"] = _indstat_lcu(df, "wages") / df["employment_persons"]
     df["value_added_lcu"] = _indstat_lcu(df, "value_added")
+    df["female_employment_share"] = female_share(df, path)
     df["labour_source"] = "indstat"
     df["isic_revision"] = "3"
     df = df.assign(**dict.fromkeys(["series_break", *FLAG_COLUMNS], False))
-    log.info("INDSTAT: %d records read, %d country-chain-years for %s (%d with value added)",
-             len(raw), len(df), ", ".join(chains), int(df["value_added_lcu"].notna().sum()))
+    log.info("INDSTAT: %d records read, %d country-chain-years for %s (%d with value added, %d "
+             "with women's share)", len(raw), len(df), ", ".join(chains),
+             int(df["value_added_lcu"].notna().sum()),
+             int(df["female_employment_share"].notna().sum()))
     return ledger.write(df)
 
 

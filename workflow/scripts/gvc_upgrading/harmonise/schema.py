@@ -202,6 +202,8 @@ LABOUR = TableSchema("harmonised labour", (
     Column("real_wage_per_employee_lcu", "float64",
            "national currency per employee per year, CPI base-year prices", minimum=0),
     Column("value_added_lcu", "float64", "national currency per year, current prices"),
+    Column("female_employment_share", "float64", "per cent of employees who are women (INDSTAT "
+           "table 31 over table 04; ILOSTAT rows: empty)", minimum=0),
     Column("labour_source", "string", nullable=False, allowed=("indstat", "ilostat")),
     Column("isic_revision", "string", "ISIC revision in which the employment value was "
            "published", allowed=("3", "4")),

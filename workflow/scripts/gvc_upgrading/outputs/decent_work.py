@@ -6,9 +6,12 @@ measurable standards and enabling rights, beside the verdicts of the classificat
 It reads the classification table (one row per country x value chain x period) and the
 dimension registry: each social dimension ``<id>`` of the registry with a change column
 ``<id>_change`` in the table is a column of the heat map; a dimension without that column, or
-a cell without a value, is drawn as missing (hatched grey). The verdict columns are those of
-``economic_class``, ``standards_class``, ``rights_class`` and ``social_class`` that the table
-has.
+a cell without a value, is drawn as missing (hatched grey). A dimension split by sex
+(registry ``by_sex``) whose women's and men's changes the table holds (``<id>_female_change``,
+``<id>_male_change``) gets two columns beside its own, "women" and "men". The verdict
+columns are those of ``economic_class``, ``standards_class``, ``rights_class``,
+``social_class`` and the women's and men's verdicts (``social_class_female``,
+``social_class_male``) that the table has.
 """
 
 from __future__ import annotations
@@ -47,7 +50,10 @@ from .vocabulary import (
 
 #: Verdict columns of the classification table that the figure shows, with their headers.
 VERDICT_COLUMNS = {"economic_class": "Economic", "standards_class": "Standards",
-                   "rights_class": "Rights", "social_class": "Social"}
+                   "rights_class": "Rights", "social_class": "Social",
+                   "social_class_female": "Women", "social_class_male": "Men"}
+#: Tick label of a women's or men's column, beside its dimension's.
+SEX_LABELS = {"female": "women", "male": "men"}
 #: Gap between column blocks, in cell widths.
 BLOCK_GAP = 0.45
 #: Marker of a dimension where a fall is better.
@@ -62,20 +68,30 @@ class SocialColumn:
     label: str
     group: str
     sign: int
+    sex: str | None = None  # women's or men's part of a dimension split by sex
 
     @property
     def change(self) -> str:
         return f"{self.id}_change"
 
 
-def social_columns(dimensions: Mapping[str, object]) -> list[SocialColumn]:
+def social_columns(dimensions: Mapping[str, object],
+                   rows: pd.DataFrame | None = None) -> list[SocialColumn]:
     """The social dimensions of the registry, measurable standards first, each group in
-    registry order."""
-    columns = [SocialColumn(id=dim_id, label=str(registry_field(dim, "label", dim_id)),
-                            group=str(registry_field(dim, "group", "measurable_standard")),
-                            sign=better_sign(dim))
-               for dim_id, dim in dimensions.items()
-               if registry_field(dim, "side", "social") == "social"]
+    registry order; with ``rows``, a dimension split by sex is followed by its women's and
+    men's columns where ``rows`` has their changes."""
+    columns = []
+    for dim_id, dim in dimensions.items():
+        if registry_field(dim, "side", "social") != "social":
+            continue
+        column = SocialColumn(id=dim_id, label=str(registry_field(dim, "label", dim_id)),
+                              group=str(registry_field(dim, "group", "measurable_standard")),
+                              sign=better_sign(dim))
+        columns.append(column)
+        if rows is not None and registry_field(dim, "by_sex", False):
+            columns += [SocialColumn(id=f"{dim_id}_{sex}", label=column.label,
+                                     group=column.group, sign=column.sign, sex=sex)
+                        for sex in SEX_LABELS if f"{dim_id}_{sex}_change" in rows.columns]
     rank = {group: i for i, group in enumerate(GROUP_TITLES)}
     return sorted(columns, key=lambda c: rank.get(c.group, len(rank)))
 
@@ -103,7 +119,11 @@ def country_order(rows: pd.DataFrame, columns: Sequence[SocialColumn]) -> list[s
 
 
 def _short_label(column: SocialColumn) -> str:
-    """The dimension's label without its parenthesis, wrapped, ↓ where a fall is better."""
+    """The dimension's label without its parenthesis, wrapped, ↓ where a fall is better; a
+    women's or men's column says whose."""
+    if column.sex:
+        text = SEX_LABELS[column.sex]
+        return f"{text} {LOWER_IS_BETTER}" if column.sign < 0 else text
     text = re.sub(r"\s*\(.*\)\s*$", "", column.label)
     text = "\n".join(textwrap.wrap(text, 20))
     return f"{text} {LOWER_IS_BETTER}" if column.sign < 0 else text
@@ -235,11 +255,11 @@ def draw_decent_work(
     rows = classification[classification["value_chain"] == value_chain]
     if rows.empty:
         raise ValueError(f"no classification rows for value chain {value_chain!r}")
-    columns = social_columns(dimensions)
+    columns = social_columns(dimensions, rows)
     if not columns:
         raise ValueError("no social dimension in the registry given to the decent-work figure")
     verdicts = [v for v in VERDICT_COLUMNS if v in rows.columns]
-    countries = country_order(rows, columns)
+    countries = country_order(rows, [c for c in columns if c.sex is None])
     periods = ordered_periods(rows)
     layout = _layout(columns, verdicts)
     norm = _norm(_colour_limit(better_changes(rows, columns)))

@@ -283,19 +283,44 @@ def coverage_classes(indicators: pd.DataFrame) -> pd.Series:
     return pd.Series(names, index=indicators.index, name="coverage")
 
 
+def dimension_coverage(indicators: pd.DataFrame, dimensions: Mapping[str, Mapping],
+                       ) -> pd.DataFrame:
+    """Per value chain, dimension and year: the share of the chain's exporting countries (an
+    export value that year) that have a value of the dimension's column (0 where the column is
+    absent). ``dimensions``: registry id -> entry (``label``, ``column``). Columns value_chain,
+    dimension, label, year, share."""
+    exporting = indicators[indicators["export_value_usd"].notna()]
+    frames = []
+    for dim_id, dim in dimensions.items():
+        column = dim["column"]
+        has = (exporting[column].notna() if column in exporting.columns
+               else pd.Series(False, index=exporting.index))
+        share = has.groupby([exporting["value_chain"], exporting["year"]]).mean()
+        frames.append(share.rename("share").reset_index().assign(dimension=dim_id,
+                                                                 label=dim["label"]))
+    if not frames:
+        return pd.DataFrame(columns=["value_chain", "dimension", "label", "year", "share"])
+    return pd.concat(frames, ignore_index=True)[["value_chain", "dimension", "label", "year",
+                                                 "share"]]
+
+
 def plot_coverage(
     indicators: pd.DataFrame,
     path_stem: str | os.PathLike,
     formats: Sequence[str] = ("png", "pdf"),
     dpi: int = 150,
     chain_labels: Mapping[str, str] | None = None,
+    dimensions: Mapping[str, Mapping] | None = None,
 ) -> list[Path]:
     """Heat map of data coverage: one panel per value chain, one row per country, one column
     per year, each cell coloured by whether the indicator table has trade data, labour data,
-    both or neither for that country, chain and year."""
+    both or neither for that country, chain and year. With ``dimensions`` (registry id ->
+    ``label``, ``column``), a second row of panels shows per dimension and year the share of
+    the chain's exporting countries with a value (:func:`dimension_coverage`)."""
     if indicators.empty:
         raise ValueError("no indicator rows to plot")
     chain_labels = chain_labels or {}
+    dimensions = dict(dimensions or {})
     present = list(pd.unique(indicators["value_chain"]))
     chains = [c for c in chain_labels if c in present] + [c for c in present
                                                           if c not in chain_labels]
@@ -304,16 +329,22 @@ def plot_coverage(
     codes = {name: i for i, name in enumerate(COVERAGE_CLASSES)}
     cells = indicators.assign(code=coverage_classes(indicators).map(codes))
     cmap = matplotlib.colors.ListedColormap(list(COVERAGE_CLASSES.values()))
+    shares = dimension_coverage(indicators, dimensions)
+    labels = [dim_id.replace("_", " ") for dim_id in dimensions]  # short: rows are narrow
 
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(1.6 + 2.6 * len(chains), 2.2 + 0.15 * len(countries)),
+        rows = 2 if dimensions else 1
+        height = 2.2 + 0.15 * len(countries) + (1.4 + 0.16 * len(labels) if dimensions else 0)
+        fig = Figure(figsize=(1.6 + 2.6 * len(chains) + (1.4 if dimensions else 0), height),
                      layout="constrained")
-        axes = fig.subplots(1, len(chains), sharey=True, squeeze=False)[0]
+        grid = fig.subplots(rows, len(chains), squeeze=False, gridspec_kw={
+            "height_ratios": [len(countries), len(labels) + 3] if dimensions else [1]})
+        axes = grid[0]
         for ax, chain in zip(axes, chains):
-            grid = (cells[cells["value_chain"] == chain]
-                    .pivot(index="country", columns="year", values="code")
-                    .reindex(index=countries, columns=years).fillna(codes["neither"]))
-            ax.pcolormesh(grid.to_numpy(dtype="float64"), cmap=cmap, vmin=-0.5,
+            table = (cells[cells["value_chain"] == chain]
+                     .pivot(index="country", columns="year", values="code")
+                     .reindex(index=countries, columns=years).fillna(codes["neither"]))
+            ax.pcolormesh(table.to_numpy(dtype="float64"), cmap=cmap, vmin=-0.5,
                           vmax=len(codes) - 0.5, edgecolors="white", linewidth=0.3)
             ax.set_ylim(len(countries), 0)
             ax.set_xticks(np.arange(0, len(years), 5) + 0.5, years[::5])
@@ -321,8 +352,39 @@ def plot_coverage(
             ax.grid(False)
             ax.tick_params(length=0)
         axes[0].set_yticks(np.arange(len(countries)) + 0.5, countries, fontsize=6)
+        for ax in axes[1:]:
+            ax.set_yticks([])
         handles = [matplotlib.patches.Patch(facecolor=colour, edgecolor="0.6", label=name)
                    for name, colour in COVERAGE_CLASSES.items()]
+        if dimensions:
+            _dimension_panels(fig, grid[1], chains, shares, list(dimensions), labels, years)
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-        fig.suptitle("Data coverage: trade and labour data per country, year and value chain")
+        fig.suptitle("Data coverage: trade and labour data per country, year and value chain"
+                     + ("; below, the share of exporters with each dimension" if dimensions
+                        else ""))
         return save_figure(fig, path_stem, formats, dpi)
+
+
+def _dimension_panels(fig: Figure, axes, chains: Sequence[str], shares: pd.DataFrame,
+                      ids: list[str], labels: list[str], years: list[int]) -> None:
+    """The second row of the coverage figure: dimensions x years per chain, the share of the
+    chain's exporters with a value (white 0, dark blue all)."""
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list(
+        "coverage_share", ["#FFFFFF", OKABE_ITO["blue"]])
+    mesh = None
+    for ax, chain in zip(axes, chains):
+        table = (shares[shares["value_chain"] == chain]
+                 .pivot(index="dimension", columns="year", values="share")
+                 .reindex(index=ids, columns=years))
+        mesh = ax.pcolormesh(np.ma.masked_invalid(table.to_numpy(dtype="float64")), cmap=cmap,
+                             vmin=0, vmax=1, edgecolors="white", linewidth=0.3)
+        ax.set_ylim(len(ids), 0)
+        ax.set_xticks(np.arange(0, len(years), 5) + 0.5, years[::5])
+        ax.set_yticks([])
+        ax.grid(False)
+        ax.tick_params(length=0)
+    axes[0].set_yticks(np.arange(len(ids)) + 0.5, labels, fontsize=6)
+    colourbar = fig.colorbar(mesh, ax=list(axes), location="right", shrink=0.9, aspect=12,
+                             format=matplotlib.ticker.PercentFormatter(1.0))
+    colourbar.set_label("exporters with a value", fontsize=7)
+    colourbar.outline.set_visible(False)

@@ -37,7 +37,11 @@ from .vocabulary import (
 VERDICTS = (("economic_class", "Economic", "economic_detail"),
             ("standards_class", "Measurable standards", None),
             ("rights_class", "Enabling rights", None),
-            ("social_class", "Social", "social_detail"))
+            ("social_class", "Social", "social_detail"),
+            ("social_class_female", "Women", "social_detail_female"),
+            ("social_class_male", "Men", "social_detail_male"))
+#: The women's and men's rows of a dimension split by sex in the change table.
+SEX_ROWS = (("female", "women"), ("male", "men"))
 #: How a dimension's values are shown: a factor and the unit then (market share in per cent).
 DISPLAY = {"market_share": (100.0, "% of world exports")}
 
@@ -149,19 +153,25 @@ def _change_cell(value: float, sign: int, unit: str) -> str:
 
 
 def _changes_table(changes: pd.DataFrame, dimensions: Mapping[str, object], unit: str) -> str:
-    """Dimensions x periods: each change, shaded better or worse."""
+    """Dimensions x periods: each change, shaded better or worse; a dimension split by sex
+    has a row for women and one for men below its own where the table has their changes."""
     head = "".join(f"<th>{html.escape(str(p))}</th>" for p in changes["period"])
     rows = []
     for dim_id, dimension in dimensions.items():
-        column = f"{dim_id}_change"
-        if column not in changes.columns:
+        if f"{dim_id}_change" not in changes.columns:
             continue
-        label = html.escape(str(registry_field(dimension, "label", dim_id)))
+        label = str(registry_field(dimension, "label", dim_id))
         side = str(registry_field(dimension, "side", ""))
         if side == "social":
             side = str(registry_field(dimension, "group", side)).replace("_", " ")
-        cells = "".join(_change_cell(v, better_sign(dimension), unit) for v in changes[column])
-        rows.append(f"<tr><td>{label}</td><td>{html.escape(side)}</td>{cells}</tr>")
+        parts = [(dim_id, label)] + [(f"{dim_id}_{sex}", f"{label} ({word})")
+                                     for sex, word in SEX_ROWS
+                                     if f"{dim_id}_{sex}_change" in changes.columns]
+        for part, text in parts:
+            cells = "".join(_change_cell(v, better_sign(dimension), unit)
+                            for v in changes[f"{part}_change"])
+            rows.append(f"<tr><td>{html.escape(text)}</td><td>{html.escape(side)}</td>"
+                        f"{cells}</tr>")
     return (f"<table><thead><tr><th>Dimension</th><th>Side or group</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 

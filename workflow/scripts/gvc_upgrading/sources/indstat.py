@@ -1,14 +1,16 @@
 """UNIDO INDSTAT2 files: headerless CSV records, ``...`` for a missing value.
 
 Fields: ``ctable,country,year,isic,isiccomb,value,utable,source,lastupdated,unit``.
-``ctable`` names the variable (04 employees, 05 wages and salaries, 20 value added),
-``country`` is a UN M49 numeric code, ``isic`` an ISIC Rev.3 division, and ``unit`` says what the
-value counts: ``#`` persons, ``$`` current US dollars, ``LCU`` national currency. INDSTAT is
-licensed: the user places the file in the raw store and this reader validates it: ten fields per
-record, UTF-8, numbers or ``...`` as values (not all of them ``...``), whole years from
-:data:`FIRST_YEAR` to the record's own ``lastupdated`` date, known units, employees and wages not
-negative, no more employees than :data:`MAX_PERSONS`, and wages and value added within
-:data:`MAX_MONEY` of their unit.
+``ctable`` names the variable (04 employees, 05 wages and salaries, 20 value added, 31 female
+employees), ``country`` is a UN M49 numeric code, ``isic`` an ISIC Rev.3 division, and ``unit``
+says what the value counts: ``#`` persons, ``$`` current US dollars, ``LCU`` national currency.
+UNIDO sets the unit per variable, so one file holds counts (``#``: tables 04 and 31) beside
+money (``$``). INDSTAT is licensed: the user places the file in the raw store and this reader
+validates it: ten fields per record, UTF-8, numbers or ``...`` as values (not all of them
+``...``), whole years from :data:`FIRST_YEAR` to the record's own ``lastupdated`` date, known
+units, employees, female employees and wages not negative, no more employees or female
+employees than :data:`MAX_PERSONS`, and wages and value added within :data:`MAX_MONEY` of their
+unit.
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ from ..errors import (
 
 FIELDS = ["ctable", "country", "year", "isic", "isiccomb", "value", "utable", "source",
           "lastupdated", "unit"]
-TABLES = {"04": "employees", "05": "wages_and_salaries", "20": "value_added"}
+TABLES = {"04": "employees", "05": "wages_and_salaries", "20": "value_added",
+          "31": "female_employees"}
 UNITS = {"#": "persons", "$": "usd", "LCU": "lcu"}
 MISSING = "..."
 #: Tables whose values cannot be negative (value added, table 20, can).
-NON_NEGATIVE_TABLES = ("04", "05")
+NON_NEGATIVE_TABLES = ("04", "05", "31")
+#: Tables that count persons (unit ``#``), at most :data:`MAX_PERSONS`.
+PERSON_TABLES = ("04", "31")
 #: More employees than the world's population is an impossible magnitude (a unit slip).
 MAX_PERSONS = 8.2e9
 #: Wages or value added of one ISIC division in one country above these are impossible: in US
@@ -95,13 +100,14 @@ def _check_years(df: pd.DataFrame, path) -> None:
 
 
 def _check_values(df: pd.DataFrame, path) -> None:
-    """Employees and wages are not negative; employees are fewer than :data:`MAX_PERSONS`;
+    """Employees, female employees and wages are not negative; persons are fewer than
+    :data:`MAX_PERSONS`;
     wages and value added are within :data:`MAX_MONEY` of their unit."""
     rows = df.index + 1
     for ctable in NON_NEGATIVE_TABLES:
         mask = (df["ctable"] == ctable).to_numpy()
         check_range(df["value"][mask], path, "value", minimum=0, rows=rows[mask],
-                    maximum=MAX_PERSONS if ctable == "04" else None,
+                    maximum=MAX_PERSONS if ctable in PERSON_TABLES else None,
                     expected=f"{TABLES[ctable].replace('_', ' ')} (table {ctable}), not negative")
     for unit, bound in MAX_MONEY.items():
         mask = (df["ctable"].isin(["05", "20"]) & (df["unit"] == unit)).to_numpy()
