@@ -401,3 +401,37 @@ def test_coverage_of_each_dimension_among_exporters(tmp_path):
     paths = plot_coverage(table, tmp_path / "coverage", formats=("png",), dpi=40,
                           dimensions=dimensions)
     assert paths[0].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_coverage_dimension_labels_stay_inside_the_written_figure(tmp_path, monkeypatch):
+    """The layout is computed at the resolution the file is written at, so the longest
+    dimension label of the coverage figure's lower panels is not cut at the left edge."""
+    from gvc_upgrading.outputs import figures as figures_module
+    from gvc_upgrading.outputs.style import save_figure
+
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame([{"country": f"C{i:02d}", "value_chain": chain, "year": year,
+                           "export_value_usd": 1.0, "employment_persons": 1.0,
+                           "real_wage_per_employee_lcu": 1.0,
+                           "domestic_value_added_share": rng.uniform()}
+                          for i in range(40) for chain in ("apparel", "automotive",
+                                                           "horticulture", "mobile_phones")
+                          for year in range(1995, 2023)])
+    dimensions = {"employment": {"label": "Employment", "column": "employment_persons"},
+                  "domestic_value_added_share": {"label": "DVA share",
+                                                 "column": "domestic_value_added_share"}}
+    written = []
+    monkeypatch.setattr(figures_module, "save_figure",
+                        lambda fig, *args: written.append(fig) or save_figure(fig, *args))
+    plot_coverage_path = figures_module.plot_coverage(table, tmp_path / "coverage",
+                                                      formats=("png",), dpi=150,
+                                                      dimensions=dimensions)
+    assert plot_coverage_path[0].exists()
+    fig = written[0]
+    fig.set_dpi(150)  # as the file was written
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    lower_left = fig.axes[4]
+    labels = [tick.label1 for tick in lower_left.yaxis.get_major_ticks()]
+    assert [label.get_text() for label in labels] == ["employment", "domestic value added share"]
+    assert min(label.get_window_extent(renderer).x0 for label in labels) >= 0

@@ -64,7 +64,10 @@ def save_figure(
     fig: Figure, path_stem: str | os.PathLike, formats: Iterable[str], dpi: int
 ) -> list[Path]:
     """Write ``fig`` once per format as ``<path_stem>.<format>``, each file atomically. The
-    layout is computed once, for the first format, and kept for the others."""
+    layout is computed once, at the raster resolution ``dpi`` (text measured at another
+    resolution comes out a little wider or narrower, enough to clip a long tick label), and kept
+    for the others."""
+    fig.set_dpi(dpi)
     freeze_layout(fig)
     paths = []
     for fmt in formats:
