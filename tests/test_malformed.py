@@ -1567,8 +1567,8 @@ DIMENSION_CASES = [
     Case("dimension every value outside its unit's range", "dimensions",
          lambda d: dimension_file(d, [DIM_HOURS[0], *(dim_rows(DIM_HOURS, i, ",4", ",40")[i]
                                                       for i in range(1, len(DIM_HOURS)))]),
-         r"obs_value: every value in the configured years 1995-2022 is empty or outside its "
-         r"unit's range .*expected observations of dimension hours_worked", DIM_HOURS_NAME,
+         r"HOW_TEMP_SEX_ECO_NB_A.csv, obs_value: every obs_value is empty or outside its unit's "
+         r"range .*expected observations in the indicator's units", DIM_HOURS_NAME,
          fault="plausibility"),
     # labels: the indicator of the rows, the file name and the registry agree
     Case("dimension rows of another indicator than the file name's", "dimensions",

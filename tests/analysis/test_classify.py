@@ -1,4 +1,5 @@
-"""Tests for gvc_upgrading.analysis.classify: endpoint log changes, the Bernhardt-Milberg rule, cross-tabs."""
+"""Tests for gvc_upgrading.analysis.classify: endpoint log changes, the Bernhardt-Milberg rule,
+and the quadrant counts of its classes."""
 
 from __future__ import annotations
 
@@ -14,12 +15,25 @@ from hypothesis.extra.numpy import arrays
 from gvc_upgrading.analysis.classify import (
     classify,
     classify_changes,
-    crosstab,
     express_changes,
     period_changes,
 )
+from gvc_upgrading.outputs.tables import quadrant_counts
 
 PERIOD = [{"label": "2000-2009", "start": 2000, "end": 2009}]
+QUADRANT_KEYS = ["value_chain", "period", "economic_class", "social_class"]
+
+
+def crosstab(classification: pd.DataFrame) -> pd.DataFrame:
+    """The quadrant counts of ``classification`` as the tables show them, keeping the cells
+    listed by the expected tables below: every upgrading / mixed / downgrading pair, and the
+    pairs with insufficient data where a country has them (the others must count 0)."""
+    counts = quadrant_counts(classification)
+    assert (counts["rule"] == classification["rule"].iloc[0]).all()
+    main = ~(counts["economic_class"].eq("insufficient data")
+             | counts["social_class"].eq("insufficient data"))
+    kept = counts[main | counts["count"].gt(0)]
+    return kept[[*QUADRANT_KEYS, "count", "share"]].reset_index(drop=True)
 YEARS = np.arange(2000, 2010)
 ALLOWED_CLASSES = {"upgrading", "downgrading", "mixed", "insufficient data"}
 CHANGE_NAMES = ["market_share_change", "unit_value_change", "employment_change", "real_wage_change"]

@@ -19,8 +19,8 @@ call separately:
   also be typed in from a paper.
 
 :func:`classify` chains the two and reports the changes in the measure asked for (log,
-percentage or annualised log change, see :func:`express_changes`); :func:`crosstab` counts the
-economic x social quadrants. Every classified row names its rule in the column ``rule``.
+percentage or annualised log change, see :func:`express_changes`); the quadrant counts of the
+classes are :func:`gvc_upgrading.outputs.tables.quadrant_counts`. Every classified row names its rule in the column ``rule``.
 
 Rules live in :data:`RULES` (``bernhardt_milberg``, ``kaplinsky_readman``, ``decent_work``,
 whose social side is :mod:`.decent_work`, and ``value_capture``, whose economic side is
@@ -78,7 +78,7 @@ __all__ = [
     "CHANGE_COLUMNS", "CHANGE_MEASURES", "CLASSES", "DOWN", "DOWNGRADING", "FLAT", "INSUFFICIENT",
     "MAIN_CLASSES", "MIXED", "RULES", "RULE_JOINER", "UNIT_VALUE_CHOICES", "UP", "UPGRADING",
     "DecentWork", "Rule", "check_classification", "classify", "classify_changes",
-    "combine_rules", "crosstab", "default_dimensions", "express_changes", "get_rule",
+    "combine_rules", "default_dimensions", "express_changes", "get_rule",
     "period_changes", "rule_dimensions", "verdict_classes",
 ]
 
@@ -464,49 +464,3 @@ def check_classification(
         _dimensions(settings["rule"], "unit_value", dimensions, decent_work)
     except ValueError as error:
         raise ConfigError(f"config key 'classification.rule': {error}") from error
-
-
-def _class_order(labels: pd.Series) -> list[str]:
-    """The known classes in display order, followed by any other labels alphabetically."""
-    others = sorted(set(labels.dropna()) - set(CLASSES))
-    return [*CLASSES, *others]
-
-
-def crosstab(classification: pd.DataFrame) -> pd.DataFrame:
-    """Count the economic x social quadrants per value_chain x period.
-
-    Returns value_chain, period, economic_class, social_class, count and share, where share is
-    the count over all rows of that value_chain x period (rows with insufficient data
-    included). Every observed combination appears, and so does each of the 3 x 3 combinations
-    of upgrading / mixed / downgrading, with a zero count when it is not observed, so that empty
-    quadrants are visible; combinations involving "insufficient data" appear only when observed.
-    """
-    keys = ["value_chain", "period"]
-    classes = ["economic_class", "social_class"]
-    require_columns(classification, [*keys, *classes], "classification table")
-
-    observed = (
-        classification.groupby([*keys, *classes], sort=False)
-        .size()
-        .rename("count")
-        .reset_index()
-    )
-    main = pd.MultiIndex.from_product([MAIN_CLASSES, MAIN_CLASSES], names=classes)
-    main = main.to_frame(index=False)
-    grid = classification[keys].drop_duplicates().merge(main, how="cross")
-    table = pd.concat([observed[[*keys, *classes]], grid]).drop_duplicates(ignore_index=True)
-    table = table.merge(observed, on=[*keys, *classes], how="left")
-    table["count"] = table["count"].fillna(0).astype("int64")
-    table["share"] = table["count"] / table.groupby(keys)["count"].transform("sum")
-
-    order = {
-        "value_chain": list(dict.fromkeys(classification["value_chain"])),
-        "period": list(dict.fromkeys(classification["period"])),
-        "economic_class": _class_order(classification["economic_class"]),
-        "social_class": _class_order(classification["social_class"]),
-    }
-    sort_keys = pd.DataFrame(
-        {column: pd.Categorical(table[column], categories=cats) for column, cats in order.items()}
-    )
-    positions = sort_keys.sort_values(list(order)).index
-    return table.loc[positions].reset_index(drop=True)
