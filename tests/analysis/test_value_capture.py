@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REPO
 from gvc_upgrading.analysis.changes import registry_dimensions
-from gvc_upgrading.analysis.classify import classify, classify_changes, crosstab, get_rule
+from gvc_upgrading.analysis.classify import classify, classify_changes, get_rule
+from gvc_upgrading.outputs.tables import quadrant_counts
 from gvc_upgrading.analysis.indicators import add_value_added
 from gvc_upgrading.analysis.robustness import (
     Specification,
@@ -77,7 +78,7 @@ def test_value_capture_on_a_yearly_table():
     assert rows.loc["VNM", "domestic_value_added_share_change"] == pytest.approx(-0.03 * 8)
     assert rows["economic_class"].to_dict() == {"VNM": "mixed", "KOR": "upgrading",
                                                 "MEX": "downgrading"}
-    counts = crosstab(table).set_index(["economic_class", "social_class"])["count"]
+    counts = quadrant_counts(table).set_index(["economic_class", "social_class"])["count"]
     assert counts["upgrading", "upgrading"] == 1 and counts["mixed", "upgrading"] == 1
 
 
@@ -197,7 +198,7 @@ def test_value_capture_joins_the_decent_work_social_side_by_name():
                                                                               "mixed"]
     assert joined.loc["KOR", ["economic_class", "social_class"]].tolist() == ["upgrading",
                                                                               "upgrading"]
-    counts = crosstab(joined.reset_index()).set_index(["economic_class", "social_class"])
+    counts = quadrant_counts(joined.reset_index()).set_index(["economic_class", "social_class"])
     assert counts["count"].sum() == 3 and counts.loc[("upgrading", "upgrading"), "count"] == 1
     reference = get_rule(JOINED).reference
     assert reference.startswith("economic side: Humphrey & Schmitz")
