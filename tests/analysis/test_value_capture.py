@@ -12,7 +12,6 @@ import pytest
 from conftest import REPO
 from gvc_upgrading.analysis.changes import registry_dimensions
 from gvc_upgrading.analysis.classify import classify, classify_changes, get_rule
-from gvc_upgrading.outputs.tables import quadrant_counts
 from gvc_upgrading.analysis.indicators import add_value_added
 from gvc_upgrading.analysis.robustness import (
     Specification,
@@ -22,6 +21,7 @@ from gvc_upgrading.analysis.robustness import (
 )
 from gvc_upgrading.analysis.specifications import normalise_spec, spec_terms
 from gvc_upgrading.config import ConfigError, load_yaml, validate
+from gvc_upgrading.outputs.tables import quadrant_counts
 
 PERIOD = [{"label": "2000-2010", "start": 2000, "end": 2010}]
 UP, DOWN, FLAT = 0.2, -0.2, 0.01
