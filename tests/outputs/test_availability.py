@@ -14,7 +14,7 @@ from gvc_upgrading.outputs.availability import (
     variable_coverage,
     year_ranges,
 )
-from gvc_upgrading.valuechains import override_labour_sources
+from gvc_upgrading.valuechains import override_labour_sources, roles_in_use
 
 
 @pytest.mark.parametrize(("years", "text"), [
@@ -72,3 +72,24 @@ def test_labour_source_override_changes_every_goods_chain_only():
     assert gvcs["apparel"]["labour_source"] == "indstat"
     with pytest.raises(ConfigError, match="labour_source_override.*'unido'"):
         override_labour_sources(gvcs, "unido")
+
+
+def test_roles_in_use_follow_the_chains_labour_sources_and_dimensions():
+    """The input roles a configuration reads: INDSTAT only for a chain that takes its labour
+    data there, the WDI tourism files only with a tourism chain, and each dimension's files."""
+    from conftest import REPO
+    from gvc_upgrading.dimensions import load_dimensions
+
+    gvcs = {"apparel": {"labour_source": "indstat"},
+            "cars": {"labour_source": ["indstat", "ilostat"]},
+            "tourism": {"labour_source": "ilostat", "wdi_tourism": {}}}
+    dims = load_dimensions({"file": str(REPO / "config" / "dimensions.yaml"),
+                            "use": ["market_share", "hours_worked"]}).values()
+    assert roles_in_use(gvcs, ["apparel"], dims) == {
+        "trade": "every goods chain", "wdi_cpi": "prices", "wdi_exchange_rate": "prices",
+        "indstat": "labour source indstat", "ilostat_hours": "dimension hours_worked"}
+    everything = roles_in_use(gvcs, ["apparel", "cars", "tourism"], dims)
+    assert everything["ilostat_employment"] == "labour source ilostat"
+    assert everything["wdi_tourism_arrivals"] == "tourism chain(s) tourism"
+    open_data = roles_in_use(override_labour_sources(gvcs, "ilostat"), ["apparel", "cars"], [])
+    assert "indstat" not in open_data and "ilostat_earnings" in open_data

@@ -215,10 +215,16 @@ def test_first_refresh_builds_the_first_vintage_and_makes_it_current(project, si
         "tiva_levels": ("tiva_mainlv_2025_1_1", "2025-1.1"),
         "tiva_shares": ("tiva_mainsh_2025_1_1", "2025-1.1")}
     assert {role: versions[role] for role in probed} == probed
-    # the roles the overlay leaves to generated data keep their dataset: there is no probe
+    # the roles nothing in the configuration reads keep their configured dataset, unprobed:
+    # generated demo data and the ILOSTAT files of decent-work dimensions not in use (the
+    # stand-in table of contents does not list them, so probing them would fail the refresh)
     config = refresh.load_config(root, configfiles)
-    generated = {role: (config["datasets"][role], "demo") for role in versions if role not in probed}
-    assert {role: versions[role] for role in generated} == generated
+    curated = load_registry(root / "config/datasets.yaml", root / "no_discovered.yaml")
+    kept = {role: (config["datasets"][role], curated[config["datasets"][role]]["version"])
+            for role in versions if role not in probed}
+    assert {role: versions[role] for role in kept} == kept
+    assert {"ilostat_hours", "ilostat_union_density"} <= set(kept)
+    assert "hours_worked" not in config["dimensions"]["use"]
     discovered = read_yaml(root / "resources/registry/discovered.yaml")
     assert discovered["wdi_cpi_2024_11_13"]["url"] == \
         "{base_url}/en/indicator/FP.CPI.TOTL?downloadformat=csv"

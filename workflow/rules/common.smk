@@ -24,7 +24,12 @@ from gvc_upgrading.outputs.provenance import rule_catalogue
 from gvc_upgrading.store.providers import download_paths
 from gvc_upgrading.store.registry import CURATED_FILE, DISCOVERED_FILE, load_registry
 from gvc_upgrading.store.tiva_api import request_tag, tiva_request
-from gvc_upgrading.valuechains import check_chains, is_tourism, labour_sources, override_labour_sources
+from gvc_upgrading.valuechains import (
+    check_chains,
+    is_tourism,
+    override_labour_sources,
+    roles_in_use,
+)
 
 SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
 REGISTRY_FILE = CURATED_FILE  # plus releases found by gvc-refresh (DISCOVERED_FILE), config `registry`
@@ -81,26 +86,9 @@ VALUE_CAPTURE_FIGURES = [
 ]
 CHAINS = list(config["value_chains"])
 TOURISM_CHAINS = [chain for chain in CHAINS if is_tourism(GVCS[chain])]
-LABOUR_SOURCES_USED = {s for chain in CHAINS if not is_tourism(GVCS[chain]) for s in labour_sources(GVCS[chain])}
 # Each input role and the chains or steps that need it: a role nothing needs is not read, so a
 # run on open data needs no INDSTAT file (README "Open data only").
-NEEDED_ROLES = {
-    "trade": "every goods chain",
-    "wdi_cpi": "prices",
-    "wdi_exchange_rate": "prices",
-    **{role: "labour source indstat" for role in ["indstat"] if "indstat" in LABOUR_SOURCES_USED},
-    **{
-        role: "labour source ilostat"
-        for role in ["ilostat_employment", "ilostat_earnings"]
-        if "ilostat" in LABOUR_SOURCES_USED
-    },
-    **{
-        role: "tourism chain(s) " + ", ".join(TOURISM_CHAINS)
-        for role in ["wdi_tourism_receipts", "wdi_tourism_arrivals"]
-        if TOURISM_CHAINS
-    },
-    **{key: f"dimension {d.id}" for d in DIMENSIONS.values() for key in d.datasets},
-}
+NEEDED_ROLES = roles_in_use(GVCS, CHAINS, DIMENSIONS.values())
 for _role, _user in NEEDED_ROLES.items():
     if not config["datasets"].get(_role):
         raise ValueError(

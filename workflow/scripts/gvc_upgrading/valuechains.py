@@ -1,8 +1,12 @@
-"""Value-chain definitions (config/gvcs.yaml): HS codes per HS revision and ISIC divisions."""
+"""Value-chain definitions (config/gvcs.yaml): HS codes per HS revision and ISIC divisions, and
+the input roles the configured chains and dimensions read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .config import ConfigError
+from .dimensions import Dimension
 
 # ISIC sections by division (first and last division of each section), Rev.3 and Rev.4.
 _SECTIONS = {
@@ -111,3 +115,27 @@ def check_chains(gvcs: dict, file: str) -> None:
                                 f"section (earnings are published by section) ({file})")
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+def roles_in_use(gvcs: dict, chains: Iterable[str], dimensions: Iterable[Dimension]
+                 ) -> dict[str, str]:
+    """Each input role (a key of config ``datasets``) that the configured ``chains`` (with their
+    labour sources, after any override) and ``dimensions`` read, and what reads it. A role
+    nothing reads is neither downloaded nor probed, so a run on open data needs no INDSTAT
+    file."""
+    chains = list(chains)
+    tourism = [chain for chain in chains if is_tourism(gvcs[chain])]
+    labour = {source for chain in chains if not is_tourism(gvcs[chain])
+              for source in labour_sources(gvcs[chain])}
+    roles = {"trade": "every goods chain", "wdi_cpi": "prices", "wdi_exchange_rate": "prices"}
+    if "indstat" in labour:
+        roles["indstat"] = "labour source indstat"
+    if "ilostat" in labour:
+        roles.update(dict.fromkeys(["ilostat_employment", "ilostat_earnings"],
+                                   "labour source ilostat"))
+    if tourism:
+        roles.update(dict.fromkeys(["wdi_tourism_receipts", "wdi_tourism_arrivals"],
+                                   "tourism chain(s) " + ", ".join(tourism)))
+    for dim in dimensions:
+        roles.update(dict.fromkeys(dim.datasets, f"dimension {dim.id}"))
+    return roles

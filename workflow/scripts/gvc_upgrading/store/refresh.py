@@ -7,7 +7,9 @@ computed from it. ``gvc-refresh`` (:func:`main`, library entry :func:`refresh`):
    at once with :data:`EXIT_LOCKED`);
 2. per role, starts from the dataset of the current vintage (or the configured one, when there
    is no vintage yet or the config now names another dataset) and asks the provider for its
-   current release (:mod:`gvc_upgrading.store.probes`); a release tag that differs from the dataset's
+   current release (:mod:`gvc_upgrading.store.probes`) -- only for the roles the configured
+   chains and dimensions read (:func:`gvc_upgrading.valuechains.roles_in_use`; the others are
+   carried into the vintage as they are, unprobed); a release tag that differs from the dataset's
    version is a new release, registered in ``resources/registry/discovered.yaml``
    (:mod:`gvc_upgrading.store.registry`) with its own folder ``resources/raw/<source>/<version>/``;
 3. with nothing new, stops (:data:`EXIT_NOTHING_NEW`) having downloaded nothing;
@@ -40,7 +42,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +50,9 @@ from pathlib import Path
 import yaml
 
 from ..config import ConfigError, load_yaml, validate
+from ..dimensions import load_dimensions
 from ..io import setup_logging, write_text
+from ..valuechains import override_labour_sources, roles_in_use
 from .locks import HeldLock, LockedError, exclusive_lock
 from .probes import probe_release
 from .recovery import close_stale_records, remove_stale_parts
@@ -155,9 +159,24 @@ def load_config(root: Path, configfiles: Sequence[Path]) -> dict:
     return validate(config, root / "workflow" / "schemas" / "config.schema.yaml")
 
 
+def configured_roles(root: Path, config: dict) -> dict[str, str]:
+    """The roles of config ``datasets`` that the configuration reads, and what reads each
+    (:func:`~gvc_upgrading.valuechains.roles_in_use`; files named relative to ``root``)."""
+    def at_root(name: str) -> str:
+        return str(Path(name) if Path(name).is_absolute() else root / name)
+
+    gvcs = override_labour_sources(load_yaml(at_root(config["value_chains_file"])),
+                                   config["harmonise"]["labour_source_override"])
+    dimensions = load_dimensions({**config["dimensions"],
+                                  "file": at_root(config["dimensions"]["file"])})
+    return roles_in_use(gvcs, config["value_chains"], dimensions.values())
+
+
 def plan_vintage(config: dict, registry: dict, current: dict | None, probe: Probe,
-                 today: str) -> tuple[list[RolePlan], dict[str, dict]]:
-    """Each role's dataset in the new vintage, and the registry entries of new releases."""
+                 today: str, in_use: Mapping[str, str] | None = None
+                 ) -> tuple[list[RolePlan], dict[str, dict]]:
+    """Each role's dataset in the new vintage, and the registry entries of new releases. Only
+    the roles of ``in_use`` (all when None) are probed; the others keep their dataset."""
     plans, new_entries = [], {}
     for role, configured in config["datasets"].items():
         previous = (current or {}).get("datasets", {}).get(role)
@@ -166,6 +185,12 @@ def plan_vintage(config: dict, registry: dict, current: dict | None, probe: Prob
         if base not in registry:
             raise ConfigError(f"dataset {base!r} (role {role}) is not in the registry")
         entry = registry[base]
+        if in_use is not None and role not in in_use:
+            log.info("%s: %s version %s kept, not probed (nothing in the configuration reads "
+                     "it)", role, entry["source"], entry["version"])
+            plans.append(RolePlan(role, configured, base, entry["source"], entry["version"],
+                                  "first vintage" if previous is None else None))
+            continue
         try:
             release = probe(entry, config)
         except RefreshStopped:
@@ -245,7 +270,8 @@ def _refresh_locked(paths: Paths, configfiles: tuple[Path, ...], run: RunWorkflo
     log.info("current vintage: %s", current["id"] if current else "none yet")
     with stop.interruptible():
         plans, new_entries = plan_vintage(config, registry, current, probe,
-                                          started.date().isoformat())
+                                          started.date().isoformat(),
+                                          configured_roles(paths.root, config))
     changed = [plan for plan in plans if plan.reason]
     if current and not changed:
         return Outcome(EXIT_NOTHING_NEW, f"nothing new: vintage {current['id']} stays current",
