@@ -186,3 +186,39 @@ def test_women_and_men_beside_each_dimension_split_by_sex(dimensions, table):
     period = rows[rows["period"] == "1995-2008"].set_index("country").reindex(countries)
     np.testing.assert_allclose(mesh.get_array().filled(np.nan).ravel(),
                                -period["hours_worked_female_change"].to_numpy())
+
+
+def test_changes_in_levels_are_coloured_on_their_own_scale(dimensions, table):
+    """A dimension of classification.level_changes (here the gender pay gap, in percentage
+    points, 20 times the size of the log changes) is marked ° and scaled so that its own 95th
+    percentile of absolute changes meets the log changes' 95th percentile; the log changes are
+    drawn as they are."""
+    levels = table.assign(gender_pay_gap_change=table["gender_pay_gap_change"] * 20)
+    fig = draw_decent_work(levels, "apparel", dimensions, level_changes=["gender_pay_gap"])
+    rows = levels[levels["value_chain"] == "apparel"]
+    columns = social_columns(dimensions)
+    ids = [c.id for c in columns]
+    signs = {c.id: c.sign for c in columns}
+
+    def p95(values):
+        values = np.abs(np.asarray(values, dtype="float64"))
+        return np.quantile(values[np.isfinite(values)], 0.95)
+
+    logged = [rows[f"{i}_change"] * signs[i] for i in ids if i != "gender_pay_gap"]
+    limit = p95(np.concatenate(logged))
+    gap_scale = p95(rows["gender_pay_gap_change"])
+    ax = fig.axes[0]
+    countries = [t.get_text() for t in ax.get_yticklabels()]
+    period_rows = rows[rows["period"] == "1995-2008"].set_index("country").reindex(countries)
+    meshes = dict(zip(ids, change_meshes(ax)))
+    drawn_gap = meshes["gender_pay_gap"].get_array().filled(np.nan).ravel()
+    np.testing.assert_allclose(drawn_gap, -period_rows["gender_pay_gap_change"].to_numpy()
+                               * limit / gap_scale)
+    drawn_hours = meshes["hours_worked"].get_array().filled(np.nan).ravel()
+    np.testing.assert_allclose(drawn_hours, -period_rows["hours_worked_change"].to_numpy())
+    assert meshes["hours_worked"].norm.vmax == pytest.approx(limit)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[ids.index("gender_pay_gap")].endswith("↓°")
+    assert not labels[ids.index("hours_worked")].endswith("°")
+    colourbar_label = fig.axes[-1].get_xlabel()
+    assert "°: change in levels" in colourbar_label

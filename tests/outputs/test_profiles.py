@@ -219,3 +219,21 @@ def test_women_and_men_changes_and_verdicts(dimensions, tables):
                          changes).group(0)
         mood = "better" if change < 0 else "worse"  # lower is better for hours, informality
         assert f'<td class="num {mood}">{change:+.3f}' in line
+
+
+def test_each_change_says_what_it_is_measured_in(tables, dimensions):
+    """Log changes say log points; a dimension of classification.level_changes says it is a
+    difference in its own unit (the gender pay gap: per cent of men's earnings)."""
+    indicators, classification = tables
+    page = profiles_html(indicators, classification, dimensions,
+                         level_changes=["gender_pay_gap"])
+    body = sections(page)["C00-apparel"]
+    assert "<th>Change in</th>" in body
+
+    def measured(dim_id):
+        label = re.escape(html.escape(dimensions[dim_id].label))
+        return re.search(rf"<tr><td>{label}</td><td>[^<]*</td><td>([^<]*)</td>", body).group(1)
+
+    assert measured("hours_worked") == "log points"
+    assert measured("gender_pay_gap") == html.escape(
+        f"difference, {dimensions['gender_pay_gap'].unit}")

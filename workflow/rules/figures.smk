@@ -100,6 +100,7 @@ rule plot_decent_work:
         dimensions={
             name: dict(vars(dim)) for name, dim in DIMENSIONS.items() if dim.side == "social"
         },
+        level_changes=config["classification"]["level_changes"],
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
     log:
@@ -128,6 +129,7 @@ rule write_country_profiles:
     params:
         labels={chain: GVCS[chain]["label"] for chain in CHAINS},
         dimensions={name: dict(vars(dim)) for name, dim in DIMENSIONS.items()},
+        level_changes=config["classification"]["level_changes"],
     log:
         "results/logs/write_country_profiles.log",
     benchmark:

@@ -11,4 +11,5 @@ with rule_logging(snakemake):
         output = next(Path(p) for p in snakemake.output if Path(p).stem == f"decent_work_{chain}")
         plot_decent_work(classification, chain, snakemake.params.dimensions,
                          output.with_suffix(""), formats=snakemake.params.formats,
-                         dpi=snakemake.params.dpi, chain_label=snakemake.params.labels[chain])
+                         dpi=snakemake.params.dpi, chain_label=snakemake.params.labels[chain],
+                         level_changes=snakemake.params.level_changes)

@@ -58,6 +58,8 @@ SEX_LABELS = {"female": "women", "male": "men"}
 BLOCK_GAP = 0.45
 #: Marker of a dimension where a fall is better.
 LOWER_IS_BETTER = "↓"
+#: Marker of a dimension whose change is a difference in levels (classification.level_changes).
+IN_LEVELS = "°"
 
 
 @dataclass(frozen=True)
@@ -69,28 +71,31 @@ class SocialColumn:
     group: str
     sign: int
     sex: str | None = None  # women's or men's part of a dimension split by sex
+    in_levels: bool = False  # its change is a difference in levels, not a log change
 
     @property
     def change(self) -> str:
         return f"{self.id}_change"
 
 
-def social_columns(dimensions: Mapping[str, object],
-                   rows: pd.DataFrame | None = None) -> list[SocialColumn]:
+def social_columns(dimensions: Mapping[str, object], rows: pd.DataFrame | None = None,
+                   level_changes: Sequence[str] = ()) -> list[SocialColumn]:
     """The social dimensions of the registry, measurable standards first, each group in
     registry order; with ``rows``, a dimension split by sex is followed by its women's and
-    men's columns where ``rows`` has their changes."""
+    men's columns where ``rows`` has their changes. The dimensions of ``level_changes``
+    (classification.level_changes) are marked as changing in levels."""
     columns = []
     for dim_id, dim in dimensions.items():
         if registry_field(dim, "side", "social") != "social":
             continue
         column = SocialColumn(id=dim_id, label=str(registry_field(dim, "label", dim_id)),
                               group=str(registry_field(dim, "group", "measurable_standard")),
-                              sign=better_sign(dim))
+                              sign=better_sign(dim), in_levels=dim_id in level_changes)
         columns.append(column)
         if rows is not None and registry_field(dim, "by_sex", False):
             columns += [SocialColumn(id=f"{dim_id}_{sex}", label=column.label,
-                                     group=column.group, sign=column.sign, sex=sex)
+                                     group=column.group, sign=column.sign, sex=sex,
+                                     in_levels=column.in_levels)
                         for sex in SEX_LABELS if f"{dim_id}_{sex}_change" in rows.columns]
     rank = {group: i for i, group in enumerate(GROUP_TITLES)}
     return sorted(columns, key=lambda c: rank.get(c.group, len(rank)))
@@ -119,14 +124,14 @@ def country_order(rows: pd.DataFrame, columns: Sequence[SocialColumn]) -> list[s
 
 
 def _short_label(column: SocialColumn) -> str:
-    """The dimension's label without its parenthesis, wrapped, ↓ where a fall is better; a
-    women's or men's column says whose."""
+    """The dimension's label without its parenthesis, wrapped, ↓ where a fall is better, °
+    where its change is in levels; a women's or men's column says whose."""
     if column.sex:
         text = SEX_LABELS[column.sex]
-        return f"{text} {LOWER_IS_BETTER}" if column.sign < 0 else text
-    text = re.sub(r"\s*\(.*\)\s*$", "", column.label)
-    text = "\n".join(textwrap.wrap(text, 20))
-    return f"{text} {LOWER_IS_BETTER}" if column.sign < 0 else text
+    else:
+        text = "\n".join(textwrap.wrap(re.sub(r"\s*\(.*\)\s*$", "", column.label), 20))
+    marks = (LOWER_IS_BETTER if column.sign < 0 else "") + (IN_LEVELS if column.in_levels else "")
+    return f"{text} {marks}" if marks else text
 
 
 def _layout(columns: Sequence[SocialColumn], verdicts: Sequence[str]) -> dict:
@@ -171,11 +176,13 @@ def _draw_verdicts(ax: Axes, classes: pd.Series | None, left: float, n: int,
 
 def _draw_period(ax: Axes, rows: pd.DataFrame, countries: list[str],
                  columns: Sequence[SocialColumn], verdicts: Sequence[str], layout: dict,
-                 norm, cmap) -> object:
+                 norm, cmap, coloured: pd.DataFrame) -> object:
     """One period's panel: hatched blocks where data are missing, the coloured changes on
-    top, the verdict letters, group headers above and dimension names below."""
+    top (``coloured``: :func:`coloured_changes` of all rows), the verdict letters, group
+    headers above and dimension names below."""
+    signed = coloured.loc[rows.index].assign(country=rows["country"].to_numpy()).drop_duplicates(
+        "country").set_index("country").reindex(countries)
     rows = rows.drop_duplicates("country").set_index("country").reindex(countries)
-    signed = better_changes(rows, columns)
     positions, n = layout["positions"], len(countries)
     mesh = None
     for title, start, end in layout["blocks"]:
@@ -217,6 +224,28 @@ def _colour_limit(signed: pd.DataFrame) -> float:
     return float(np.quantile(values, 0.95)) if len(values) and values.max() > 0 else 1.0
 
 
+def coloured_changes(rows: pd.DataFrame, columns: Sequence[SocialColumn]
+                     ) -> tuple[pd.DataFrame, float]:
+    """The values the cells are coloured by, and the half-width of their colour scale.
+
+    Log changes are shown as they are, on one scale whose ends hold their 5% largest
+    (:func:`_colour_limit`). A change in levels (percentage points, index points, deaths per
+    100,000) is in a unit of its own, so each such dimension is rescaled so that its own 95th
+    percentile of absolute changes (over the chain's periods; women's and men's columns with
+    their dimension's total) reaches the end colour too: its colour says better or worse and how
+    large among its own changes, and a gap in points never swamps the log changes."""
+    signed = better_changes(rows, columns)
+    logged = [c.id for c in columns if not c.in_levels]
+    limit = _colour_limit(signed[logged]) if logged else 1.0
+    family = {c.id: c.id.removesuffix(f"_{c.sex}") if c.sex else c.id for c in columns}
+    scaled = signed.copy()
+    for column in columns:
+        if column.in_levels:
+            own = [c for c, base in family.items() if base == family[column.id]]
+            scaled[column.id] = signed[column.id] * (limit / _colour_limit(signed[own]))
+    return scaled, limit
+
+
 def _title(rows: pd.DataFrame, columns: Sequence[SocialColumn], chain: str,
            width_inches: float) -> str:
     """Figure title: the chain, what the cells show, the sort order, the rule of the verdicts
@@ -250,19 +279,21 @@ def draw_decent_work(
     value_chain: str,
     dimensions: Mapping[str, object],
     chain_label: str | None = None,
+    level_changes: Sequence[str] = (),
 ) -> Figure:
     """The decent-work figure of one value chain (see :func:`plot_decent_work`)."""
     rows = classification[classification["value_chain"] == value_chain]
     if rows.empty:
         raise ValueError(f"no classification rows for value chain {value_chain!r}")
-    columns = social_columns(dimensions, rows)
+    columns = social_columns(dimensions, rows, level_changes)
     if not columns:
         raise ValueError("no social dimension in the registry given to the decent-work figure")
     verdicts = [v for v in VERDICT_COLUMNS if v in rows.columns]
     countries = country_order(rows, [c for c in columns if c.sex is None])
     periods = ordered_periods(rows)
     layout = _layout(columns, verdicts)
-    norm = _norm(_colour_limit(better_changes(rows, columns)))
+    coloured, limit = coloured_changes(rows, columns)
+    norm = _norm(limit)
     cmap = better_worse_cmap()
     unit = change_unit(rows)
 
@@ -275,7 +306,7 @@ def draw_decent_work(
         mesh = None
         for ax, period in zip(axes, periods):
             mesh = _draw_period(ax, rows[rows["period"] == period], countries, columns,
-                                verdicts, layout, norm, cmap) or mesh
+                                verdicts, layout, norm, cmap, coloured) or mesh
             ax.set_title(period, pad=26)
         axes[0].set_yticks(np.arange(len(countries)) + 0.5, countries, fontsize=6.5)
         for ax in axes[1:]:
@@ -283,8 +314,12 @@ def draw_decent_work(
         colourbar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap),
                                  ax=list(axes), location="bottom", shrink=0.7, aspect=45,
                                  extend="both", pad=0.02)
-        colourbar.set_label(f"Change over the period ({unit}), read so that better is "
-                            f"positive; {LOWER_IS_BETTER}: a fall is better")
+        label = (f"Change over the period ({unit}), read so that better is positive; "
+                 f"{LOWER_IS_BETTER}: a fall is better")
+        if any(c.in_levels for c in columns):
+            label += (f"\n{IN_LEVELS}: change in levels (the dimension's own unit), each such "
+                      "dimension on its own scale, the end colour at its 95th percentile")
+        colourbar.set_label(label)
         colourbar.outline.set_visible(False)
         handles = [Patch(facecolor=MISSING_FACE, hatch=MISSING_HATCH, edgecolor=MISSING_EDGE,
                          label="no data")]
@@ -305,6 +340,7 @@ def plot_decent_work(
     formats: Sequence[str] = ("png", "pdf"),
     dpi: int = 150,
     chain_label: str | None = None,
+    level_changes: Sequence[str] = (),
 ) -> list[Path]:
     """Heat map of decent work in one value chain: one row per country, one panel per period,
     one column per social dimension of ``dimensions`` (the registry: id -> label, group,
@@ -314,8 +350,11 @@ def plot_decent_work(
     A cell's colour is the dimension's change over the period signed so that better is
     positive (blue) and worse negative (vermillion), white for no change, on one scale
     centred on zero, in the square root of the change's size, whose ends hold the 5% largest
-    changes; dimensions where a fall is better are marked ↓. Missing changes are hatched grey. Countries are sorted by the number of
-    dimension-periods that improved (:func:`country_order`). Returns the written paths.
+    log changes; dimensions where a fall is better are marked ↓. The dimensions of
+    ``level_changes`` change in levels (their own unit), are marked ° and are coloured each on
+    its own scale (:func:`coloured_changes`). Missing changes are hatched grey. Countries are
+    sorted by the number of dimension-periods that improved (:func:`country_order`). Returns
+    the written paths.
     """
-    fig = draw_decent_work(classification, value_chain, dimensions, chain_label)
+    fig = draw_decent_work(classification, value_chain, dimensions, chain_label, level_changes)
     return save_figure(fig, path_stem, formats, dpi)

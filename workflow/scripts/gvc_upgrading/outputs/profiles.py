@@ -152,9 +152,12 @@ def _change_cell(value: float, sign: int, unit: str) -> str:
     return f'<td class="num {mood}">{value:+.3f} {arrow}</td>'
 
 
-def _changes_table(changes: pd.DataFrame, dimensions: Mapping[str, object], unit: str) -> str:
-    """Dimensions x periods: each change, shaded better or worse; a dimension split by sex
-    has a row for women and one for men below its own where the table has their changes."""
+def _changes_table(changes: pd.DataFrame, dimensions: Mapping[str, object], unit: str,
+                   level_changes: Sequence[str] = ()) -> str:
+    """Dimensions x periods: each change, shaded better or worse, and what it is measured in
+    (``unit``; for the dimensions of ``level_changes``, a difference in the dimension's own
+    unit); a dimension split by sex has a row for women and one for men below its own where
+    the table has their changes."""
     head = "".join(f"<th>{html.escape(str(p))}</th>" for p in changes["period"])
     rows = []
     for dim_id, dimension in dimensions.items():
@@ -167,12 +170,15 @@ def _changes_table(changes: pd.DataFrame, dimensions: Mapping[str, object], unit
         parts = [(dim_id, label)] + [(f"{dim_id}_{sex}", f"{label} ({word})")
                                      for sex, word in SEX_ROWS
                                      if f"{dim_id}_{sex}_change" in changes.columns]
+        measured = (f"difference, {registry_field(dimension, 'unit', 'level')}"
+                    if dim_id in level_changes else unit)
         for part, text in parts:
             cells = "".join(_change_cell(v, better_sign(dimension), unit)
                             for v in changes[f"{part}_change"])
             rows.append(f"<tr><td>{html.escape(text)}</td><td>{html.escape(side)}</td>"
-                        f"{cells}</tr>")
-    return (f"<table><thead><tr><th>Dimension</th><th>Side or group</th>{head}</tr></thead>"
+                        f"<td>{html.escape(measured)}</td>{cells}</tr>")
+    return (f"<table><thead><tr><th>Dimension</th><th>Side or group</th><th>Change in</th>"
+            f"{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -199,7 +205,7 @@ def _verdict_table(changes: pd.DataFrame, dimensions: Mapping[str, object]) -> s
 
 def _section(country: str, chain: str, chain_label: str, values: Mapping[str, np.ndarray],
              changes: pd.DataFrame, dimensions: Mapping[str, object], years: np.ndarray,
-             unit: str) -> str:
+             unit: str, level_changes: Sequence[str] = ()) -> str:
     """One profile: heading, verdicts, changes, and the economic and social charts."""
     moves = {c: pd.to_numeric(changes[c]).to_numpy(dtype="float64", na_value=np.nan)
              for c in changes.columns if c.endswith("_change")}
@@ -220,8 +226,8 @@ def _section(country: str, chain: str, chain_label: str, values: Mapping[str, np
     return (f'<section class="profile" id="{html.escape(profile_id(country, chain))}">'
             f"<h2>{html.escape(title)}</h2>"
             f"<h3>Verdicts</h3>{_verdict_table(changes, dimensions)}"
-            f"<h3>Change over each period ({html.escape(unit)})</h3>"
-            f"{_changes_table(changes, dimensions, unit)}"
+            "<h3>Change over each period</h3>"
+            f"{_changes_table(changes, dimensions, unit, level_changes)}"
             f'<div class="paths">{paths}</div>{without}</section>')
 
 
@@ -273,11 +279,13 @@ def profiles_html(
     dimensions: Mapping[str, object],
     chain_labels: Mapping[str, str] | None = None,
     title: str = "Country profiles",
+    level_changes: Sequence[str] = (),
 ) -> str:
     """The profile page: one section per country x value chain of ``classification`` (in
     country, then chain order), with the yearly paths of ``indicators`` for every dimension of
     ``dimensions`` (registry id -> label, side, group, column, unit, better, by_sex) that has
-    data there. Returns the page as text."""
+    data there; the changes of the dimensions of ``level_changes`` are differences in their own
+    unit, the others are in the classification's change measure. Returns the page as text."""
     if classification.empty:
         raise ValueError("no classification rows for the profile page")
     chain_labels = dict(chain_labels or {})
@@ -295,7 +303,8 @@ def profiles_html(
                                                              sort=False):
         entries.append((country, chain))
         sections.append(_section(country, chain, chain_labels.get(chain, chain),
-                                 yearly(country, chain), changes, dimensions, years, unit))
+                                 yearly(country, chain), changes, dimensions, years, unit,
+                                 level_changes))
     groups = " and ".join(g.replace("\n", " ").lower() for g in GROUP_TITLES.values())
     intro = ("Each profile shows a country's paths in one value chain: the economic dimensions "
              "at the left, the social ones (" + groups + ") at the right, each over the "
@@ -318,6 +327,8 @@ def write_profiles(
     dimensions: Mapping[str, object],
     path: str | os.PathLike,
     chain_labels: Mapping[str, str] | None = None,
+    level_changes: Sequence[str] = (),
 ) -> Path:
     """Write the profile page (:func:`profiles_html`) atomically to ``path``."""
-    return write_text(profiles_html(indicators, classification, dimensions, chain_labels), path)
+    return write_text(profiles_html(indicators, classification, dimensions, chain_labels,
+                                    level_changes=level_changes), path)
