@@ -54,8 +54,10 @@ import scipy.linalg
 import statsmodels.api as sm
 
 from .specifications import (
+    ABSORBED,
     CLUSTER_DIMENSIONS,
     FIXED_EFFECTS,
+    POOLED,
     Term,
     describe_sample,
     entered_columns,
@@ -67,7 +69,6 @@ from .specifications import (
 
 logger = logging.getLogger(__name__)
 
-POOLED = "pooled"
 KEYS = ["country", "value_chain", "year"]
 WEIGHT = "_weight"  # column of the estimation sample that holds the weights
 ESTIMATE_COLUMNS = [
@@ -77,8 +78,6 @@ ESTIMATE_COLUMNS = [
     "variable", "variable_label", "moderator", "moderator_label", "term_label", "role", "design",
     "weights", "sample", "note",
 ]
-#: Note of a term whose column the fixed effects absorb (no estimate).
-ABSORBED = "absorbed by the fixed effects"
 #: Roles of terms that may be absorbed by the fixed effects and dropped.
 ABSORBABLE = ("moderator", "control")
 #: A column is absorbed when its residual on the fixed effects is below this share of its norm.

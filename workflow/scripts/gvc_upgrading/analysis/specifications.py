@@ -97,6 +97,10 @@ SPEC_DEFAULTS = {
     "lags": 1,
 }
 REQUIRED_KEYS = ("id", "outcome", "regressors")
+#: The value_chain of the estimates of a specification pooled over the chains.
+POOLED = "pooled"
+#: Note of a term whose column the fixed effects absorb (no estimate).
+ABSORBED = "absorbed by the fixed effects"
 #: Short readable names of indicator columns, for term labels ("log market share"); they take
 #: precedence over the registry's longer labels.
 VARIABLE_LABELS = {

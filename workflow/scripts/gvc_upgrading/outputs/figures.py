@@ -18,8 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..analysis.estimate import POOLED
-from ..analysis.specifications import variable_label
+from ..analysis.specifications import POOLED, variable_label
 from .style import OKABE_ITO, SERIES_COLOURS, STYLE, save_figure
 from .tables import POOLED_LABEL
 from .vocabulary import VERDICT_MARKS

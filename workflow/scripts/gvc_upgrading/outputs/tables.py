@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.classify import get_rule
-from ..analysis.estimate import ABSORBED, POOLED
 from ..analysis.robustness import CAVEAT_MARK, CAVEAT_NOTE, CAVEATS
-from ..analysis.specifications import ROLES, SEX_WORDS, variable_label
+from ..analysis.specifications import ABSORBED, POOLED, ROLES, SEX_WORDS, variable_label
 from ..grid import Grid, render
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
