@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -259,6 +260,25 @@ def test_coefficient_panels_axis_labels_do_not_run_into_each_other(tmp_path, mon
     assert len(boxes) == n_regressors
     for left, right in zip(boxes, boxes[1:]):
         assert left.x1 < right.x0, "x-axis labels of neighbouring panels overlap"
+
+
+def test_coefficient_specifications_beyond_the_palette_differ_by_marker(tmp_path, monkeypatch):
+    """Nine specifications and seven colours: each specification keeps its own colour and
+    marker pair, in the legend and in the panels."""
+    specs = tuple(f"spec_{i}" for i in range(9))
+    figures = []
+    monkeypatch.setattr("gvc_upgrading.outputs.figures.save_figure",
+                        lambda fig, *args: figures.append(fig))
+    plot_coefficients(make_estimates(spec_ids=specs, chains=("apparel",)),
+                      tmp_path / "coefficients", formats=("png",), dpi=40)
+    fig = figures[0]
+    handles = fig.legends[0].legend_handles
+    pairs = [(matplotlib.colors.to_hex(h.get_color()), h.get_marker()) for h in handles]
+    assert len(pairs) == len(specs) == len(set(pairs))
+    assert pairs[0][0] == pairs[7][0] and pairs[0][1] != pairs[7][1]
+    drawn = {(matplotlib.colors.to_hex(line.get_color()), line.get_marker())
+             for ax in fig.axes for line in ax.lines if line.get_marker() not in (None, "None")}
+    assert set(pairs) <= drawn
 
 
 def test_plot_paths_writes_files_and_names_missing_countries(tmp_path):

@@ -26,6 +26,9 @@ from .vocabulary import VERDICT_MARKS
 __all__ = ["OKABE_ITO", "STYLE", "save_figure", "plot_coefficients", "plot_paths",
            "plot_robustness", "plot_coverage", "coverage_classes"]
 
+#: Markers of the coefficient plot's specifications, one per pass through the colours.
+SPEC_MARKERS = ("o", "s", "D", "^")
+
 def _panel_titles(estimates: pd.DataFrame) -> dict[tuple[str, str], str]:
     """(variable, moderator) -> panel title, from the estimates' labels of the variables
     (registry labels where the estimation had them): "Market share", "Market share × trade
@@ -72,6 +75,9 @@ def plot_coefficients(
     specs = list(dict.fromkeys(estimates["spec_id"]))
     spec_labels = dict(zip(estimates["spec_id"], estimates["spec_label"]))
     colours = {spec: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, spec in enumerate(specs)}
+    # Past the palette's colours, the marker tells the specifications of one colour apart.
+    markers = {spec: SPEC_MARKERS[i // len(SERIES_COLOURS) % len(SPEC_MARKERS)]
+               for i, spec in enumerate(specs)}
     position = {key: len(keys) - 1 - i for i, key in enumerate(keys)}
     variables = list(dict.fromkeys(zip(estimates["variable"], estimates["moderator"])))
 
@@ -88,8 +94,8 @@ def plot_coefficients(
                 y = position[(row.spec_id, row.value_chain)]
                 ax.errorbar(row.estimate, y,
                             xerr=[[row.estimate - row.ci_low], [row.ci_high - row.estimate]],
-                            fmt="o", markersize=4.5, capsize=2.5, linewidth=1.2,
-                            color=colours[row.spec_id])
+                            fmt=markers[row.spec_id], markersize=4.5, capsize=2.5,
+                            linewidth=1.2, color=colours[row.spec_id])
             ax.set_title(titles[variable, moderator])
             ax.set_xlabel("Estimate")  # short: a longer label per panel ran into the next one
             ax.grid(axis="y", visible=False)
@@ -98,7 +104,7 @@ def plot_coefficients(
             [f"{spec_labels[spec]}: {chain_labels.get(chain, chain)}" for spec, chain in keys],
         )
         axes[0].set_ylim(-0.7, len(keys) - 0.3)
-        handles = [Line2D([], [], marker="o", color=colours[s], label=spec_labels[s])
+        handles = [Line2D([], [], marker=markers[s], color=colours[s], label=spec_labels[s])
                    for s in specs]
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(specs), 4))
         fig.suptitle("Coefficient estimates with 95% confidence intervals, across specifications")
