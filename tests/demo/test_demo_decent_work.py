@@ -24,7 +24,6 @@ from gvc_upgrading import demo
 from gvc_upgrading.analysis.estimate import estimate_spec
 from gvc_upgrading.demo import social
 from gvc_upgrading.demo.simulate import simulate
-from gvc_upgrading.sources.ilostat import read_ilostat_bulk
 from gvc_upgrading.sources.indstat import read_indstat2
 
 KEYS = ["country", "value_chain", "year"]
@@ -182,8 +181,12 @@ def _by_chain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read(paths, name: str) -> pd.DataFrame:
-    """A written file through the workflow's ILOSTAT reader, keyed like the panel."""
-    return read_ilostat_bulk(_path(paths, name)).rename(
+    """A written file as plain pandas reads it (codes as text, values and years as numbers),
+    keyed like the panel."""
+    frame = pd.read_csv(_path(paths, name), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    return frame.assign(obs_value=pd.to_numeric(frame["obs_value"].replace("", None)),
+                        time=frame["time"].astype("int64")).rename(
         columns={"ref_area": "country", "time": "year"})
 
 

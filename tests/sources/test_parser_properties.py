@@ -101,13 +101,13 @@ def test_ilostat_rows_read_back_unchanged(rows, compress, tmp_path) -> None:
     path.write_bytes(gzip.compress(data) if compress else data)
     if all(row[4] is None for row in rows):  # a file of empty values only holds nothing
         with pytest.raises(InputError, match=r"obs_value: every obs_value is empty"):
-            ilostat.read_ilostat_bulk(path)
+            ilostat.read_indicator(path, impossible="missing")
         return
-    df = ilostat.read_ilostat_bulk(path)
-    assert df["ref_area"].tolist() == [r[0] for r in rows]  # "NAM" and "NA" stay text
-    assert df["classif2"].tolist() == [r[2] for r in rows]
-    assert df["time"].tolist() == [r[3] for r in rows]
-    assert df["obs_value"].tolist() == pytest.approx(
+    df = ilostat.read_indicator(path, impossible="missing")
+    assert df["country"].astype(str).tolist() == [r[0] for r in rows]  # "NAM", "NA" stay text
+    assert df["activity"].astype(str).tolist() == [r[2] for r in rows]
+    assert df["year"].tolist() == [r[3] for r in rows]
+    assert df["value"].tolist() == pytest.approx(
         [np.nan if r[4] is None else r[4] for r in rows], rel=0, abs=0, nan_ok=True)
 
 

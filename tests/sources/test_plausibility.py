@@ -30,13 +30,14 @@ def test_real_weekly_hours_above_a_week_are_set_to_missing(real_data, caplog):
     above = raw["obs_value"] > 168
     assert above.sum() == 1
     with caplog.at_level(logging.WARNING, logger="gvc_upgrading"):
-        df = ilostat.read_ilostat_bulk(path)
+        df = ilostat.read_indicator(path, impossible="missing")
     assert ilostat.check_indicator(df, path) == "HOW_TEMP_SEX_ECO_NB"
     row = int(above.to_numpy().nonzero()[0][0]) + 2
-    assert (f"1 value(s) above 168 hours per week set to missing: rows [{row}], ref_area WSM"
-            in caplog.text)
-    assert df["obs_value"][above].isna().all()
-    pd.testing.assert_series_equal(df["obs_value"][~above], raw["obs_value"][~above])
+    assert (f"1 value(s) outside hours per week from 0 to 168 set to missing: rows [{row}], "
+            "ref_area WSM" in caplog.text)
+    assert df["value"][above].isna().all()
+    pd.testing.assert_series_equal(df["value"][~above], raw["obs_value"][~above],
+                                   check_names=False)
 
 
 @pytest.mark.parametrize("name, indicator", [
@@ -46,10 +47,10 @@ def test_real_rates_and_modelled_employment_pass_unchanged(real_data, caplog, na
     path = real_data / "ilostat" / name
     raw = raw_ilostat(path)
     with caplog.at_level(logging.WARNING, logger="gvc_upgrading"):
-        df = ilostat.read_ilostat_bulk(path)
+        df = ilostat.read_indicator(path, impossible="missing")
     assert "set to missing" not in caplog.text
     assert ilostat.check_indicator(df, path) == indicator
-    pd.testing.assert_series_equal(df["obs_value"], raw["obs_value"])
+    pd.testing.assert_series_equal(df["value"], raw["obs_value"], check_names=False)
     assert raw["obs_value"].max() <= 100 or indicator.startswith("EMP_")
 
 
@@ -58,15 +59,16 @@ def test_real_employment_repair_counts_cambodia(real_data, caplog):
     raw = raw_ilostat(path)
     impossible = raw["obs_value"] > ilostat.MAX_EMPLOYMENT_THOUSANDS
     with caplog.at_level(logging.WARNING, logger="gvc_upgrading"):
-        df = ilostat.read_ilostat_bulk(path)
-    assert f"{impossible.sum()} value(s) above 8.2e+06 thousands of persons" in caplog.text
+        df = ilostat.read_indicator(path, impossible="missing")
+    assert (f"{impossible.sum()} value(s) outside thousands of persons from 0 to 8.2e+06 set "
+            "to missing" in caplog.text)
     assert set(raw.loc[impossible, "ref_area"]) == {"KHM"}
-    assert df["obs_value"].isna().sum() == raw["obs_value"].isna().sum() + impossible.sum()
+    assert df["value"].isna().sum() == raw["obs_value"].isna().sum() + impossible.sum()
 
 
 def test_ilostat_indicator_must_match_the_file_name_and_registry(real_data):
     path = real_data / "ilostat" / "EMP_TEMP_AGE_EC2_NB_A.csv.gz"
-    df = ilostat.read_ilostat_bulk(path)
+    df = ilostat.read_indicator(path, impossible="missing")
     assert ilostat.check_indicator(df, path, "EMP_TEMP_AGE_EC2_NB") == "EMP_TEMP_AGE_EC2_NB"
     assert ilostat.check_indicator(df, path, "EMP_TEMP_AGE_EC2_NB_A") == "EMP_TEMP_AGE_EC2_NB"
     with pytest.raises(InputError, match=r"indicator column holds EMP_TEMP_AGE_EC2_NB; expected "

@@ -92,18 +92,23 @@ def test_indstat_bad_value_names_row(tmp_path):
 
 
 def test_real_ilostat_bulk_file(real_data):
-    df = ilostat.read_ilostat_bulk(real_data / "ilostat" / "EMP_TEMP_AGE_EC2_NB_A.csv.gz")
-    assert df.columns[0] == "ref_area"  # the byte-order mark is not part of the name
+    df = ilostat.read_indicator(real_data / "ilostat" / "EMP_TEMP_AGE_EC2_NB_A.csv.gz",
+                                impossible="missing")
     assert len(df) == 202972
-    bgd = df[(df["ref_area"] == "BGD") & (df["classif1"] == "AGE_YTHADULT_YGE15")
-             & df["classif2"].isin(["EC2_ISIC3_D18", "EC2_ISIC4_C14"])]
-    assert len(bgd) > 0 and (bgd["obs_value"].dropna() > 0).all()
+    bgd = df[(df["country"] == "BGD") & (df["classif_other"] == "AGE_YTHADULT_YGE15")
+             & df["activity"].isin(["EC2_ISIC3_D18", "EC2_ISIC4_C14"])]
+    assert len(bgd) > 0 and (bgd["value"].dropna() > 0).all()
 
 
-def test_ilostat_pick_source_prefers_labour_force_survey():
-    df = pd.DataFrame({"country": ["KHM"] * 3, "year": [2010] * 3,
+def test_ilostat_series_prefers_labour_force_survey():
+    from gvc_upgrading.harmonise.accounting import Ledger
+    from gvc_upgrading.harmonise.series import choose_series
+
+    df = pd.DataFrame({"country": ["KHM"] * 3, "year": [2010] * 3, "isic_revision": ["4"] * 3,
                        "source": ["AA:1", "BA:9", "BB:2"], "obs_value": [1.0, 2.0, 3.0]})
-    assert ilostat.pick_source(df, ["country", "year"])["obs_value"].tolist() == [2.0]
+    ledger = Ledger("test", "ILOSTAT", "file.csv", ["obs_value"])
+    chosen = choose_series(ledger.read(df), ["country"], ledger)
+    assert chosen["obs_value"].tolist() == [2.0]
 
 
 def test_real_wdi_bulk_csv(real_data):
@@ -114,8 +119,10 @@ def test_real_wdi_bulk_csv(real_data):
 
 
 def test_every_real_ilostat_country_maps_to_iso3(real_data):
-    df = ilostat.read_ilostat_bulk(real_data / "ilostat" / "EMP_TEMP_AGE_EC2_NB_A.csv.gz")
-    countries = df[~df["ref_area"].str.fullmatch(r"X\d\d")]["ref_area"]
+    df = ilostat.read_indicator(real_data / "ilostat" / "EMP_TEMP_AGE_EC2_NB_A.csv.gz",
+                                impossible="missing")
+    codes = df["country"].astype("string")
+    countries = codes[~codes.str.fullmatch(r"X\d\d")]
     mapped = iso3_codes(countries, source="ILOSTAT", path="ilostat.csv")
     assert mapped.notna().all()
     assert set(mapped[countries == "KOS"]) == {"XKX"}

@@ -34,29 +34,18 @@ Rows outside the ``years`` asked for are dropped and counted in a log line.
 
 The workflow reads every ILOSTAT file, the labour files included, through :func:`read_indicator`
 (with ``impossible="missing"``: values outside their unit's range become missing with a warning
-that counts them, and a file left without a value is refused). :func:`read_ilostat_bulk` and
-:func:`pick_source` keep the raw bulk table (columns as in the file, ``time`` and ``obs_value``
-parsed), with the same year range and units, for looking at a bulk file as it is;
-:func:`check_indicator` checks the indicator of either table.
+that counts them, and a file left without a value is refused); :func:`check_indicator` checks
+the indicator of its table against the file name and a registry entry.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..errors import (
-    InputError,
-    check_not_all_missing,
-    check_range,
-    delimiter_hint,
-    parse_numbers,
-    parse_years,
-)
+from ..errors import InputError
 from .ilostat_codes import (
     CLASSIF_SEPARATOR,
     IMPOSSIBLE,
@@ -69,14 +58,12 @@ from .ilostat_codes import (
     without_frequency,
 )
 from .ilostat_layouts import (
-    check_years,
     decode_labels,
     explorer_layout,
     read_columns,
     read_dictionaries,
     read_dictionary,
     read_header,
-    reading_errors,
     sdmx_layout,
 )
 from .ilostat_tidy import tidy_table
@@ -85,62 +72,16 @@ from .ilostat_xlsx import read_indicator_xlsx
 #: The public face of the ILOSTAT readers: this module's own functions and, from the modules
 #: beside it, the conventions and the other layouts.
 __all__ = ["CLASSIF_SEPARATOR", "MAX_EMPLOYMENT_THOUSANDS", "SOURCE_PRIORITY", "TIDY_COLUMNS",
-           "check_indicator", "eco_code_parts", "indicator_unit", "pick_source", "read_dictionaries",
-           "read_dictionary", "read_ilostat_bulk", "read_indicator", "read_indicator_xlsx",
-           "source_type"]
+           "check_indicator", "eco_code_parts", "indicator_unit", "read_dictionaries",
+           "read_dictionary", "read_indicator", "read_indicator_xlsx", "source_type"]
 
-log = logging.getLogger(__name__)
-
-
-# --- the raw bulk table of the labour harmonisation ----------------------------------------------
-
-REQUIRED = ["ref_area", "indicator", "source", "classif1", "time", "obs_value"]
-#: Columns that identify one observation; each combination may occur once.
-KEY_COLUMNS = ["ref_area", "indicator", "source", "sex", "classif1", "classif2", "time"]
 # When several series cover one country-year, prefer labour force surveys (BA), then other
 # household surveys (BX), then establishment surveys (BB), then administrative records (AA).
 SOURCE_PRIORITY = ["BA", "BX", "BB", "AA"]
 
 
-def read_ilostat_bulk(path: str | Path) -> pd.DataFrame:
-    """Read a bulk CSV (plain or .gz) as it is: every column, codes as strings, ``time`` as int,
-    ``obs_value`` as float (NaN if empty).
-
-    Refuses a file that is empty, cut short, not UTF-8, lacks a column of :data:`REQUIRED` or has
-    no data rows; a value that is not a number or is negative; a file whose values are all empty;
-    a period that is not a year, or one before 1900 or after next year; one :data:`KEY_COLUMNS`
-    combination given twice. Values above their unit's range (:func:`indicator_unit`: employment
-    above :data:`MAX_EMPLOYMENT_THOUSANDS`, rates above 100%, weekly hours above 168, earnings
-    above :data:`~gvc_upgrading.sources.ilostat_codes.MAX_EARNINGS`) are set to missing with a
-    warning that counts them: the bulk files hold such values (Cambodia's 1999 establishment
-    survey reports 21.7 billion thousand employees, Samoa's 2014 education sector 414 weekly
-    hours), and refusing the file for them would lose every other country. A file whose values
-    are all beyond their range is refused.
-    """
-    with reading_errors(path):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
-                         encoding="utf-8-sig")
-    missing = [col for col in REQUIRED if col not in df.columns]
-    if missing:
-        raise InputError(path, f"missing column(s) {missing}; expected ILOSTAT bulk columns "
-                               f"{REQUIRED}, found {list(df.columns)[:8]}"
-                               f"{delimiter_hint(df.columns)}", row=1, key="header")
-    if df.empty:
-        raise InputError(path, "has a header but no data rows; expected ILOSTAT observations",
-                         row=2)
-    df["obs_value"] = parse_numbers(df["obs_value"], path, "obs_value", missing=("",), first_row=2)
-    check_not_all_missing(df["obs_value"], path, "obs_value", expected="ILOSTAT observations")
-    check_range(df["obs_value"], path, "obs_value", minimum=0, first_row=2,
-                expected="a count or an amount, not negative")
-    df["time"] = parse_years(df["time"], path, "time", first_row=2)
-    check_years(df["time"].to_numpy(), np.arange(len(df)) + 2, path, "time")
-    _check_unique_keys(df, path)
-    _drop_implausible_values(df, path)
-    return df
-
-
 def check_indicator(df: pd.DataFrame, path, expected: str | None = None) -> str:
-    """The one indicator of a bulk table from :func:`read_ilostat_bulk`; an InputError when its
+    """The one indicator of a table from :func:`read_indicator`; an InputError when its
     ``indicator`` column holds several, or one other than the file name's
     (:func:`~gvc_upgrading.sources.ilostat_codes.indicator_in_name`) or ``expected`` (the
     registry entry's; with or without the ``_A`` of the file name)."""
@@ -156,47 +97,6 @@ def check_indicator(df: pd.DataFrame, path, expected: str | None = None) -> str:
                                    f"{label} says (a renamed or mixed-up file?)", row=2,
                              key="indicator")
     return indicator
-
-
-def _check_unique_keys(df: pd.DataFrame, path) -> None:
-    keys = [col for col in KEY_COLUMNS if col in df.columns]
-    duplicated = df.duplicated(keys)
-    if duplicated.any():
-        position = int(duplicated.to_numpy().nonzero()[0][0])
-        shown = ", ".join(f"{col}={df[col].iloc[position]}" for col in keys)
-        raise InputError(path, f"observation {shown} is given twice; expected one row per "
-                               f"{', '.join(keys)}", row=position + 2, key="key")
-
-
-def _drop_implausible_values(df: pd.DataFrame, path) -> None:
-    """Set values above their indicator's unit range (:func:`indicator_unit`) to missing, with a
-    warning that counts them and names their rows and countries; refuse a file left without a
-    value."""
-    for indicator in df["indicator"].unique():
-        unit = indicator_unit(str(indicator))
-        if unit.maximum is None:
-            continue
-        impossible = (df["indicator"] == indicator) & (df["obs_value"] > unit.maximum)
-        if impossible.any():
-            rows = (impossible.to_numpy().nonzero()[0] + 2).tolist()
-            areas = sorted(set(df.loc[impossible, "ref_area"]))
-            log.warning("%s: %d value(s) above %g %s set to missing: rows %s%s, ref_area %s",
-                        path, len(rows), unit.maximum,
-                        unit.name or "(earnings per month or hour, in their currency)", rows[:10],
-                        " ..." if len(rows) > 10 else "", ", ".join(areas))
-            df.loc[impossible, "obs_value"] = float("nan")
-    if df["obs_value"].isna().all():
-        raise InputError(path, "every value is empty or above its unit's range (see the warnings "
-                               "above); expected ILOSTAT observations in their indicator's units",
-                         key="obs_value")
-
-
-def pick_source(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Keep one series per ``keys`` group by :data:`SOURCE_PRIORITY` (then source id order)."""
-    prefix = df["source"].str.split(":").str[0]
-    rank = prefix.map({p: i for i, p in enumerate(SOURCE_PRIORITY)}).fillna(len(SOURCE_PRIORITY))
-    ordered = df.assign(_rank=rank).sort_values([*keys, "_rank", "source"], kind="stable")
-    return ordered.drop_duplicates(keys, keep="first").drop(columns="_rank")
 
 
 def read_indicator(path: str | Path, indicator: str | None = None, *,
