@@ -27,17 +27,18 @@ import numpy as np
 import pandas as pd
 
 from ..dimensions import Dimension
+from ..harmonise.dimensions import FLAG_LISTS, LIST_SEPARATOR
 from ..harmonise.series import SERIES_BREAK_POLICIES
 from .changes import KEYS, change_column
 from .verdicts import short_name
 
 #: The indicator-table lists of flagged columns and the kind of flag each holds.
-FLAG_KINDS = {"series_breaks": "series break", "unreliable_values": "unreliable"}
+FLAG_KINDS = {FLAG_LISTS["series_break"]: "series break",
+              FLAG_LISTS["unreliable"]: "unreliable"}
 #: The policy under which a change across a break is dropped.
 DROP = "drop"
 DROPPED = "series break, change dropped"
 FLAG_COLUMNS = ["country", "value_chain", "period", "dimension", "kind", "year"]
-SEPARATOR = ", "
 
 
 def check_policy(policy: str) -> str:
@@ -62,7 +63,7 @@ def _flagged(indicators: pd.DataFrame, dimensions: Mapping[str, Dimension]) -> p
             continue
         texts = indicators[listed].astype("string").fillna("")
         rows = indicators.loc[texts != "", [*KEYS, "year"]].assign(
-            column=texts[texts != ""].str.split(SEPARATOR)).explode("column")
+            column=texts[texts != ""].str.split(LIST_SEPARATOR)).explode("column")
         rows = rows.assign(dimension=rows["column"].map(by_column), kind=kind)
         pieces.append(rows.dropna(subset=["dimension"]).drop(columns="column"))
     if not pieces:
@@ -170,10 +171,10 @@ def caveat_columns(changes: pd.DataFrame, flags: pd.DataFrame,
                            _dim=mine["dimension"].map(order)).sort_values(
             [*keys, "_kind", "_dim", "year"])
         per_dim = mine.groupby([*keys, "_kind", "_dim", "dimension"], sort=False)["year"].agg(
-            lambda years: SEPARATOR.join(str(y) for y in years)).reset_index()
+            lambda years: LIST_SEPARATOR.join(str(y) for y in years)).reset_index()
         per_dim["text"] = per_dim["dimension"].map(labels) + " " + per_dim["year"]
         per_kind = per_dim.groupby([*keys, "_kind"], sort=False)["text"].agg(
-            SEPARATOR.join).reset_index()
+            LIST_SEPARATOR.join).reset_index()
         per_kind["text"] = per_kind["_kind"].map(dict(enumerate(words.values()))) + ": " + \
             per_kind["text"]
         texts = per_kind.groupby(keys, sort=False)["text"].agg("; ".join)

@@ -46,6 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..harmonise.dimensions import FLAG_LISTS, LIST_SEPARATOR
 from ..harmonise.tourism import UNIT_VALUE_UNIT as TOURISM_UNIT
 from ..harmonise.tourism import tourism_indicators
 from ..harmonise.value_added import value_column
@@ -90,14 +91,13 @@ UNITS = {
                          "by ', '",
 }
 #: The lists of flagged indicator columns (see the module docstring).
-FLAG_COLUMNS = ["series_breaks", "unreliable_values"]
+FLAG_COLUMNS = list(FLAG_LISTS.values())
 WAGE_COLUMNS = ["nominal_wage_per_employee_lcu", "real_wage_per_employee_lcu"]
 #: Flags of the labour table -> the list they enter and the indicator columns they concern.
 LABOUR_FLAGS = {"employment_break": ("series_breaks", ["employment_persons"]),
                 "wage_break": ("series_breaks", WAGE_COLUMNS),
                 "employment_unreliable": ("unreliable_values", ["employment_persons"]),
                 "wage_unreliable": ("unreliable_values", WAGE_COLUMNS)}
-LIST_SEPARATOR = ", "
 #: Columns added when value-added dimensions are measured (:func:`add_value_added`).
 VALUE_ADDED_COLUMNS = ["tiva_activity", "tiva_industry_exports_usd",
                        "chain_share_of_industry_exports"]
