@@ -54,6 +54,16 @@ def caveat_column(side: str) -> str:
     return f"{side}_caveat"
 
 
+#: The caveat columns of the economic and social verdicts.
+CAVEATS = [caveat_column(side) for side in ("economic", "social")]
+#: Marks a class that rests on a break in series or on unreliable values in the tables.
+CAVEAT_MARK = "†"
+#: Note of a table with marked classes.
+CAVEAT_NOTE = (f"{CAVEAT_MARK} The verdict rests on a break in series or on values flagged "
+               "unreliable (ILOSTAT flags B and U, changes of survey source or ISIC revision): "
+               "see economic_caveat and social_caveat in the CSV.")
+
+
 def _flagged(indicators: pd.DataFrame, dimensions: Mapping[str, Dimension]) -> pd.DataFrame:
     """(country, value_chain, year, dimension, kind) of every flagged value of a dimension."""
     by_column = {dim.column: name for name, dim in dimensions.items()}

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..dimensions import Dimension
 from ..grid import Grid, render
-from .caveats import DROP, caveat_column, flagged_changes
+from .caveats import CAVEAT_MARK, CAVEAT_NOTE, CAVEATS, DROP, caveat_column, flagged_changes
 from .changes import LEVEL_CHANGES, change_column, change_columns, period_changes
 from .classify import (
     CHANGE_COLUMNS,
@@ -84,10 +84,6 @@ CHOICE_NAMES = {
 }
 ROW_KEYS = ["country", "value_chain", "period"]
 SIDES = ("economic", "social")
-#: What the baseline's economic and social verdicts rest on (:mod:`.caveats`).
-CAVEATS = [caveat_column(side) for side in SIDES]
-#: Marks a class that rests on a break in series or on unreliable values in the tables.
-CAVEAT_MARK = "†"
 #: The verdicts whose agreement is measured under the decent_work rule.
 DECENT_WORK_SIDES = ("economic", "social", "standards", "rights")
 WAGE_COLUMN = "real_wage_per_employee_lcu"
@@ -348,12 +344,6 @@ def _marked(row: Mapping, side: str) -> str:
     caveat = row.get(caveat_column(side if side in SIDES else "social"))
     marked = isinstance(caveat, str) and caveat != ""
     return f"{row[f'{side}_class']}{CAVEAT_MARK if marked else ''}"
-
-
-#: Note of a table with marked classes.
-CAVEAT_NOTE = (f"{CAVEAT_MARK} The verdict rests on a break in series or on values flagged "
-               "unreliable (ILOSTAT flags B and U, changes of survey source or ISIC revision): "
-               "see economic_caveat and social_caveat in the CSV.")
 
 
 def _robustness_grid(

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..analysis.caveats import CAVEAT_MARK, CAVEAT_NOTE, CAVEATS
 from ..analysis.classify import get_rule
-from ..analysis.robustness import CAVEAT_MARK, CAVEAT_NOTE, CAVEATS
 from ..analysis.specifications import ABSORBED, POOLED, ROLES, SEX_WORDS, variable_label
 from ..grid import Grid, render
 
