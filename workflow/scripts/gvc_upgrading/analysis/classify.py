@@ -20,7 +20,8 @@ call separately:
 
 :func:`classify` chains the two and reports the changes in the measure asked for (log,
 percentage or annualised log change, see :func:`express_changes`); the quadrant counts of the
-classes are :func:`gvc_upgrading.outputs.tables.quadrant_counts`. Every classified row names its rule in the column ``rule``.
+classes are :func:`gvc_upgrading.outputs.tables.quadrant_counts`. Every classified row names
+its rule in the column ``rule``.
 
 Rules live in :data:`RULES` (``bernhardt_milberg``, ``kaplinsky_readman``, ``decent_work``,
 whose social side is :mod:`.decent_work`, and ``value_capture``, whose economic side is
