@@ -15,6 +15,8 @@ rule plot_quadrants:
         dimension_labels={name: dim.label for name, dim in DIMENSIONS.items()},
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
+    # The longest figure jobs start first, so that neither ends the run alone.
+    priority: 10
     log:
         "results/logs/plot_quadrants.log",
     benchmark:
@@ -103,6 +105,8 @@ rule plot_decent_work:
         level_changes=config["classification"]["level_changes"],
         formats=config["figures"]["formats"],
         dpi=config["figures"]["dpi"],
+    # The longest figure jobs start first, so that neither ends the run alone.
+    priority: 10
     log:
         "results/logs/plot_decent_work.log",
     benchmark:
